@@ -1,0 +1,233 @@
+/* Command-line parsing and validation: returns errors, never exits. */
+#include "config.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+enum {
+	OPT_NAME = 256,
+	OPT_CPU,
+	OPT_WARMUP,
+	OPT_SAMPLE_MS,
+};
+
+static const struct option long_options[] = {
+	{"task", required_argument, NULL, 't'},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"taskfile", required_argument, NULL, 'f'},
+	{"modes", required_argument, NULL, 'm'},
+	{"jobs", required_argument, NULL, 'j'},
+	{"policy", required_argument, NULL, 'p'},
+	{"cpu", required_argument, NULL, OPT_CPU},
+	{"runs", required_argument, NULL, 'r'},
+	{"warmup", required_argument, NULL, OPT_WARMUP},
+	{"sample-ms", required_argument, NULL, OPT_SAMPLE_MS},
+	{"output", required_argument, NULL, 'o'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{0},
+};
+
+static const struct {
+	const char *name;
+	enum command cmd;
+	const char *options;      /* short option letters (and long ids) it accepts */
+} commands[] = {
+	{"run", CMD_RUN, NULL},
+	{"plan", CMD_PLAN, "mjpC"},
+	{"topology", CMD_TOPOLOGY, ""},
+	{"list", CMD_LIST, ""},
+	{"help", CMD_HELP, ""},
+};
+
+void cli_usage(FILE *f)
+{
+	fputs("Usage: tribench [run] [OPTIONS]      run a suite three ways and report JSON\n"
+	      "       tribench plan [OPTIONS]       print the placement plans, run nothing\n"
+	      "       tribench topology             what hwloc sees and the usable CPUs, as JSON\n"
+	      "       tribench list                 task kinds and their parameters\n"
+	      "\n"
+	      "Modes: serial (one task at a time on one CPU), concurrent (all tasks at once\n"
+	      "on that same CPU, time-sliced by the kernel), parallel (a pool of --jobs\n"
+	      "slots, each pinned to its own CPU).\n"
+	      "\n"
+	      "What to run (default: the built-in suite, workloads cpu, io and mixed):\n"
+	      "  -t, --task SPEC       KIND[:key=value,...]; count=N repeats it; repeatable,\n"
+	      "                        e.g. -t cpu:ms=200,count=4 -t sleep:ms=100,count=8\n"
+	      "      --name NAME       workload name for the -t tasks (default \"custom\")\n"
+	      "  -f, --taskfile FILE   JSON suite (docs/taskfile.schema.json)\n"
+	      "\n"
+	      "How to run it:\n"
+	      "  -m, --modes LIST      serial,concurrent,parallel (default: all three)\n"
+	      "  -j, --jobs N          parallel slots (default: usable cores)\n"
+	      "  -p, --policy P        parallel placement: spread (default), compact, pus,\n"
+	      "                        or list:CPUS in taskset syntax, e.g. list:0,2-3\n"
+	      "      --cpu N           OS CPU for serial and concurrent (default: first usable)\n"
+	      "  -r, --runs N          measured rounds (default 5)\n"
+	      "      --warmup N        unmeasured rounds first (default 1)\n"
+	      "      --sample-ms N     utilisation series period in ms (default 50)\n"
+	      "\n"
+	      "Output:\n"
+	      "  -o, --output FILE     write the JSON report to FILE (atomically); - = stdout.\n"
+	      "                        Without -o the report goes to stdout when it is not a\n"
+	      "                        terminal; the table goes wherever the report does not.\n"
+	      "  -q, --quiet           no table\n"
+	      "  -h, --help            this help\n"
+	      "  -V, --version         the version\n"
+	      "\n"
+	      "Exit status: 0 success, 1 a task failed, 2 bad input, 3 runtime error,\n"
+	      "128+N interrupted by signal N.\n"
+	      "\n"
+	      "See tribench(1) for the JSON report and examples.\n",
+	      f);
+}
+
+static int parse_int(const char *opt, const char *value, int min, int max, int *out)
+{
+	uint64_t v;
+	if (parse_u64(value, &v) < 0 || v < (uint64_t)min || v > (uint64_t)max)
+		return error("invalid %s '%s': expected a whole number from %d to %d", opt, value, min,
+			     max);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_modes(const char *value, struct options *o)
+{
+	char *copy = xstrdup(value), *save = NULL;
+	int rc = 0;
+	o->nmodes = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		enum mode m;
+		if (mode_parse(tok, &m) < 0) {
+			rc = error("invalid --modes '%s': unknown mode '%s' (serial, concurrent, parallel)",
+				   value, tok);
+			break;
+		}
+		for (int i = 0; i < o->nmodes; i++)
+			if (o->modes[i] == m)
+				rc = error("invalid --modes '%s': '%s' given twice", value, tok);
+		if (rc)
+			break;
+		o->modes[o->nmodes++] = m;
+	}
+	if (!rc && o->nmodes == 0)
+		rc = error("invalid --modes '%s': no mode given", value);
+	free(copy);
+	return rc;
+}
+
+static void defaults(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->cmd = CMD_RUN;
+	o->name = "custom";
+	for (int m = 0; m < MODE_COUNT; m++)
+		o->modes[o->nmodes++] = (enum mode)m;
+	o->plan.cpu = -1;
+	o->runs = 5;
+	o->warmup = 1;
+	o->sample_ms = 50;
+}
+
+/* The short letter naming an option in the per-command table ('C' for --cpu). */
+static char option_letter(int c)
+{
+	return c == OPT_CPU ? 'C' : (char)c;
+}
+
+static int apply_option(struct options *o, int c, const char *arg)
+{
+	switch (c) {
+	case 't':
+		o->specs = xrealloc(o->specs, (size_t)(o->nspecs + 1) * sizeof(char *));
+		o->specs[o->nspecs++] = xstrdup(arg);
+		return 0;
+	case OPT_NAME:
+		if (!*arg)
+			return error("invalid --name: empty");
+		o->name = arg;
+		return 0;
+	case 'f':
+		o->taskfile = arg;
+		return 0;
+	case 'm':
+		return parse_modes(arg, o);
+	case 'j':
+		return parse_int("--jobs", arg, 1, 4096, &o->plan.jobs);
+	case 'p':
+		policy_free(&o->plan.policy);
+		return policy_parse(arg, &o->plan.policy);
+	case OPT_CPU:
+		return parse_int("--cpu", arg, 0, 65535, &o->plan.cpu);
+	case 'r':
+		return parse_int("--runs", arg, 1, 10000, &o->runs);
+	case OPT_WARMUP:
+		return parse_int("--warmup", arg, 0, 1000, &o->warmup);
+	case OPT_SAMPLE_MS:
+		return parse_int("--sample-ms", arg, 1, 60000, &o->sample_ms);
+	case 'o':
+		if (!*arg)
+			return error("invalid --output: empty file name");
+		o->output = arg;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case 'h':
+		o->cmd = CMD_HELP;
+		return 0;
+	case 'V':
+		o->cmd = CMD_VERSION;
+		return 0;
+	}
+	return -1;
+}
+
+int cli_parse(int argc, char **argv, struct options *o)
+{
+	defaults(o);
+	int first = 1;
+	const char *accepts = NULL, *cmd_name = "run";
+	if (argc > 1 && argv[1][0] != '-') {
+		size_t i;
+		for (i = 0; i < ARRAY_SIZE(commands); i++)
+			if (!strcmp(argv[1], commands[i].name))
+				break;
+		if (i == ARRAY_SIZE(commands))
+			return error("unknown command '%s' (run, plan, topology, list; see --help)", argv[1]);
+		o->cmd = commands[i].cmd;
+		accepts = commands[i].options;
+		cmd_name = commands[i].name;
+		first = 2;
+	}
+	optind = first;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+:t:f:m:j:p:r:o:qhV", long_options, NULL)) != -1) {
+		if (c == '?')
+			return error("unknown option '%s' (see --help)", argv[optind - 1]);
+		if (c == ':')
+			return error("option '%s' needs a value", argv[optind - 1]);
+		if (accepts && c != 'h' && c != 'V' && !strchr(accepts, option_letter(c)))
+			return error("option '%s' does not apply to 'tribench %s'", argv[optind - 1], cmd_name);
+		if (apply_option(o, c, optarg) < 0)
+			return -1;
+	}
+	if (optind < argc)
+		return error("unexpected argument '%s' (see --help)", argv[optind]);
+	return 0;
+}
+
+void cli_free(struct options *o)
+{
+	for (int i = 0; i < o->nspecs; i++)
+		free(o->specs[i]);
+	free(o->specs);
+	policy_free(&o->plan.policy);
+}

@@ -1,0 +1,30 @@
+#ifndef TRIBENCH_CLI_H
+#define TRIBENCH_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "topo.h"
+
+enum command { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY, CMD_LIST, CMD_HELP, CMD_VERSION };
+
+struct options {
+	enum command cmd;
+	char **specs;             /* -t SPEC, in order */
+	int nspecs;
+	const char *name;         /* --name for the -t workload */
+	const char *taskfile;     /* -f FILE */
+	enum mode modes[MODE_COUNT];
+	int nmodes;
+	struct plan_opts plan;    /* --cpu, --jobs, --policy */
+	int runs, warmup, sample_ms;
+	const char *output;       /* -o FILE, "-" for stdout, NULL: by terminal */
+	bool quiet;
+};
+
+/* Parse argv; on bad input prints one line and returns -1 (never exits). */
+int cli_parse(int argc, char **argv, struct options *o);
+void cli_free(struct options *o);
+void cli_usage(FILE *f);
+
+#endif

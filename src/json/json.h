@@ -1,0 +1,20 @@
+#ifndef TRIBENCH_JSON_H
+#define TRIBENCH_JSON_H
+
+#include "results.h"
+#include "suite.h"
+#include "topo.h"
+
+/* src/json/ is the only cJSON user; everything leaves it as text. */
+
+/* The report (schema version 1); caller frees. */
+char *json_report(const struct results *r);
+/* `tribench topology`: the machine and the usable set. */
+char *json_topology(const struct topo_info *ti);
+/* `tribench plan`: {"topology", "modes": [{"mode", "plan"}]}. */
+char *json_plans(const struct topo_info *ti, const struct plan *plans, int nplans);
+
+/* Read a taskfile into s: 0, or -1 with one error line printed. */
+int taskfile_load(const char *path, struct suite *s);
+
+#endif

@@ -1,0 +1,179 @@
+/* The taskfile reader: strict, so a typo is an error and not a silent default. */
+#include "config.h"
+#include "json/json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json/jsonutil.h"
+
+#define TASKFILE_MAX_BYTES (16 << 20)
+
+/* Read the whole file; rejects NUL bytes, which cJSON would silently stop at. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		error("cannot read taskfile '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (n + 1 >= cap) {
+			if (cap > TASKFILE_MAX_BYTES) {
+				error("taskfile '%s' is larger than %d MiB", path, TASKFILE_MAX_BYTES >> 20);
+				goto fail;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		size_t r = fread(buf + n, 1, cap - 1 - n, f);
+		if (r == 0)
+			break;
+		n += r;
+	}
+	if (ferror(f)) {
+		error("cannot read taskfile '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (memchr(buf, '\0', n)) {
+		error("taskfile '%s' contains a NUL byte", path);
+		goto fail;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+/* Every key of o must be in allowed (NULL-terminated) and appear once. */
+static int check_keys(const cJSON *o, const char *const *allowed)
+{
+	for (const cJSON *c = o->child; c; c = c->next) {
+		if (allowed) {
+			const char *const *a = allowed;
+			while (*a && strcmp(*a, c->string))
+				a++;
+			if (!*a)
+				return error("unknown key '%s'", c->string);
+		}
+		for (const cJSON *d = o->child; d != c; d = d->next)
+			if (!strcmp(d->string, c->string))
+				return error("duplicate key '%s'", c->string);
+	}
+	return 0;
+}
+
+static int whole_number(const cJSON *v, const char *key, uint64_t *out)
+{
+	double d = v->valuedouble;
+	if (!cJSON_IsNumber(v) || !isfinite(d) || d != floor(d))
+		return error("'%s' must be a whole number", key);
+	if (d < 0 || d > (double)TASK_U64_MAX)
+		return error("'%s' is out of range", key);
+	*out = (uint64_t)d;
+	return 0;
+}
+
+static int load_task(struct workload *w, const cJSON *t)
+{
+	if (!cJSON_IsObject(t))
+		return error("a task must be an object");
+	if (check_keys(t, NULL) < 0)
+		return -1;
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(t, "kind");
+	if (!cJSON_IsString(kind))
+		return error("a task needs \"kind\" as a string");
+	struct task_spec spec = {.kind = task_kind_find(kind->valuestring)};
+	if (!spec.kind)
+		return error("unknown task kind '%s' (see 'tribench list')", kind->valuestring);
+	uint64_t count = 1;
+	int rc = 0;
+	for (const cJSON *c = t->child; rc == 0 && c; c = c->next) {
+		uint64_t v;
+		if (!strcmp(c->string, "kind"))
+			continue;
+		if (!strcmp(c->string, "count"))
+			rc = whole_number(c, "count", &count);
+		else if (cJSON_IsString(c))
+			rc = task_spec_set_str(&spec, c->string, c->valuestring);
+		else if (cJSON_IsNumber(c))
+			rc = whole_number(c, c->string, &v) < 0 ? -1 : task_spec_set_u64(&spec, c->string, v);
+		else if (task_param_index(spec.kind, c->string) < 0)
+			rc = error("%s: unknown parameter '%s' (see 'tribench list')", spec.kind->name, c->string);
+		else
+			rc = error("'%s' must be a number or a string", c->string);
+	}
+	if (rc == 0)
+		rc = workload_add(w, &spec, count);
+	task_spec_free(&spec);
+	return rc;
+}
+
+static int load_workloads(struct suite *s, const cJSON *root, const char *path)
+{
+	static const char *const top_keys[] = {"workloads", NULL};
+	static const char *const wl_keys[] = {"name", "tasks", NULL};
+	if (!cJSON_IsObject(root))
+		return error("the top level must be an object with \"workloads\"");
+	if (check_keys(root, top_keys) < 0)
+		return -1;
+	const cJSON *wls = cJSON_GetObjectItemCaseSensitive(root, "workloads");
+	if (!cJSON_IsArray(wls) || !cJSON_GetArraySize(wls))
+		return error("\"workloads\" must be a non-empty array");
+	int i = 0;
+	for (const cJSON *wl = wls->child; wl; wl = wl->next, i++) {
+		if (!cJSON_IsObject(wl))
+			return error("workloads[%d] must be an object", i);
+		if (check_keys(wl, wl_keys) < 0)
+			return -1;
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(wl, "name");
+		const cJSON *tasks = cJSON_GetObjectItemCaseSensitive(wl, "tasks");
+		if (!cJSON_IsString(name) || !*name->valuestring)
+			return error("workloads[%d] needs \"name\" as a non-empty string", i);
+		if (!cJSON_IsArray(tasks) || !cJSON_GetArraySize(tasks))
+			return error("workload '%s' needs \"tasks\" as a non-empty array", name->valuestring);
+		for (int k = 0; k < s->nworkloads; k++)
+			if (!strcmp(s->workloads[k].name, name->valuestring))
+				return error("duplicate workload name '%s'", name->valuestring);
+		struct workload *w = suite_workload(s, name->valuestring);
+		int j = 0;
+		for (const cJSON *t = tasks->child; t; t = t->next, j++) {
+			error_set_context("taskfile '%s': workload '%s', task %d", path, name->valuestring, j);
+			if (load_task(w, t) < 0)
+				return -1;
+		}
+		error_set_context("taskfile '%s'", path);
+	}
+	return 0;
+}
+
+int taskfile_load(const char *path, struct suite *s)
+{
+	size_t len;
+	char *text = slurp(path, &len);
+	if (!text)
+		return -1;
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 1);
+	int rc;
+	if (!root) {
+		size_t off = end ? (size_t)(end - text) : 0;
+		rc = error("taskfile '%s': malformed JSON near byte %zu", path, off);
+	} else {
+		error_set_context("taskfile '%s'", path);
+		rc = load_workloads(s, root, path);
+		error_clear_context();
+		cJSON_Delete(root);
+	}
+	free(text);
+	return rc;
+}

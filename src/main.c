@@ -1,0 +1,183 @@
+/* tribench: argv -> command -> exit code. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "calibrate.h"
+#include "cli.h"
+#include "json/json.h"
+#include "output.h"
+#include "runner.h"
+#include "sched.h"
+#include "table.h"
+#include "topo.h"
+
+static int print_text(char *text)
+{
+	int rc = fputs(text, stdout) < 0 || fflush(stdout) != 0 ? EXIT_RUNTIME : EXIT_OK;
+	free(text);
+	return rc;
+}
+
+static int cmd_topology(const struct topo *t)
+{
+	return print_text(json_topology(topo_get_info(t)));
+}
+
+static int cmd_plan(const struct topo *t, const struct options *o)
+{
+	struct plan plans[MODE_COUNT];
+	int n = 0, rc = EXIT_OK;
+	for (; n < o->nmodes; n++)
+		if (plan_build(t, o->modes[n], &o->plan, 0, &plans[n]) < 0) {
+			rc = EXIT_BAD_INPUT;
+			break;
+		}
+	if (rc == EXIT_OK)
+		rc = print_text(json_plans(topo_get_info(t), plans, n));
+	while (n-- > 0)
+		plan_free(&plans[n]);
+	return rc;
+}
+
+/* -t specs and the taskfile, or the built-in suite when neither is given. */
+static int load_suite(const struct options *o, const struct topo_info *ti, struct suite *s)
+{
+	for (int i = 0; i < o->nspecs; i++)
+		if (suite_add_spec_text(s, o->name, o->specs[i]) < 0)
+			return -1;
+	if (o->taskfile && taskfile_load(o->taskfile, s) < 0)
+		return -1;
+	if (!s->nworkloads)
+		suite_builtin(s, ti->usable_cores);
+	return 0;
+}
+
+static void utc_now(char *buf, size_t size)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int effective_settings(const struct topo *t, const struct options *o, struct results *r)
+{
+	struct plan serial, parallel;
+	if (plan_build(t, MODE_SERIAL, &o->plan, 1, &serial) < 0)
+		return -1;
+	r->cpu = serial.slots[0].pu;
+	plan_free(&serial);
+	if (plan_build(t, MODE_PARALLEL, &o->plan, 1, &parallel) < 0)
+		return -1;
+	r->jobs = parallel.nslots;
+	plan_free(&parallel);
+	return 0;
+}
+
+static int cmd_run(const struct topo *t, const struct options *o)
+{
+	const struct topo_info *ti = topo_get_info(t);
+	if (!ti->is_this_system)
+		return error("cannot run on a simulated topology (HWLOC_SYNTHETIC or HWLOC_XMLFILE is "
+			     "set): use 'tribench plan'"),
+		       EXIT_BAD_INPUT;
+	struct suite suite = {0};
+	struct results r = {.topo = ti, .opts = o};
+	struct output out;
+	struct sched s;
+	int rc = EXIT_BAD_INPUT;
+	if (load_suite(o, ti, &suite) < 0 || effective_settings(t, o, &r) < 0) {
+		suite_free(&suite);
+		return EXIT_BAD_INPUT;
+	}
+	if (output_open(&out, o->output, isatty(STDOUT_FILENO)) < 0) {
+		suite_free(&suite);
+		return EXIT_RUNTIME;
+	}
+	if (sched_init(&s, &ti->usable, o->sample_ms, true) < 0) {
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	utc_now(r.started_at, sizeof(r.started_at));
+	probe_host(&r.host);
+	if (suite_needs_calibration(&suite)) {
+		struct plan serial;
+		plan_build(t, MODE_SERIAL, &o->plan, 1, &serial);
+		int c = calibrate_cpu(&s, &serial.slots[0], &r.cal);
+		plan_free(&serial);
+		if (c < 0) {
+			rc = EXIT_RUNTIME;
+			goto out;
+		}
+		r.calibrated = true;
+	}
+	if (suite_prepare(&suite, &r.cal) < 0) {
+		rc = EXIT_BAD_INPUT;
+		goto out;
+	}
+	if (runner_run(&r, &s, t, &suite) < 0) {
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	rc = EXIT_OK;
+	for (int i = 0; i < r.nworkloads; i++)
+		for (int m = 0; m < o->nmodes; m++)
+			for (int k = 0; k < r.workloads[i].modes[m].nruns; k++)
+				if (run_record_failed(&r.workloads[i].modes[m].runs[k]))
+					rc = EXIT_TASK_FAILED;
+	if (!o->quiet)
+		table_print(out.to_stdout ? stderr : stdout, &r);
+	char *text = json_report(&r);
+	if (output_commit(&out, text) < 0)
+		rc = EXIT_RUNTIME;
+	free(text);
+	if (r.interrupted && rc != EXIT_RUNTIME)
+		rc = EXIT_SIGNAL_BASE + s.signal;
+out:
+	output_abort(&out);
+	sched_fini(&s);
+	results_free(&r);
+	suite_free(&suite);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int rc;
+	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is an EPIPE we can handle */
+	if (cli_parse(argc, argv, &o) < 0) {
+		cli_free(&o);
+		return EXIT_BAD_INPUT;
+	}
+	if (o.cmd == CMD_HELP || o.cmd == CMD_VERSION || o.cmd == CMD_LIST) {
+		if (o.cmd == CMD_HELP)
+			cli_usage(stdout);
+		else if (o.cmd == CMD_VERSION)
+			printf("tribench %s\n", PACKAGE_VERSION);
+		else
+			table_list_kinds(stdout);
+		cli_free(&o);
+		return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
+	}
+	struct topo *t;
+	if (topo_load(&t) < 0) {
+		cli_free(&o);
+		return EXIT_RUNTIME;
+	}
+	if (o.cmd == CMD_TOPOLOGY)
+		rc = cmd_topology(t);
+	else if (o.cmd == CMD_PLAN)
+		rc = cmd_plan(t, &o);
+	else
+		rc = cmd_run(t, &o);
+	topo_free(t);
+	cli_free(&o);
+	return rc;
+}

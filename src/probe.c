@@ -1,0 +1,186 @@
+/* /proc readers: every number here comes from the kernel. */
+#include "config.h"
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+/* Read a small /proc file into buf, NUL-terminated; returns length or -1. */
+static ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t used = 0;
+	while (used + 1 < size) {
+		ssize_t r = read(fd, buf + used, size - 1 - used);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		used += (size_t)r;
+	}
+	close(fd);
+	buf[used] = '\0';
+	return (ssize_t)used;
+}
+
+static ssize_t read_pid_file(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	return read_file(path, buf, size);
+}
+
+int probe_schedstat(pid_t pid, double *running_s, double *ready_s)
+{
+	char buf[128];
+	unsigned long long run, wait;
+	if (read_pid_file(pid, "schedstat", buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%llu %llu", &run, &wait) != 2)
+		return -1;
+	*running_s = (double)run * 1e-9;
+	*ready_s = (double)wait * 1e-9;
+	return 0;
+}
+
+int probe_parse_stat_cpu(const char *line, int *cpu)
+{
+	const char *p = strrchr(line, ')');
+	if (!p)
+		return -1;
+	p++;
+	/* after the comm comes field 3; field 39 is 36 fields further */
+	for (int field = 3; field < 39; field++) {
+		while (*p == ' ')
+			p++;
+		while (*p && *p != ' ')
+			p++;
+		if (!*p)
+			return -1;
+	}
+	char *end;
+	long v = strtol(p, &end, 10);
+	if (end == p || v < 0)
+		return -1;
+	*cpu = (int)v;
+	return 0;
+}
+
+int probe_last_cpu(pid_t pid, int *cpu)
+{
+	char buf[1024];
+	if (read_pid_file(pid, "stat", buf, sizeof(buf)) <= 0)
+		return -1;
+	return probe_parse_stat_cpu(buf, cpu);
+}
+
+int probe_cpus_allowed(pid_t pid, char *buf, size_t size)
+{
+	char status[4096];
+	if (read_pid_file(pid, "status", status, sizeof(status)) <= 0)
+		return -1;
+	const char *p = strstr(status, "\nCpus_allowed_list:");
+	if (!p)
+		return -1;
+	p += strlen("\nCpus_allowed_list:");
+	p += strspn(p, " \t");
+	size_t n = strcspn(p, "\n");
+	if (n + 1 > size)
+		n = size - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+int probe_parse_cpu_line(const char *line, struct cpu_jiffies *out)
+{
+	unsigned long long v[10] = {0};
+	int cpu;
+	int n = sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0],
+		       &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]);
+	if (n < 5 || cpu < 0)
+		return -1;
+	/* user nice system idle iowait irq softirq steal guest guest_nice:
+	 * guest time is already inside user and nice, so it is left out */
+	out->busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	out->total = out->busy + v[3] + v[4];
+	return cpu;
+}
+
+int probe_cpu_jiffies(struct cpu_jiffies *out, int ncpu)
+{
+	static char buf[1 << 16];
+	if (read_file("/proc/stat", buf, sizeof(buf)) <= 0)
+		return -1;
+	memset(out, 0, (size_t)ncpu * sizeof(*out));
+	for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (strncmp(line, "cpu", 3) || line[3] == ' ')
+			continue;
+		struct cpu_jiffies j;
+		int cpu = probe_parse_cpu_line(line, &j);
+		if (cpu >= 0 && cpu < ncpu)
+			out[cpu] = j;
+	}
+	return 0;
+}
+
+int probe_procs_running(void)
+{
+	static char buf[1 << 16];
+	if (read_file("/proc/stat", buf, sizeof(buf)) <= 0)
+		return -1;
+	const char *p = strstr(buf, "\nprocs_running ");
+	return p ? atoi(p + strlen("\nprocs_running ")) : -1;
+}
+
+long probe_self_rss_kb(void)
+{
+	char buf[4096];
+	if (read_file("/proc/self/status", buf, sizeof(buf)) <= 0)
+		return -1;
+	const char *p = strstr(buf, "\nVmRSS:");
+	return p ? atol(p + strlen("\nVmRSS:")) : -1;
+}
+
+static void cpu_model(char *out, size_t size)
+{
+	static char buf[1 << 16];
+	out[0] = '\0';
+	if (read_file("/proc/cpuinfo", buf, sizeof(buf)) <= 0)
+		return;
+	/* x86 says "model name", arm64 may only say "CPU part"; take what exists */
+	const char *p = strstr(buf, "model name");
+	if (!p)
+		p = strstr(buf, "Model");
+	if (!p || !(p = strchr(p, ':')))
+		return;
+	p++;
+	p += strspn(p, " \t");
+	size_t n = strcspn(p, "\n");
+	if (n + 1 > size)
+		n = size - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+void probe_host(struct host_facts *h)
+{
+	struct utsname u;
+	memset(h, 0, sizeof(*h));
+	if (uname(&u) == 0) {
+		snprintf(h->hostname, sizeof(h->hostname), "%s", u.nodename);
+		snprintf(h->kernel, sizeof(h->kernel), "%s %s", u.sysname, u.release);
+	}
+	cpu_model(h->cpu_model, sizeof(h->cpu_model));
+	char buf[256];
+	if (read_file("/proc/loadavg", buf, sizeof(buf)) > 0)
+		sscanf(buf, "%lf %lf %lf", &h->load_avg[0], &h->load_avg[1], &h->load_avg[2]);
+	h->procs_running = probe_procs_running();
+}

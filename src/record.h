@@ -1,0 +1,65 @@
+#ifndef TRIBENCH_RECORD_H
+#define TRIBENCH_RECORD_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+/* What the kernel said about how one task ended. */
+enum exit_status { EXIT_STATUS_EXITED, EXIT_STATUS_SIGNALED, EXIT_STATUS_NOT_STARTED };
+
+struct task_exit {
+	enum exit_status status;
+	int code;                 /* exited: the exit code */
+	int signal;               /* signaled: the signal number */
+	bool timed_out;
+	char *error;              /* why it could not start, or NULL */
+};
+
+/* One task of one run: every number from a clock or the kernel. */
+struct task_record {
+	int id;
+	pid_t pid;
+	int slot;
+	int pu;                   /* the slot's PU (OS index) */
+	char cpus_allowed[64];    /* the zombie's Cpus_allowed_list */
+	struct intlist cpus_seen; /* sorted OS CPUs seen in field 39 of stat */
+	double start_s, end_s, wall_s;
+	double user_s, sys_s;
+	double running_s, ready_s, blocked_s;
+	bool have_schedstat;
+	long voluntary_switches, involuntary_switches, max_rss_kb;
+	struct task_exit exit;
+	double sampled_running_s; /* schedstat running time at the last sample */
+};
+
+struct cpu_usage {
+	int cpu;
+	double busy;              /* /proc/stat share over the run; NaN: no tick elapsed */
+	double task_busy;         /* tasks' schedstat time on this CPU / run wall */
+};
+
+/* The per-CPU series, row-major: busy[t * ncpus + c]. */
+struct sample_series {
+	double period_s;
+	int ncpus;
+	int n, alloc;
+	double *t, *busy, *task_busy;
+};
+
+struct run_record {
+	double wall_s, user_s, sys_s, runner_cpu_s;
+	long rss_floor_kb;
+	int ncpus;
+	struct cpu_usage *cpus;   /* every usable CPU, in the order of the usable list */
+	struct sample_series samples;
+	int ntasks;
+	struct task_record *tasks;
+};
+
+void run_record_free(struct run_record *r);
+/* Did any task fail (non-zero exit, signal, not started)? */
+bool run_record_failed(const struct run_record *r);
+
+#endif

@@ -1,0 +1,86 @@
+/* The sampled series: machine view (/proc/stat) beside the tasks' view (schedstat). */
+#include "config.h"
+#include "sampler.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sampler_begin(struct sampler *s, const struct intlist *cpus, double period_s,
+		   struct sample_series *series)
+{
+	memset(s, 0, sizeof(*s));
+	s->cpus = cpus;
+	s->ncpu_max = cpus->v[cpus->n - 1] + 1;
+	s->start = xcalloc((size_t)s->ncpu_max, sizeof(*s->start));
+	s->prev = xcalloc((size_t)s->ncpu_max, sizeof(*s->prev));
+	s->cur = xcalloc((size_t)s->ncpu_max, sizeof(*s->cur));
+	s->charged = xcalloc((size_t)cpus->n, sizeof(*s->charged));
+	s->series = series;
+	series->period_s = period_s;
+	series->ncpus = cpus->n;
+	probe_cpu_jiffies(s->start, s->ncpu_max);
+	memcpy(s->prev, s->start, (size_t)s->ncpu_max * sizeof(*s->start));
+}
+
+void sampler_charge(struct sampler *s, int cpu, double seconds)
+{
+	for (int i = 0; i < s->cpus->n; i++)
+		if (s->cpus->v[i] == cpu) {
+			s->charged[i] += seconds;
+			return;
+		}
+}
+
+static double share(uint64_t busy, uint64_t total)
+{
+	return total ? (double)busy / (double)total : NAN;
+}
+
+void sampler_tick(struct sampler *s, double t)
+{
+	struct sample_series *ser = s->series;
+	double dt = t - s->t_prev;
+	if (dt <= 0)
+		return;
+	if (ser->n == ser->alloc) {
+		ser->alloc = ser->alloc ? 2 * ser->alloc : 64;
+		ser->t = xrealloc(ser->t, (size_t)ser->alloc * sizeof(double));
+		ser->busy = xrealloc(ser->busy, (size_t)ser->alloc * (size_t)ser->ncpus * sizeof(double));
+		ser->task_busy =
+			xrealloc(ser->task_busy, (size_t)ser->alloc * (size_t)ser->ncpus * sizeof(double));
+	}
+	probe_cpu_jiffies(s->cur, s->ncpu_max);
+	double *busy = &ser->busy[ser->n * ser->ncpus];
+	double *task_busy = &ser->task_busy[ser->n * ser->ncpus];
+	for (int i = 0; i < s->cpus->n; i++) {
+		int c = s->cpus->v[i];
+		busy[i] = share(s->cur[c].busy - s->prev[c].busy, s->cur[c].total - s->prev[c].total);
+		task_busy[i] = s->charged[i] / dt;
+		s->charged[i] = 0;
+	}
+	ser->t[ser->n++] = t;
+	struct cpu_jiffies *tmp = s->prev;
+	s->prev = s->cur;
+	s->cur = tmp;
+	s->t_prev = t;
+}
+
+void sampler_end(struct sampler *s, struct cpu_usage *cpus)
+{
+	/* the last tick read /proc/stat at the run's end */
+	for (int i = 0; i < s->cpus->n; i++) {
+		int c = s->cpus->v[i];
+		cpus[i].cpu = c;
+		cpus[i].busy = share(s->prev[c].busy - s->start[c].busy, s->prev[c].total - s->start[c].total);
+	}
+}
+
+void sampler_free(struct sampler *s)
+{
+	free(s->start);
+	free(s->prev);
+	free(s->cur);
+	free(s->charged);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,59 @@
+/* mem: streaming copies through a buffer larger than the caches. */
+#include "config.h"
+#include "tasks/task.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+enum { MEM_MB, MEM_PASSES };
+
+static const struct task_param mem_params[] = {
+	[MEM_MB] = {"mb", PARAM_U64, 1, 65536, "MiB of buffer, split in two halves (default 64)", false},
+	[MEM_PASSES] = {"passes", PARAM_U64, 1, 1000000, "copies between the halves (default 8)", false},
+};
+
+static int mem_prepare(struct task_spec *s, const struct calibration *cal)
+{
+	(void)cal;
+	if (!spec_has(s, MEM_MB))
+		spec_set_num(s, MEM_MB, 64);
+	if (!spec_has(s, MEM_PASSES))
+		spec_set_num(s, MEM_PASSES, 8);
+	return 0;
+}
+
+static int mem_run(const struct task_spec *s)
+{
+	size_t half = (size_t)(s->num[MEM_MB] * 1024 * 1024 / 2);
+	unsigned char *a = malloc(half), *b = malloc(half);
+	if (!a || !b) {
+		fputs("tribench: mem task: out of memory\n", stderr);
+		return 1;
+	}
+	memset(a, 0x5a, half);
+	memset(b, 0xa5, half);
+	for (uint64_t p = 0; p < s->num[MEM_PASSES]; p++) {
+		if (p & 1)
+			memcpy(a, b, half);
+		else
+			memcpy(b, a, half);
+		a[p % half] ^= (unsigned char)p;
+	}
+	volatile unsigned char sink = a[half / 2] ^ b[half / 3];
+	(void)sink;
+	free(a);
+	free(b);
+	return 0;
+}
+
+const struct task_kind task_mem = {
+	.name = "mem",
+	.summary = "memory-bound: streaming copies between two large buffers",
+	.params = mem_params,
+	.nparams = ARRAY_SIZE(mem_params),
+	.prepare = mem_prepare,
+	.run = mem_run,
+};

@@ -1,0 +1,51 @@
+/* mix: rounds of CPU work then a blocking wait, like a request handler. */
+#include "config.h"
+#include "tasks/task.h"
+
+#include "util.h"
+
+enum { MIX_CPU_MS, MIX_IO_MS, MIX_ROUNDS, MIX_CPU_OPS };
+
+static const struct task_param mix_params[] = {
+	[MIX_CPU_MS] = {"cpu_ms", PARAM_U64, 1, 3600000, "CPU ms per round (calibrated; default 10)", false},
+	[MIX_IO_MS] = {"io_ms", PARAM_U64, 1, 3600000, "blocked ms per round (default 10)", false},
+	[MIX_ROUNDS] = {"rounds", PARAM_U64, 1, 1000000, "rounds (default 10)", false},
+	[MIX_CPU_OPS] = {"cpu_ops", PARAM_U64, 0, TASK_U64_MAX, "kernel rounds per round, from cpu_ms", true},
+};
+
+static bool mix_needs_calibration(const struct task_spec *s)
+{
+	(void)s;
+	return true;
+}
+
+static int mix_prepare(struct task_spec *s, const struct calibration *cal)
+{
+	if (!spec_has(s, MIX_CPU_MS))
+		spec_set_num(s, MIX_CPU_MS, 10);
+	if (!spec_has(s, MIX_IO_MS))
+		spec_set_num(s, MIX_IO_MS, 10);
+	if (!spec_has(s, MIX_ROUNDS))
+		spec_set_num(s, MIX_ROUNDS, 10);
+	spec_set_num(s, MIX_CPU_OPS, cpu_ops_for_ms(cal, s->num[MIX_CPU_MS]));
+	return 0;
+}
+
+static int mix_run(const struct task_spec *s)
+{
+	for (uint64_t r = 0; r < s->num[MIX_ROUNDS]; r++) {
+		cpu_kernel(s->num[MIX_CPU_OPS]);
+		sleep_ms(s->num[MIX_IO_MS]);
+	}
+	return 0;
+}
+
+const struct task_kind task_mix = {
+	.name = "mix",
+	.summary = "mixed: rounds of CPU work, each followed by a blocking wait",
+	.params = mix_params,
+	.nparams = ARRAY_SIZE(mix_params),
+	.needs_calibration = mix_needs_calibration,
+	.prepare = mix_prepare,
+	.run = mix_run,
+};

@@ -1,0 +1,51 @@
+/* sleep: a blocking wait, the purest IO latency. */
+#include "config.h"
+#include "tasks/task.h"
+
+#include <errno.h>
+#include <time.h>
+
+#include "util.h"
+
+enum { SLEEP_MS };
+
+void sleep_ms(uint64_t ms)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += (time_t)(ms / 1000);
+	t.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
+		;
+}
+
+static const struct task_param sleep_params[] = {
+	[SLEEP_MS] = {"ms", PARAM_U64, 1, 3600000, "blocked time in ms (default 100)", false},
+};
+
+static int sleep_prepare(struct task_spec *s, const struct calibration *cal)
+{
+	(void)cal;
+	if (!spec_has(s, SLEEP_MS))
+		spec_set_num(s, SLEEP_MS, 100);
+	return 0;
+}
+
+static int sleep_run(const struct task_spec *s)
+{
+	sleep_ms(s->num[SLEEP_MS]);
+	return 0;
+}
+
+const struct task_kind task_sleep = {
+	.name = "sleep",
+	.summary = "IO-bound: a blocking wait (pure latency, no CPU)",
+	.params = sleep_params,
+	.nparams = ARRAY_SIZE(sleep_params),
+	.prepare = sleep_prepare,
+	.run = sleep_run,
+};

@@ -1,0 +1,80 @@
+#ifndef TRIBENCH_TASK_H
+#define TRIBENCH_TASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TASK_MAX_PARAMS 6
+/* Counts and integer parameters stay below 2^53: JSON numbers are doubles. */
+#define TASK_U64_MAX ((uint64_t)1 << 53)
+
+enum param_type { PARAM_U64, PARAM_STR };
+
+struct task_param {
+	const char *name;
+	enum param_type type;
+	uint64_t min, max;        /* PARAM_U64 range, inclusive */
+	const char *help;
+	bool derived;             /* filled in by prepare(); not settable */
+};
+
+struct calibration {
+	double ops_per_ms;        /* 0: not calibrated */
+	int pu;
+	double runs[3];
+};
+
+struct task_spec;
+
+/* A task kind: one file in src/tasks/, listed in registry.c. */
+struct task_kind {
+	const char *name;
+	const char *summary;
+	const struct task_param *params;
+	int nparams;
+	/* Does prepare() need the calibrated cpu kernel speed? */
+	bool (*needs_calibration)(const struct task_spec *s);
+	/* Fill defaults and derived values, check combinations; 0 or -1 (error printed). */
+	int (*prepare)(struct task_spec *s, const struct calibration *cal);
+	/* Runs in the child after it is bound; returns its exit code. */
+	int (*run)(const struct task_spec *s);
+};
+
+struct task_spec {
+	const struct task_kind *kind;
+	unsigned has;             /* bit i: params[i] has a value */
+	uint64_t num[TASK_MAX_PARAMS];
+	char *str[TASK_MAX_PARAMS];
+};
+
+static inline bool spec_has(const struct task_spec *s, int i)
+{
+	return s->has & (1u << i);
+}
+
+static inline void spec_set_num(struct task_spec *s, int i, uint64_t v)
+{
+	s->num[i] = v;
+	s->has |= 1u << i;
+}
+
+extern const struct task_kind *const task_kinds[];
+extern const int task_kind_count;
+const struct task_kind *task_kind_find(const char *name);
+
+/* Parameter handling shared by the -t parser and the taskfile reader. */
+int task_param_index(const struct task_kind *k, const char *name);
+int task_spec_set_text(struct task_spec *s, const char *key, const char *value);
+int task_spec_set_u64(struct task_spec *s, const char *key, uint64_t v);
+int task_spec_set_str(struct task_spec *s, const char *key, const char *v);
+void task_spec_copy(struct task_spec *dst, const struct task_spec *src);
+void task_spec_free(struct task_spec *s);
+
+/* The deterministic integer kernel: ops rounds of xorshift mixing, returns a checksum. */
+uint64_t cpu_kernel(uint64_t ops);
+/* Sleep ms milliseconds on CLOCK_MONOTONIC, through EINTR. */
+void sleep_ms(uint64_t ms);
+/* ms of kernel work, in ops, at the calibrated speed (at least 1). */
+uint64_t cpu_ops_for_ms(const struct calibration *cal, uint64_t ms);
+
+#endif

@@ -1,0 +1,440 @@
+/* The only hwloc user: the topology, the usable set and the placement plans. */
+#include "config.h"
+#include "topo.h"
+
+#include <hwloc.h>
+#include <hwloc/glibc-sched.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct topo {
+	hwloc_topology_t h;
+	hwloc_bitmap_t usable;
+	struct topo_info info;
+};
+
+/* A usable core and its usable PUs in logical order. */
+struct core_pus {
+	hwloc_obj_t core;
+	hwloc_obj_t pus[64];
+	int npus;
+};
+
+static const char *const mode_names[MODE_COUNT] = {"serial", "concurrent", "parallel"};
+
+const char *mode_name(enum mode m)
+{
+	return mode_names[m];
+}
+
+int mode_parse(const char *s, enum mode *out)
+{
+	for (int m = 0; m < MODE_COUNT; m++)
+		if (!strcmp(s, mode_names[m])) {
+			*out = (enum mode)m;
+			return 0;
+		}
+	return -1;
+}
+
+int policy_parse(const char *s, struct policy *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!strcmp(s, "spread"))
+		out->kind = POLICY_SPREAD;
+	else if (!strcmp(s, "compact"))
+		out->kind = POLICY_COMPACT;
+	else if (!strcmp(s, "pus"))
+		out->kind = POLICY_PUS;
+	else if (!strncmp(s, "list:", 5)) {
+		out->kind = POLICY_LIST;
+		if (cpulist_parse(s + 5, &out->list) < 0) {
+			intlist_free(&out->list);
+			return error("invalid --policy '%s': expected list:CPUS in taskset syntax, e.g. list:0,2-3", s);
+		}
+	} else
+		return error("invalid --policy '%s': expected spread, compact, pus or list:CPUS", s);
+	return 0;
+}
+
+char *policy_describe(const struct policy *p)
+{
+	static const char *const names[] = {"spread", "compact", "pus", "list"};
+	if (p->kind != POLICY_LIST)
+		return xstrdup(names[p->kind]);
+	char buf[1024];
+	cpulist_format(p->list.v, p->list.n, buf, sizeof(buf));
+	return xasprintf("list:%s", buf);
+}
+
+void policy_free(struct policy *p)
+{
+	intlist_free(&p->list);
+}
+
+static int count_type(hwloc_topology_t h, hwloc_obj_type_t type)
+{
+	int n = hwloc_get_nbobjs_by_type(h, type);
+	return n < 0 ? 0 : n;
+}
+
+/* The core a PU belongs to; a PU with no core above it is its own core. */
+static hwloc_obj_t core_of(hwloc_topology_t h, hwloc_obj_t pu)
+{
+	hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(h, HWLOC_OBJ_CORE, pu);
+	return core ? core : pu;
+}
+
+/* Usable PUs in logical order (not always OS order); returns the count. */
+static int usable_pus(const struct topo *t, hwloc_obj_t **out)
+{
+	int npu = count_type(t->h, HWLOC_OBJ_PU), n = 0;
+	hwloc_obj_t *pus = xcalloc((size_t)npu, sizeof(*pus));
+	for (hwloc_obj_t pu = hwloc_get_next_obj_by_type(t->h, HWLOC_OBJ_PU, NULL); pu;
+	     pu = hwloc_get_next_obj_by_type(t->h, HWLOC_OBJ_PU, pu))
+		if (n < npu && hwloc_bitmap_isset(t->usable, pu->os_index))
+			pus[n++] = pu;
+	*out = pus;
+	return n;
+}
+
+/* Usable cores in logical order, each with its usable PUs; returns the count. */
+static int usable_cores(const struct topo *t, struct core_pus **out)
+{
+	hwloc_obj_t *pus;
+	int npu = usable_pus(t, &pus);
+	struct core_pus *cores = xcalloc((size_t)npu, sizeof(*cores));
+	int n = 0;
+	for (int i = 0; i < npu; i++) {
+		hwloc_obj_t pu = pus[i];
+		hwloc_obj_t core = core_of(t->h, pu);
+		int c = 0;
+		while (c < n && cores[c].core != core)
+			c++;
+		if (c == n)
+			cores[n++].core = core;
+		if (cores[c].npus < (int)ARRAY_SIZE(cores[c].pus))
+			cores[c].pus[cores[c].npus++] = pu;
+	}
+	free(pus);
+	*out = cores;
+	return n;
+}
+
+static void refresh_info(struct topo *t)
+{
+	struct core_pus *cores;
+	intlist_free(&t->info.usable);
+	unsigned idx;
+	hwloc_bitmap_foreach_begin(idx, t->usable)
+		intlist_push(&t->info.usable, (int)idx);
+	hwloc_bitmap_foreach_end();
+	t->info.usable_cores = usable_cores(t, &cores);
+	free(cores);
+}
+
+static int topo_finish_load(struct topo *t, const char *synthetic)
+{
+	if (hwloc_topology_load(t->h) < 0)
+		return error("cannot load the hwloc topology");
+	hwloc_topology_t h = t->h;
+	t->info.is_this_system = hwloc_topology_is_thissystem(h);
+	t->info.packages = count_type(h, HWLOC_OBJ_PACKAGE);
+	t->info.numa_nodes = count_type(h, HWLOC_OBJ_NUMANODE);
+	t->info.pus = count_type(h, HWLOC_OBJ_PU);
+	t->info.cores = count_type(h, HWLOC_OBJ_CORE);
+	if (!t->info.cores)
+		t->info.cores = t->info.pus;
+	t->info.synthetic = synthetic ? xstrdup(synthetic) : NULL;
+
+	/* Usable = allowed (cgroups) ∩ the affinity we started with (taskset). */
+	t->usable = hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(h));
+	hwloc_bitmap_t bound = hwloc_bitmap_alloc();
+	if (t->info.is_this_system && hwloc_get_cpubind(h, bound, HWLOC_CPUBIND_PROCESS) == 0)
+		hwloc_bitmap_and(t->usable, t->usable, bound);
+	hwloc_bitmap_free(bound);
+	if (hwloc_bitmap_iszero(t->usable))
+		return error("no usable CPU: the allowed set and this process's affinity do not meet");
+	refresh_info(t);
+	return 0;
+}
+
+static struct topo *topo_new(void)
+{
+	struct topo *t = xcalloc(1, sizeof(*t));
+	if (hwloc_topology_init(&t->h) < 0)
+		die("cannot initialise hwloc");
+	return t;
+}
+
+int topo_load(struct topo **out)
+{
+	struct topo *t = topo_new();
+	const char *synthetic = getenv("HWLOC_SYNTHETIC");
+	if (synthetic && !*synthetic)
+		synthetic = NULL;
+	if (synthetic && hwloc_topology_set_synthetic(t->h, synthetic) < 0) {
+		topo_free(t);
+		return error("invalid HWLOC_SYNTHETIC '%s'", synthetic);
+	}
+	if (topo_finish_load(t, synthetic) < 0) {
+		topo_free(t);
+		return -1;
+	}
+	*out = t;
+	return 0;
+}
+
+int topo_load_synthetic(struct topo **out, const char *desc)
+{
+	struct topo *t = topo_new();
+	if (hwloc_topology_set_synthetic(t->h, desc) < 0 || topo_finish_load(t, desc) < 0) {
+		topo_free(t);
+		return error("invalid synthetic topology '%s'", desc);
+	}
+	*out = t;
+	return 0;
+}
+
+void topo_free(struct topo *t)
+{
+	if (!t)
+		return;
+	if (t->usable)
+		hwloc_bitmap_free(t->usable);
+	hwloc_topology_destroy(t->h);
+	intlist_free(&t->info.usable);
+	free(t->info.synthetic);
+	free(t);
+}
+
+const struct topo_info *topo_get_info(const struct topo *t)
+{
+	return &t->info;
+}
+
+int topo_restrict_usable(struct topo *t, const struct intlist *cpus)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	for (int i = 0; i < cpus->n; i++) {
+		if (!hwloc_bitmap_isset(t->usable, (unsigned)cpus->v[i])) {
+			hwloc_bitmap_free(set);
+			return error("CPU %d is not usable", cpus->v[i]);
+		}
+		hwloc_bitmap_set(set, (unsigned)cpus->v[i]);
+	}
+	if (hwloc_bitmap_iszero(set)) {
+		hwloc_bitmap_free(set);
+		return error("empty CPU set");
+	}
+	hwloc_bitmap_free(t->usable);
+	t->usable = set;
+	refresh_info(t);
+	return 0;
+}
+
+static hwloc_obj_t usable_pu_by_os(const struct topo *t, int os)
+{
+	if (os < 0 || !hwloc_bitmap_isset(t->usable, (unsigned)os))
+		return NULL;
+	return hwloc_get_pu_obj_by_os_index(t->h, (unsigned)os);
+}
+
+static void slot_fill(const struct topo *t, hwloc_obj_t pu, struct plan_slot *s)
+{
+	hwloc_obj_t pkg = hwloc_get_ancestor_obj_by_type(t->h, HWLOC_OBJ_PACKAGE, pu);
+	s->pu = (int)pu->os_index;
+	s->core = (int)core_of(t->h, pu)->logical_index;
+	s->package = pkg ? (int)pkg->logical_index : -1;
+	CPU_ZERO(&s->mask);
+	if (t->info.is_this_system)
+		hwloc_cpuset_to_glibc_sched_affinity(t->h, pu->cpuset, &s->mask, sizeof(s->mask));
+}
+
+/*
+ * Order the usable cores as hwloc_distrib would spread them. Distributing over a
+ * copy restricted to one PU per core keeps cores with offline SMT siblings from
+ * weighing more, and agrees with `hwloc-distrib --single` on regular machines.
+ */
+static int spread_order(const struct topo *t, const struct core_pus *cores, int ncores, int n,
+			int *order)
+{
+	hwloc_topology_t dup;
+	if (hwloc_topology_dup(&dup, t->h) < 0)
+		return error("cannot copy the hwloc topology");
+	hwloc_bitmap_t firsts = hwloc_bitmap_alloc();
+	for (int c = 0; c < ncores; c++)
+		hwloc_bitmap_set(firsts, cores[c].pus[0]->os_index);
+	int rc = 0;
+	hwloc_bitmap_t *sets = xcalloc((size_t)n, sizeof(*sets));
+	if (hwloc_topology_restrict(dup, firsts, 0) < 0) {
+		rc = error("cannot restrict the hwloc topology to the usable cores");
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		sets[i] = hwloc_bitmap_alloc();
+	hwloc_obj_t root = hwloc_get_root_obj(dup);
+	if (hwloc_distrib(dup, &root, 1, sets, (unsigned)n, INT_MAX, 0) < 0) {
+		rc = error("hwloc_distrib failed");
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		hwloc_bitmap_singlify(sets[i]);
+		int os = hwloc_bitmap_first(sets[i]);
+		order[i] = -1;
+		for (int c = 0; c < ncores; c++)
+			if ((int)cores[c].pus[0]->os_index == os)
+				order[i] = c;
+		if (order[i] < 0) {
+			rc = error("hwloc_distrib placed a slot outside the usable set");
+			goto out;
+		}
+	}
+out:
+	for (int i = 0; i < n; i++)
+		if (sets[i])
+			hwloc_bitmap_free(sets[i]);
+	free(sets);
+	hwloc_bitmap_free(firsts);
+	hwloc_topology_destroy(dup);
+	return rc;
+}
+
+/*
+ * spread/compact: one slot per core in the policy's core order; beyond the cores,
+ * the next SMT sibling of each core in the same order; beyond the PUs, wrap round.
+ */
+static int plan_by_cores(const struct topo *t, bool spread, int jobs, hwloc_obj_t *pus)
+{
+	struct core_pus *cores;
+	int ncores = usable_cores(t, &cores);
+	int first = jobs < ncores ? jobs : ncores;
+	int *order = xcalloc((size_t)ncores, sizeof(*order));
+	int rc = 0;
+	if (spread)
+		rc = spread_order(t, cores, ncores, first, order);
+	else
+		for (int c = 0; c < ncores; c++)
+			order[c] = c;
+	int n = 0;
+	for (int round = 0; rc == 0 && n < jobs; round++) {
+		int placed = 0;
+		for (int i = 0; i < first && n < jobs; i++) {
+			const struct core_pus *cp = &cores[order[i]];
+			if (round < cp->npus) {
+				pus[n++] = cp->pus[round];
+				placed++;
+			}
+		}
+		if (!placed)	/* every usable PU has a slot: wrap round */
+			for (int i = 0; n < jobs; i++)
+				pus[n++] = pus[i];
+	}
+	free(order);
+	free(cores);
+	return rc;
+}
+
+/* pus: every usable PU in logical order (not always OS order), then wrap round. */
+static int plan_by_pus(const struct topo *t, int jobs, hwloc_obj_t *pus)
+{
+	hwloc_obj_t *all;
+	int n = usable_pus(t, &all);
+	for (int i = 0; i < jobs; i++)
+		pus[i] = all[i % n];
+	free(all);
+	return 0;
+}
+
+static int plan_parallel(const struct topo *t, const struct plan_opts *o, hwloc_obj_t **out,
+			 int *nout)
+{
+	const struct policy *p = &o->policy;
+	int jobs = o->jobs;
+	if (jobs <= 0)
+		jobs = p->kind == POLICY_LIST ? p->list.n : t->info.usable_cores;
+	hwloc_obj_t *pus = xcalloc((size_t)jobs, sizeof(*pus));
+	int rc = 0;
+	switch (p->kind) {
+	case POLICY_SPREAD:
+	case POLICY_COMPACT:
+		rc = plan_by_cores(t, p->kind == POLICY_SPREAD, jobs, pus);
+		break;
+	case POLICY_PUS:
+		rc = plan_by_pus(t, jobs, pus);
+		break;
+	case POLICY_LIST:
+		for (int i = 0; i < p->list.n; i++)
+			if (!usable_pu_by_os(t, p->list.v[i])) {
+				rc = error("--policy list: CPU %d is not usable (see 'tribench topology')",
+					   p->list.v[i]);
+				break;
+			}
+		for (int i = 0; rc == 0 && i < jobs; i++)
+			pus[i] = usable_pu_by_os(t, p->list.v[i % p->list.n]);
+		break;
+	}
+	if (rc < 0) {
+		free(pus);
+		return -1;
+	}
+	*out = pus;
+	*nout = jobs;
+	return 0;
+}
+
+/* The serial/concurrent PU: --cpu, or the first usable PU in logical order. */
+static hwloc_obj_t single_pu(const struct topo *t, int cpu)
+{
+	if (cpu >= 0)
+		return usable_pu_by_os(t, cpu);
+	hwloc_obj_t *all, first = NULL;
+	if (usable_pus(t, &all) > 0)
+		first = all[0];
+	free(all);
+	return first;
+}
+
+int plan_build(const struct topo *t, enum mode mode, const struct plan_opts *o, int ntasks,
+	       struct plan *out)
+{
+	hwloc_obj_t *pus;
+	int n;
+	memset(out, 0, sizeof(*out));
+	out->mode = mode;
+	if (mode == MODE_PARALLEL) {
+		if (plan_parallel(t, o, &pus, &n) < 0)
+			return -1;
+		out->max_in_flight = n;
+	} else {
+		hwloc_obj_t pu = single_pu(t, o->cpu);
+		if (!pu) {
+			char buf[256];
+			cpulist_format(t->info.usable.v, t->info.usable.n, buf, sizeof(buf));
+			return error("--cpu %d is not a usable CPU (usable: %s)", o->cpu, buf);
+		}
+		pus = xmalloc(sizeof(*pus));
+		pus[0] = pu;
+		n = 1;
+		out->max_in_flight = mode == MODE_SERIAL ? 1 : (ntasks > 0 ? ntasks : -1);
+	}
+	out->nslots = n;
+	out->slots = xcalloc((size_t)n, sizeof(*out->slots));
+	for (int i = 0; i < n; i++) {
+		slot_fill(t, pus[i], &out->slots[i]);
+		for (int j = 0; j < i; j++)
+			if (pus[j] == pus[i])
+				out->oversubscribed = true;
+	}
+	free(pus);
+	return 0;
+}
+
+void plan_free(struct plan *p)
+{
+	free(p->slots);
+	p->slots = NULL;
+	p->nslots = 0;
+}

@@ -1,0 +1,71 @@
+#ifndef TRIBENCH_TOPO_H
+#define TRIBENCH_TOPO_H
+
+#include <sched.h>
+#include <stdbool.h>
+
+#include "util.h"
+
+/* The machine as hwloc sees it; the only hwloc user is topo.c. */
+struct topo;
+
+struct topo_info {
+	int packages, numa_nodes, cores, pus;
+	int usable_cores;         /* cores with at least one usable PU */
+	struct intlist usable;    /* usable PUs, OS indexes, sorted */
+	char *synthetic;          /* hwloc synthetic description, or NULL */
+	bool is_this_system;      /* false for synthetic or XML topologies */
+};
+
+enum mode { MODE_SERIAL, MODE_CONCURRENT, MODE_PARALLEL, MODE_COUNT };
+const char *mode_name(enum mode m);
+int mode_parse(const char *s, enum mode *out);
+
+enum policy_kind { POLICY_SPREAD, POLICY_COMPACT, POLICY_PUS, POLICY_LIST };
+
+struct policy {
+	enum policy_kind kind;
+	struct intlist list;      /* POLICY_LIST: the OS CPUs, in the order given */
+};
+int policy_parse(const char *s, struct policy *out);
+/* "spread", "compact", "pus" or "list:0,2-3"; caller frees. */
+char *policy_describe(const struct policy *p);
+void policy_free(struct policy *p);
+
+struct plan_opts {
+	int cpu;                  /* serial/concurrent PU (OS index), -1: first usable */
+	int jobs;                 /* parallel slots, 0: usable cores (list: its length) */
+	struct policy policy;
+};
+
+/* One slot is one PU. */
+struct plan_slot {
+	int pu;                   /* OS index */
+	int core;                 /* logical index of its core */
+	int package;              /* logical index of its package, -1 when none */
+	cpu_set_t mask;           /* prepared for sched_setaffinity in the child */
+};
+
+struct plan {
+	enum mode mode;
+	int nslots;
+	struct plan_slot *slots;
+	int max_in_flight;        /* -1: unbounded (concurrent, task count unknown) */
+	bool oversubscribed;      /* some PU carries more than one slot */
+};
+
+/* Load the machine's topology; HWLOC_SYNTHETIC / HWLOC_XMLFILE are honoured. */
+int topo_load(struct topo **out);
+/* Load a synthetic topology (tests, "what would it do on ..."). */
+int topo_load_synthetic(struct topo **out, const char *desc);
+void topo_free(struct topo *t);
+const struct topo_info *topo_get_info(const struct topo *t);
+/* Narrow the usable set (tests of restricted machines); every CPU must be usable. */
+int topo_restrict_usable(struct topo *t, const struct intlist *cpus);
+
+/* Build one mode's plan. ntasks sizes the concurrent admission (0: unknown). */
+int plan_build(const struct topo *t, enum mode mode, const struct plan_opts *o, int ntasks,
+	       struct plan *out);
+void plan_free(struct plan *p);
+
+#endif

@@ -1,0 +1,57 @@
+#ifndef TRIBENCH_UTIL_H
+#define TRIBENCH_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes: the contract of DESIGN §3, the same for every command. */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_TASK_FAILED = 1,
+	EXIT_BAD_INPUT = 2,
+	EXIT_RUNTIME = 3,
+	EXIT_SIGNAL_BASE = 128,
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation failure is not recoverable in a benchmark tool: these die. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "tribench: <message>" on stderr and return -1 (git's error()). */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prefix every following message with "<context>: ", until cleared. */
+void error_set_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void error_clear_context(void);
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Seconds on CLOCK_MONOTONIC. */
+double now_s(void);
+
+/* Strict number parsing: the whole string, no sign surprises. 0 or -1. */
+int parse_u64(const char *s, uint64_t *out);
+int parse_double(const char *s, double *out);
+
+/* A growable array of ints (CPU lists, ids). */
+struct intlist {
+	int *v;
+	int n, alloc;
+};
+void intlist_push(struct intlist *l, int x);
+bool intlist_has(const struct intlist *l, int x);
+void intlist_sort_unique(struct intlist *l);
+void intlist_free(struct intlist *l);
+
+/* taskset list syntax "0,2-3" -> sorted unique list. 0, or -1 with *bad set. */
+int cpulist_parse(const char *s, struct intlist *out);
+/* Sorted list -> "0,2-3" into buf (always NUL-terminated). */
+void cpulist_format(const int *cpus, int n, char *buf, size_t size);
+
+#endif
