@@ -1,0 +1,32 @@
+# Shared set-up for the CLI tests: the binary under test, a scratch directory,
+# schema validation and small jq helpers.
+TRIBENCH=${TRIBENCH:-$BATS_TEST_DIRNAME/../../tribench}
+TOP_SRCDIR=${TOP_SRCDIR:-$BATS_TEST_DIRNAME/../..}
+PYTHON_JSONSCHEMA=${PYTHON_JSONSCHEMA:-/usr/bin/python3}
+
+setup() {
+	SCRATCH=$(mktemp -d "${BATS_TMPDIR:-/tmp}/tribench-test.XXXXXX")
+	cd "$SCRATCH" || return 1
+}
+
+teardown() {
+	cd / && rm -rf "$SCRATCH"
+}
+
+# validate FILE [SCHEMA]: fails with the validator's message when FILE is invalid.
+validate() {
+	"$PYTHON_JSONSCHEMA" "$TOP_SRCDIR/tests/validate-json" "${2:-$TOP_SRCDIR/docs/schema.json}" "$1"
+}
+
+# jqr FILE FILTER: raw jq output, failing the test when jq fails.
+jqr() {
+	jq -er "$2" "$1"
+}
+
+# One stderr line, naming the problem: the error contract.
+assert_one_line_error() {
+	[ "$(printf '%s\n' "$output" | grep -c .)" -eq 1 ] || {
+		echo "expected one line of error, got: $output" >&2
+		return 1
+	}
+}
