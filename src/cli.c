@@ -8,11 +8,12 @@
 
 #include "util.h"
 
+/* Long-only options get letters outside the short set, so every option has one. */
 enum {
-	OPT_NAME = 256,
-	OPT_CPU,
-	OPT_WARMUP,
-	OPT_SAMPLE_MS,
+	OPT_NAME = 'N',
+	OPT_CPU = 'C',
+	OPT_WARMUP = 'W',
+	OPT_SAMPLE_MS = 'S',
 };
 
 static const struct option long_options[] = {
@@ -135,10 +136,13 @@ static void defaults(struct options *o)
 	o->sample_ms = 50;
 }
 
-/* The short letter naming an option in the per-command table ('C' for --cpu). */
-static char option_letter(int c)
+/* "--jobs" for 'j': how the user spells it, whatever form they used. */
+static const char *option_name(int c)
 {
-	return c == OPT_CPU ? 'C' : (char)c;
+	for (const struct option *lo = long_options; lo->name; lo++)
+		if (lo->val == c)
+			return lo->name;
+	return "?";	/* not reached: getopt returns only listed options */
 }
 
 static int apply_option(struct options *o, int c, const char *arg)
@@ -210,12 +214,15 @@ int cli_parse(int argc, char **argv, struct options *o)
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "+:t:f:m:j:p:r:o:qhV", long_options, NULL)) != -1) {
-		if (c == '?')
+		if (c == '?') {
+			if (optopt)
+				return error("unknown option '-%c' (see --help)", optopt);
 			return error("unknown option '%s' (see --help)", argv[optind - 1]);
+		}
 		if (c == ':')
-			return error("option '%s' needs a value", argv[optind - 1]);
-		if (accepts && c != 'h' && c != 'V' && !strchr(accepts, option_letter(c)))
-			return error("option '%s' does not apply to 'tribench %s'", argv[optind - 1], cmd_name);
+			return error("option '--%s' needs a value", option_name(optopt));
+		if (accepts && c != 'h' && c != 'V' && !strchr(accepts, c))
+			return error("option '--%s' does not apply to 'tribench %s'", option_name(c), cmd_name);
 		if (apply_option(o, c, optarg) < 0)
 			return -1;
 	}

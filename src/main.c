@@ -1,6 +1,7 @@
 /* tribench: argv -> command -> exit code. */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,20 @@
 #include "table.h"
 #include "topo.h"
 
+/* Flush stdout; a reader that went away (| head) is not an error. */
+static int finish_stdout(void)
+{
+	if (fflush(stdout) == 0 || errno == EPIPE)
+		return EXIT_OK;
+	error("cannot write to stdout: %s", strerror(errno));
+	return EXIT_RUNTIME;
+}
+
 static int print_text(char *text)
 {
-	int rc = fputs(text, stdout) < 0 || fflush(stdout) != 0 ? EXIT_RUNTIME : EXIT_OK;
+	fputs(text, stdout);
 	free(text);
-	return rc;
+	return finish_stdout();
 }
 
 static int cmd_topology(const struct topo *t)
@@ -164,7 +174,7 @@ int main(int argc, char **argv)
 		else
 			table_list_kinds(stdout);
 		cli_free(&o);
-		return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
+		return finish_stdout();
 	}
 	struct topo *t;
 	if (topo_load(&t) < 0) {

@@ -12,6 +12,18 @@
 
 #include "util.h"
 
+static int open_temp(struct output *o, const char *target, const char *arg);
+
+/* Devices and FIFOs (-o /dev/stdout) are written in place. */
+static int open_special(struct output *o, const char *arg)
+{
+	o->fd = open(arg, O_WRONLY | O_CLOEXEC);
+	if (o->fd < 0)
+		return error("cannot write '%s': %s", arg, strerror(errno));
+	o->special = true;
+	return 0;
+}
+
 int output_open(struct output *o, const char *arg, bool stdout_is_tty)
 {
 	memset(o, 0, sizeof(*o));
@@ -25,12 +37,28 @@ int output_open(struct output *o, const char *arg, bool stdout_is_tty)
 		return 0;
 	}
 	struct stat st;
-	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-		return error("cannot write '%s': it is a directory", arg);
-	o->path = xstrdup(arg);
-	const char *slash = strrchr(arg, '/');
-	int dirlen = slash ? (int)(slash - arg + 1) : 0;
-	o->tmp = xasprintf("%.*s.%s.tmp.XXXXXX", dirlen, arg, slash ? slash + 1 : arg);
+	if (stat(arg, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return error("cannot write '%s': it is a directory", arg);
+		if (!S_ISREG(st.st_mode))	/* a device or a FIFO: write to it, do not replace it */
+			return open_special(o, arg);
+	}
+	/* through a symbolic link, replace the file it names, not the link */
+	char *real = realpath(arg, NULL);
+	if (real) {
+		int rc = open_temp(o, real, arg);
+		free(real);
+		return rc;
+	}
+	return open_temp(o, arg, arg);
+}
+
+static int open_temp(struct output *o, const char *target, const char *arg)
+{
+	o->path = xstrdup(target);
+	const char *slash = strrchr(target, '/');
+	int dirlen = slash ? (int)(slash - target + 1) : 0;
+	o->tmp = xasprintf("%.*s.%s.tmp.XXXXXX", dirlen, target, slash ? slash + 1 : target);
 	o->fd = mkstemp(o->tmp);
 	if (o->fd < 0) {
 		int e = errno;
@@ -43,11 +71,6 @@ int output_open(struct output *o, const char *arg, bool stdout_is_tty)
 	umask(mask);
 	fchmod(o->fd, 0666 & ~mask);
 	return 0;
-}
-
-bool output_active(const struct output *o)
-{
-	return o->to_stdout || o->path;
 }
 
 static int write_all(int fd, const char *text)
@@ -70,6 +93,14 @@ int output_commit(struct output *o, const char *text)
 		if (write_all(STDOUT_FILENO, text) < 0 && errno != EPIPE)
 			return error("cannot write the report to stdout: %s", strerror(errno));
 		return 0;
+	}
+	if (o->special) {
+		int rc = write_all(o->fd, text);
+		int e = errno;
+		close(o->fd);
+		o->fd = -1;
+		o->special = false;
+		return rc < 0 ? error("cannot write the report: %s", strerror(e)) : 0;
 	}
 	if (!o->path)
 		return 0;

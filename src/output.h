@@ -9,6 +9,7 @@ struct output {
 	char *tmp;                /* its temporary sibling until commit */
 	int fd;
 	bool to_stdout;
+	bool special;             /* a device or FIFO, written in place */
 };
 
 /* Decide by DESIGN §3 and, for a file, create the temporary now (fail early: -1). */
@@ -17,6 +18,5 @@ int output_open(struct output *o, const char *arg, bool stdout_is_tty);
 int output_commit(struct output *o, const char *text);
 /* Remove the temporary: no partial file pretends to be complete. */
 void output_abort(struct output *o);
-bool output_active(const struct output *o);
 
 #endif

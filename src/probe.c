@@ -103,6 +103,8 @@ int probe_parse_cpu_line(const char *line, struct cpu_jiffies *out)
 {
 	unsigned long long v[10] = {0};
 	int cpu;
+	if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9')
+		return -1;	/* the all-CPU line "cpu  ..." is not a CPU */
 	int n = sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0],
 		       &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]);
 	if (n < 5 || cpu < 0)
@@ -121,8 +123,6 @@ int probe_cpu_jiffies(struct cpu_jiffies *out, int ncpu)
 		return -1;
 	memset(out, 0, (size_t)ncpu * sizeof(*out));
 	for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		if (strncmp(line, "cpu", 3) || line[3] == ' ')
-			continue;
 		struct cpu_jiffies j;
 		int cpu = probe_parse_cpu_line(line, &j);
 		if (cpu >= 0 && cpu < ncpu)

@@ -31,6 +31,11 @@ int sched_init(struct sched *s, const struct intlist *usable, int sample_ms, boo
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
+	/* A shell starts background jobs with SIGINT ignored, and an ignored signal
+	 * never reaches a signalfd: take SIGINT and SIGTERM back (SIGHUP stays as
+	 * nohup left it). */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigprocmask(SIG_BLOCK, &mask, &s->old_mask);
 	s->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);

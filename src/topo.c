@@ -254,10 +254,55 @@ static void slot_fill(const struct topo *t, hwloc_obj_t pu, struct plan_slot *s)
 }
 
 /*
- * Order the usable cores as hwloc_distrib would spread them. Distributing over a
- * copy restricted to one PU per core keeps cores with offline SMT siblings from
- * weighing more, and agrees with `hwloc-distrib --single` on regular machines.
+ * hwloc_distrib, with one repair. Each subtree gets a share of the n slots in
+ * proportion to its PUs (cumulative rounding up, as hwloc does); a subtree that
+ * gets nothing is folded into the previous set. The repair: while a subtree with
+ * free PUs gets nothing and another gets two or more, move one slot over. On
+ * regular machines shares never differ by more than one, so this is exactly
+ * `hwloc-distrib --single`; on irregular ones (pack:2 core:4 restricted to 0-4)
+ * hwloc_distrib would put -j 2 both in package 0, this puts one in each.
  */
+static void distrib(hwloc_obj_t *roots, unsigned nroots, hwloc_bitmap_t *sets, unsigned n)
+{
+	unsigned *chunk = xcalloc(nroots, sizeof(unsigned)), *weight = xcalloc(nroots, sizeof(unsigned));
+	unsigned total = 0, given_weight = 0, given = 0;
+	for (unsigned i = 0; i < nroots; i++)
+		total += weight[i] = (unsigned)hwloc_bitmap_weight(roots[i]->cpuset);
+	for (unsigned i = 0; i < nroots && total; i++) {
+		chunk[i] = ((given_weight + weight[i]) * n + total - 1) / total -
+			   (given_weight * n + total - 1) / total;
+		given_weight += weight[i];
+	}
+	for (;;) {
+		unsigned idle = nroots, most = nroots;
+		for (unsigned i = 0; i < nroots; i++) {
+			if (idle == nroots && weight[i] && !chunk[i])
+				idle = i;
+			if (chunk[i] >= 2 && (most == nroots || chunk[i] > chunk[most]))
+				most = i;
+		}
+		if (idle == nroots || most == nroots)
+			break;
+		chunk[most]--;
+		chunk[idle]++;
+	}
+	for (unsigned i = 0; i < nroots; i++) {
+		if (!weight[i])
+			continue;
+		if (roots[i]->arity && chunk[i] > 1)
+			distrib(roots[i]->children, roots[i]->arity, sets + given, chunk[i]);
+		else if (chunk[i])
+			for (unsigned j = 0; j < chunk[i]; j++)
+				hwloc_bitmap_copy(sets[given + j], roots[i]->cpuset);
+		else if (given)
+			hwloc_bitmap_or(sets[given - 1], sets[given - 1], roots[i]->cpuset);
+		given += chunk[i];
+	}
+	free(chunk);
+	free(weight);
+}
+
+/* Order the first n usable cores as spread places them (indexes into cores). */
 static int spread_order(const struct topo *t, const struct core_pus *cores, int ncores, int n,
 			int *order)
 {
@@ -269,17 +314,14 @@ static int spread_order(const struct topo *t, const struct core_pus *cores, int 
 		hwloc_bitmap_set(firsts, cores[c].pus[0]->os_index);
 	int rc = 0;
 	hwloc_bitmap_t *sets = xcalloc((size_t)n, sizeof(*sets));
+	for (int i = 0; i < n; i++)
+		sets[i] = hwloc_bitmap_alloc();
 	if (hwloc_topology_restrict(dup, firsts, 0) < 0) {
 		rc = error("cannot restrict the hwloc topology to the usable cores");
 		goto out;
 	}
-	for (int i = 0; i < n; i++)
-		sets[i] = hwloc_bitmap_alloc();
 	hwloc_obj_t root = hwloc_get_root_obj(dup);
-	if (hwloc_distrib(dup, &root, 1, sets, (unsigned)n, INT_MAX, 0) < 0) {
-		rc = error("hwloc_distrib failed");
-		goto out;
-	}
+	distrib(&root, 1, sets, (unsigned)n);
 	for (int i = 0; i < n; i++) {
 		hwloc_bitmap_singlify(sets[i]);
 		int os = hwloc_bitmap_first(sets[i]);
@@ -288,14 +330,13 @@ static int spread_order(const struct topo *t, const struct core_pus *cores, int 
 			if ((int)cores[c].pus[0]->os_index == os)
 				order[i] = c;
 		if (order[i] < 0) {
-			rc = error("hwloc_distrib placed a slot outside the usable set");
+			rc = error("spread placed a slot outside the usable set");
 			goto out;
 		}
 	}
 out:
 	for (int i = 0; i < n; i++)
-		if (sets[i])
-			hwloc_bitmap_free(sets[i]);
+		hwloc_bitmap_free(sets[i]);
 	free(sets);
 	hwloc_bitmap_free(firsts);
 	hwloc_topology_destroy(dup);

@@ -25,7 +25,7 @@ enum policy_kind { POLICY_SPREAD, POLICY_COMPACT, POLICY_PUS, POLICY_LIST };
 
 struct policy {
 	enum policy_kind kind;
-	struct intlist list;      /* POLICY_LIST: the OS CPUs, in the order given */
+	struct intlist list;      /* POLICY_LIST: the OS CPUs, sorted, each once */
 };
 int policy_parse(const char *s, struct policy *out);
 /* "spread", "compact", "pus" or "list:0,2-3"; caller frees. */
@@ -33,7 +33,8 @@ char *policy_describe(const struct policy *p);
 void policy_free(struct policy *p);
 
 struct plan_opts {
-	int cpu;                  /* serial/concurrent PU (OS index), -1: first usable */
+	int cpu;                  /* serial/concurrent PU (OS index), -1: the first
+				   * usable PU in hwloc's logical order */
 	int jobs;                 /* parallel slots, 0: usable cores (list: its length) */
 	struct policy policy;
 };

@@ -49,7 +49,8 @@ bool intlist_has(const struct intlist *l, int x);
 void intlist_sort_unique(struct intlist *l);
 void intlist_free(struct intlist *l);
 
-/* taskset list syntax "0,2-3" -> sorted unique list. 0, or -1 with *bad set. */
+/* taskset list syntax "0,2-3" -> sorted unique list; 0, or -1 (out is then
+ * partly filled: free it either way). */
 int cpulist_parse(const char *s, struct intlist *out);
 /* Sorted list -> "0,2-3" into buf (always NUL-terminated). */
 void cpulist_format(const int *cpus, int n, char *buf, size_t size);

@@ -163,7 +163,8 @@ int taskfile_load(const char *path, struct suite *s)
 	if (!text)
 		return -1;
 	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 1);
+	/* the length includes the final NUL, which "require null-terminated" checks */
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
 	int rc;
 	if (!root) {
 		size_t off = end ? (size_t)(end - text) : 0;
