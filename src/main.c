@@ -11,6 +11,7 @@
 
 #include "calibrate.h"
 #include "cli.h"
+#include "commands.h"
 #include "json/json.h"
 #include "output.h"
 #include "runner.h"
@@ -162,6 +163,10 @@ int main(int argc, char **argv)
 	struct options o;
 	int rc;
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is an EPIPE we can handle */
+	if (argc > 1 && !strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "export"))
+		return cmd_export(argc - 1, argv + 1);
 	if (cli_parse(argc, argv, &o) < 0) {
 		cli_free(&o);
 		return EXIT_BAD_INPUT;
