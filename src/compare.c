@@ -1,0 +1,199 @@
+/* Comparing two reports: pairing, the significance test, the verdict, and the
+ * warnings that say the two reports did not measure the same thing. */
+#include "config.h"
+#include "compare.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const names[] = {"unchanged", "regression", "improvement"};
+	return names[v];
+}
+
+enum verdict compare_verdict(double change_pct, double p, double threshold_pct, double alpha)
+{
+	if (!(p < alpha))
+		return VERDICT_UNCHANGED;
+	if (change_pct > threshold_pct)
+		return VERDICT_REGRESSION;
+	if (change_pct < -threshold_pct)
+		return VERDICT_IMPROVEMENT;
+	return VERDICT_UNCHANGED;
+}
+
+static void add_warning(struct comparison *c, char *line)
+{
+	c->warnings = xrealloc(c->warnings, (size_t)(c->nwarnings + 1) * sizeof(*c->warnings));
+	c->warnings[c->nwarnings++] = line;
+}
+
+/* One line per workload whose tasks differ: a comparison of different work is
+ * not a regression. cpu tasks given as ms= get their ops from a per-run
+ * calibration, so they differ between machines and runs: say so. */
+static void warn_tasks(struct comparison *c, const struct report_workload *a,
+		       const struct report_workload *b)
+{
+	if (a->ntasks != b->ntasks) {
+		add_warning(c, xasprintf("workload '%s' has %d tasks in '%s' but %d in '%s'", a->name,
+					 a->ntasks, c->old_source, b->ntasks, c->new_source));
+		return;
+	}
+	int ndiff = 0;
+	const struct report_task_spec *first_a = NULL, *first_b = NULL;
+	for (int i = 0; i < a->ntasks; i++) {
+		const struct report_task_spec *ta = &a->tasks[i], *tb = &b->tasks[i];
+		if (!strcmp(ta->kind, tb->kind) && !strcmp(ta->params, tb->params))
+			continue;
+		if (!ndiff++) {
+			first_a = ta;
+			first_b = tb;
+		}
+	}
+	if (!ndiff)
+		return;
+	if (!strcmp(first_a->kind, "cpu") && !strcmp(first_b->kind, "cpu") &&
+	    first_a->ops != first_b->ops && !isnan(first_a->ops) && !isnan(first_b->ops))
+		add_warning(c, xasprintf("workload '%s': cpu ops differ in %d of %d tasks (task %d: %.0f vs "
+					 "%.0f ops); give ops= rather than ms= to run the same work",
+					 a->name, ndiff, a->ntasks, first_a->id, first_a->ops, first_b->ops));
+	else
+		add_warning(c, xasprintf("workload '%s': %d of %d tasks ran different work (task %d: %s %s "
+					 "vs %s %s)",
+					 a->name, ndiff, a->ntasks, first_a->id, first_a->kind,
+					 first_a->params, first_b->kind, first_b->params));
+}
+
+/* The host and the settings that change what a mode measures; then the tasks
+ * of every workload both reports ran. */
+static void warn_setup(struct comparison *c, const struct report *a, const struct report *b)
+{
+	if (strcmp(a->hostname, b->hostname))
+		add_warning(c, xasprintf("the reports come from different hosts ('%s' and '%s')",
+					 a->hostname, b->hostname));
+	if (strcmp(a->modes, b->modes))
+		add_warning(c, xasprintf("the reports ran different modes ('%s' and '%s')", a->modes,
+					 b->modes));
+	if (a->jobs != b->jobs)
+		add_warning(c, xasprintf("the reports ran different --jobs (%d and %d)", a->jobs, b->jobs));
+	if (strcmp(a->policy, b->policy))
+		add_warning(c, xasprintf("the reports ran different --policy ('%s' and '%s')", a->policy,
+					 b->policy));
+	for (int i = 0; i < a->nworkloads; i++) {
+		const struct report_workload *wb = report_workload_find(b, a->workloads[i].name);
+		if (wb)
+			warn_tasks(c, &a->workloads[i], wb);
+	}
+}
+
+/* One line naming the workload/mode pairs of `from` that `other` lacks. */
+static void warn_unmatched(struct comparison *c, const struct report *from, const struct report *other)
+{
+	char *list = NULL;
+	int n = 0;
+	for (int i = 0; i < from->nworkloads; i++) {
+		const struct report_workload *w = &from->workloads[i];
+		const struct report_workload *ow = report_workload_find(other, w->name);
+		for (int m = 0; m < w->nmodes; m++) {
+			if (ow && report_mode_find(ow, w->modes[m].mode))
+				continue;
+			char *more = xasprintf("%s%s%s/%s", list ? list : "", n ? ", " : "", w->name,
+					       w->modes[m].mode);
+			free(list);
+			list = more;
+			n++;
+		}
+	}
+	if (n)
+		add_warning(c, xasprintf("not compared, only in '%s': %s", from->source, list));
+	free(list);
+}
+
+static void side_walls(const struct report_mode *m, double *walls)
+{
+	for (int k = 0; k < m->nruns; k++)
+		walls[k] = m->runs[k].wall_s;
+}
+
+/* Test one pair; -1 when its run counts cannot reach significance at all. */
+static int test_pair(struct comparison *c, struct compare_pair *p, const struct report_mode *a,
+		     const struct report_mode *b)
+{
+	int na = a->nruns, nb = b->nruns;
+	if (!na || !nb)
+		return error("%s/%s has no measured runs in '%s'", p->workload, p->mode,
+			     na ? c->new_source : c->old_source);
+	double min_p = mw_min_p(na, nb);
+	if (!(min_p < c->alpha))
+		return error("%s/%s: %d vs %d runs can never reach p < %g (the smallest possible p is %.3g): "
+			     "measure more runs, e.g. --runs %d in both reports",
+			     p->workload, p->mode, na, nb, c->alpha, min_p, mw_runs_needed(c->alpha));
+	double *wa = xmalloc((size_t)na * sizeof(double)), *wb = xmalloc((size_t)nb * sizeof(double));
+	side_walls(a, wa);
+	side_walls(b, wb);
+	mw_test(wa, na, wb, nb, &p->test);
+	p->old = (struct compare_side){na, stats_median(wa, na), a->speedup};
+	p->new = (struct compare_side){nb, stats_median(wb, nb), b->speedup};
+	free(wa);
+	free(wb);
+	p->change_pct = 100 * (p->new.median_s - p->old.median_s) / p->old.median_s;
+	p->speedup = p->old.median_s / p->new.median_s;
+	p->verdict = compare_verdict(p->change_pct, p->test.p, c->threshold_pct, c->alpha);
+	c->nregressions += p->verdict == VERDICT_REGRESSION;
+	c->nimprovements += p->verdict == VERDICT_IMPROVEMENT;
+	return 0;
+}
+
+/* Pairs follow the old report's order; warnings are gathered, not printed, so
+ * that an unusable input is one error line and nothing else. */
+int compare_reports(const struct report *old, const struct report *new, double threshold_pct,
+		    double alpha, struct comparison *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->old_source = old->source;
+	out->new_source = new->source;
+	out->threshold_pct = threshold_pct;
+	out->alpha = alpha;
+	int cap = 0;
+	for (int i = 0; i < old->nworkloads; i++)
+		cap += old->workloads[i].nmodes;
+	out->pairs = xcalloc((size_t)cap, sizeof(*out->pairs));
+	for (int i = 0; i < old->nworkloads; i++) {
+		const struct report_workload *wa = &old->workloads[i];
+		const struct report_workload *wb = report_workload_find(new, wa->name);
+		for (int m = 0; wb && m < wa->nmodes; m++) {
+			const struct report_mode *mb = report_mode_find(wb, wa->modes[m].mode);
+			if (!mb)
+				continue;
+			struct compare_pair *p = &out->pairs[out->npairs++];
+			p->workload = wa->name;
+			p->mode = wa->modes[m].mode;
+			if (test_pair(out, p, &wa->modes[m], mb) < 0)
+				goto fail;
+		}
+	}
+	if (!out->npairs) {
+		error("'%s' and '%s' have no workload and mode in common", old->source, new->source);
+		goto fail;
+	}
+	warn_setup(out, old, new);
+	warn_unmatched(out, old, new);
+	warn_unmatched(out, new, old);
+	return 0;
+fail:
+	compare_free(out);
+	return -1;
+}
+
+void compare_free(struct comparison *c)
+{
+	for (int i = 0; i < c->nwarnings; i++)
+		free(c->warnings[i]);
+	free(c->warnings);
+	free(c->pairs);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,173 @@
+#!/usr/bin/env bats
+# `tribench compare OLD NEW`: the verdict (exit 1 on a significant slowdown, 0
+# otherwise, 2 when the reports cannot answer), the three formats, and the
+# warnings that the reports ran different work. The reports are made once, all
+# at the same time, so that the two of one configuration see the same machine;
+# sleeping tasks hardly compete for the CPU they share.
+load helpers
+
+setup_file() {
+	local d=$BATS_FILE_TMPDIR
+	local common=(run -m serial --warmup 0 -q)
+	"$TRIBENCH" "${common[@]}" -t sleep:ms=50,count=4 --runs 5 -o "$d/a50.json" &
+	"$TRIBENCH" "${common[@]}" -t sleep:ms=50,count=4 --runs 5 -o "$d/b50.json" &
+	"$TRIBENCH" "${common[@]}" -t sleep:ms=100,count=4 --runs 5 -o "$d/c100.json" &
+	"$TRIBENCH" "${common[@]}" -t sleep:ms=10 --runs 3 -o "$d/r3a.json" &
+	"$TRIBENCH" "${common[@]}" -t sleep:ms=10 --runs 3 -o "$d/r3b.json" &
+	wait
+	export A50=$d/a50.json B50=$d/b50.json C100=$d/c100.json R3A=$d/r3a.json R3B=$d/r3b.json
+}
+
+# tb ARGS...: run tribench with stdout in ./out and stderr in ./err; status in $rc.
+tb() {
+	rc=0
+	"$TRIBENCH" "$@" >out 2>err || rc=$?
+}
+
+# unusable NEEDLE ARGS...: exit 2, nothing on stdout, one stderr line naming NEEDLE.
+unusable() {
+	local needle=$1
+	shift
+	tb "$@"
+	echo "exit $rc; stderr: $(cat err)"
+	[ "$rc" -eq 2 ]
+	[ ! -s out ]
+	[ "$(wc -l <err)" -eq 1 ]
+	grep -qF -- "$needle" err
+}
+
+@test "compare: 50 ms sleeps against 100 ms exit 1 and name the regressed pair" {
+	tb compare "$A50" "$C100"
+	cat out err
+	[ "$rc" -eq 1 ]
+	grep -E '^custom +serial .*REGRESSION$' out
+	grep -F '1 regression: custom/serial' out
+	# the tasks differ (ms=50 against ms=100): said once, as a warning
+	grep -F 'tribench: warning: workload '"'custom'"': 4 of 4 tasks ran different work' err
+	[ "$(wc -l <err)" -eq 1 ]
+}
+
+@test "compare: the other way round is an improvement, exit 0" {
+	tb compare "$C100" "$A50"
+	cat out
+	[ "$rc" -eq 0 ]
+	grep -E '^custom +serial .*improvement$' out
+	grep -F 'No regression.' out
+}
+
+@test "compare: two reports of the same configuration exit 0 without warnings" {
+	tb compare "$A50" "$B50"
+	cat out err
+	[ "$rc" -eq 0 ]
+	grep -F 'No regression.' out
+	[ ! -s err ]
+}
+
+@test "compare: a report against its own copy is unchanged with p = 1" {
+	cp "$A50" copy.json
+	tb compare --format json "$A50" copy.json
+	[ "$rc" -eq 0 ]
+	jq -e '.verdict == "ok" and .pairs[0].p_value == 1 and .pairs[0].change_pct == 0
+		and .pairs[0].verdict == "unchanged"' out
+}
+
+@test "compare: --threshold above the slowdown makes it no regression" {
+	tb compare --threshold 300 "$A50" "$C100"
+	[ "$rc" -eq 0 ]
+	grep -F 'No regression.' out
+}
+
+@test "compare: slower but not significant is no regression" {
+	# medians 3 s and 3.5 s (+17%), but the runs overlap: p = 0.69
+	walls() { jq --argjson add "$1" \
+		'.workloads[0].modes[0].runs |= [to_entries[] | .value.wall_s = .key + $add | .value]' "$A50"; }
+	walls 1 >x.json
+	walls 1.5 >y.json
+	tb compare --format json x.json y.json
+	[ "$rc" -eq 0 ]
+	jq -e '.pairs[0] | .change_pct > 16 and .p_value > 0.5 and .verdict == "unchanged"' out
+}
+
+@test "compare --format json: pairs, verdict and the regressions by name" {
+	tb compare --format json "$A50" "$C100"
+	[ "$rc" -eq 1 ]
+	jq -e '.verdict == "regression" and .regressions == ["custom/serial"] and .improvements == []
+		and .threshold_pct == 5 and .alpha == 0.05 and (.warnings | length) == 1
+		and (.pairs | length) == 1' out
+	jq -e '.pairs[0] | .workload == "custom" and .mode == "serial" and .verdict == "regression"
+		and .method == "exact" and .u == 0 and (.p_value - 2/252 | fabs) < 1e-12
+		and .old.runs == 5 and .new.runs == 5 and .new.median_s > .old.median_s
+		and .change_pct > 50 and .speedup < 1 and .old.speedup_vs_serial == 1' out
+	# the JSON agrees with the reports' own medians
+	old=$(jqr "$A50" '.workloads[0].modes[0].summary.wall_s.median')
+	jq -e --argjson m "$old" '.pairs[0].old.median_s == $m' out
+}
+
+@test "compare --format markdown: a table for a pull-request comment" {
+	tb compare --format markdown "$A50" "$C100"
+	cat out
+	[ "$rc" -eq 1 ]
+	[ "$(sed -n 1p out)" = '| workload | mode | old median | new median | change | speedup | p-value | verdict |' ]
+	sed -n 2p out | grep -E '^\|(:?-+:?\|){8}$'
+	[ "$(grep -c '^| custom | serial |' out)" -eq 1 ]
+	grep -F '| **regression** |' out
+	grep -F '**1 regression**: custom/serial' out
+	grep -F '> Warning: ' out
+}
+
+@test "compare: different cpu ops, host and config each warn on one line" {
+	jq '.workloads[0].tasks |= map(.kind = "cpu" | .params = {"ops": 1000})' "$A50" >x.json
+	jq '.workloads[0].tasks |= map(.kind = "cpu" | .params = {"ops": 2000})
+		| .host.hostname = "elsewhere" | .config.jobs += 1 | .config.policy = "compact"' \
+		"$B50" >y.json
+	tb compare x.json y.json
+	cat err
+	[ "$rc" -eq 0 ]
+	[ "$(wc -l <err)" -eq 4 ]
+	[ "$(grep -c '^tribench: warning: ' err)" -eq 4 ]
+	grep -F "workload 'custom': cpu ops differ in 4 of 4 tasks (task 0: 1000 vs 2000 ops)" err
+	grep -F 'different hosts' err
+	grep -F 'different --jobs' err
+	grep -F 'different --policy' err
+}
+
+@test "compare: pairs in only one report are named in a warning" {
+	jq '.workloads += [.workloads[0] | .name = "extra"]' "$B50" >y.json
+	tb compare "$A50" y.json
+	[ "$rc" -eq 0 ]
+	grep -F "tribench: warning: not compared, only in 'y.json': extra/serial" err
+}
+
+@test "compare: unusable input exits 2 with one line" {
+	echo 'not json' >bad.json
+	jq '.schema_version = 2' "$B50" >v2.json
+	jq '.workloads[0].name = "renamed"' "$B50" >other.json
+	jq 'del(.workloads[0].modes[0].runs[1].wall_s)' "$B50" >broken.json
+	unusable "bad.json" compare "$A50" bad.json
+	unusable "schema_version 2 is not supported" compare "$A50" v2.json
+	unusable "no workload and mode in common" compare "$A50" other.json
+	unusable 'workloads[0].modes[0].runs[1]: "wall_s" is missing' compare "$A50" broken.json
+	unusable "cannot read 'missing.json'" compare missing.json "$A50"
+	unusable "3 vs 3 runs can never reach p < 0.05" compare "$R3A" "$R3B"
+	grep -F -- '--runs 4' err
+	# 5 against 5 runs cannot go below 2/252 = 0.0079
+	unusable "5 vs 5 runs can never reach p < 0.005" compare --alpha 0.005 "$A50" "$C100"
+}
+
+@test "compare: bad options exit 2 with one line" {
+	unusable "--threshold" compare --threshold -1 "$A50" "$B50"
+	unusable "--alpha" compare --alpha 0 "$A50" "$B50"
+	unusable "--alpha" compare --alpha 1.5 "$A50" "$B50"
+	unusable "--format" compare --format html "$A50" "$B50"
+	unusable "two reports" compare "$A50"
+	unusable "two reports" compare "$A50" "$B50" "$C100"
+	unusable "--bogus" compare --bogus "$A50" "$B50"
+}
+
+@test "compare --help prints usage to stdout and exits 0" {
+	tb compare --help
+	[ "$rc" -eq 0 ]
+	grep -F 'Usage: tribench compare OLD.json NEW.json' out
+	grep -F -- '--threshold PCT' out
+	[ ! -s err ]
+}

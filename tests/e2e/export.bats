@@ -1,0 +1,176 @@
+#!/usr/bin/env bats
+# `tribench export --format F REPORT`: each format on one small real report,
+# checked against what its consumer documents: gab (github-action-benchmark
+# customSmallerIsBetter: name, unit, value, optional range and extra),
+# bmf (Bencher Metric Format: benchmark -> measure -> value, lower_value,
+# upper_value), trace (Chrome Trace Event Format), csv and markdown.
+load helpers
+
+setup_file() {
+	local d=$BATS_FILE_TMPDIR
+	# a second workload whose name needs quoting in CSV and escaping in Markdown
+	cat >"$d/suite.json" <<'EOF'
+{"workloads": [
+  {"name": "io", "tasks": [{"kind": "sleep", "ms": 20, "count": 3}]},
+  {"name": "odd, \"quoted\" | name", "tasks": [{"kind": "sleep", "ms": 10, "count": 2}]}
+]}
+EOF
+	"$TRIBENCH" run -f "$d/suite.json" -m serial,concurrent,parallel --runs 2 --warmup 0 \
+		--sample-ms 10 -q -o "$d/report.json"
+	export REPORT=$d/report.json
+}
+
+# tb ARGS...: run tribench with stdout in ./out and stderr in ./err; status in $rc.
+tb() {
+	rc=0
+	"$TRIBENCH" "$@" >out 2>err || rc=$?
+}
+
+# export_ok FORMAT: export REPORT as FORMAT into ./out, which must succeed quietly.
+export_ok() {
+	tb export --format "$1" "$REPORT"
+	[ "$rc" -eq 0 ] || {
+		echo "export --format $1 exited $rc: $(cat err)" >&2
+		return 1
+	}
+	[ ! -s err ]
+	[ -s out ]
+}
+
+# bad NEEDLE WANT ARGS...: exit WANT, nothing on stdout, one stderr line naming NEEDLE.
+bad() {
+	local needle=$1 want=$2
+	shift 2
+	tb "$@"
+	echo "exit $rc; stderr: $(cat err)"
+	[ "$rc" -eq "$want" ]
+	[ ! -s out ]
+	[ "$(wc -l <err)" -eq 1 ]
+	grep -qF -- "$needle" err
+}
+
+@test "export: the report used here is valid" {
+	validate "$REPORT"
+}
+
+@test "export csv: a header and one row per task per run per mode per workload" {
+	export_ok csv
+	[ "$(head -1 out)" = "workload,mode,run,task_id,kind,pid,slot,cpuset,cpus_seen,start_s,end_s,wall_s,user_s,sys_s,running_s,ready_s,blocked_s,voluntary_switches,involuntary_switches,max_rss_kb,exit_status,exitcode,timed_out" ]
+	want=$(jqr "$REPORT" '[.workloads[].modes[].runs[].tasks[]] | length')
+	# parse it as CSV: quoted fields hold commas, so lines cannot be counted by split
+	"$PYTHON_JSONSCHEMA" - out "$REPORT" "$want" <<'EOF'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+report = json.load(open(sys.argv[2]))
+assert len(rows) == int(sys.argv[3]), (len(rows), sys.argv[3])
+assert all(len(r) == 23 and None not in r for r in rows), "ragged rows"
+expected = [(w["name"], m["mode"], str(k), str(t["id"]), str(t["pid"]), t["exit"]["status"])
+            for w in report["workloads"] for m in w["modes"]
+            for k, run in enumerate(m["runs"]) for t in run["tasks"]]
+got = [(r["workload"], r["mode"], r["run"], r["task_id"], r["pid"], r["exit_status"]) for r in rows]
+assert got == expected, (got[:3], expected[:3])
+for r, t in zip(rows, [t for w in report["workloads"] for m in w["modes"]
+                       for run in m["runs"] for t in run["tasks"]]):
+    assert float(r["wall_s"]) == t["wall_s"], "wall_s does not round-trip"
+    assert r["kind"] == "sleep" and r["timed_out"] == "false" and r["exitcode"] == "0"
+EOF
+	grep -qF '"odd, ""quoted"" | name"' out
+}
+
+@test "export markdown: the summary table has a row per workload" {
+	export_ok markdown
+	cat out
+	[ "$(sed -n 1p out)" = '| workload | serial | concurrent | parallel |' ]
+	[ "$(sed -n 2p out)" = '|:--|--:|--:|--:|' ]
+	n=$(jqr "$REPORT" '.workloads | length')
+	[ "$(grep -c '^| ' out)" -eq $((n + 1)) ]
+	grep -E '^\| io \| [0-9.]+ s ×1\.00 \(100%\) \|' out
+	grep -F '| odd, "quoted" \| name |' out
+}
+
+@test "export gab: customSmallerIsBetter entries with exactly the documented fields" {
+	export_ok gab
+	n=$(jqr "$REPORT" '[.workloads[].modes[]] | length')
+	jq -e --argjson n "$n" 'type == "array" and length == $n' out
+	jq -e 'all(.[]; (keys == ["extra", "name", "range", "unit", "value"])
+		and (.name | type) == "string" and (.unit | type) == "string"
+		and (.value | type) == "number" and (.range | type) == "string"
+		and (.extra | type) == "string" and .unit == "s" and (.range | startswith("± ")))' out
+	jq -e '.[0].name == "io/serial"' out
+	median=$(jqr "$REPORT" '.workloads[0].modes[0].summary.wall_s.median')
+	jq -e --argjson m "$median" '.[0].value == $m' out
+}
+
+@test "export bmf: benchmark -> latency -> value, lower_value, upper_value in ns" {
+	export_ok bmf
+	n=$(jqr "$REPORT" '[.workloads[].modes[]] | length')
+	jq -e --argjson n "$n" 'type == "object" and length == $n' out
+	jq -e 'all(.[]; keys == ["latency"]
+		and (.latency | keys == ["lower_value", "upper_value", "value"])
+		and (.latency | all(.[]; type == "number"))
+		and .latency.lower_value <= .latency.value and .latency.value <= .latency.upper_value)' out
+	summary=$(jq -c '.workloads[0].modes[0].summary.wall_s' "$REPORT")
+	jq -e --argjson s "$summary" '.["io/serial"].latency
+		| (.value - $s.median * 1e9 | fabs) < 1 and (.lower_value - $s.min * 1e9 | fabs) < 1
+		and (.upper_value - $s.max * 1e9 | fabs) < 1' out
+}
+
+@test "export trace: one complete event per task per run, named tracks, CPU counters" {
+	export_ok trace
+	jq -e '(.traceEvents | type) == "array" and .displayTimeUnit == "ms"' out
+	tasks=$(jqr "$REPORT" '[.workloads[].modes[].runs[].tasks[] | select(.pid != null)] | length')
+	runs=$(jqr "$REPORT" '[.workloads[].modes[].runs[]] | length')
+	jq -e --argjson n "$tasks" '[.traceEvents[] | select(.ph == "X")] | length == $n' out
+	jq -e --argjson n "$runs" '[.traceEvents[] | select(.ph == "M" and .name == "process_name")]
+		| length == $n and (map(.pid) | unique | length) == $n' out
+	# every complete event has its own track (tasks overlap in concurrent mode),
+	# and every track is named after its task and CPU
+	jq -e '[.traceEvents[] | select(.ph == "X")] | (map([.pid, .tid]) | unique | length) == length' out
+	jq -e '[.traceEvents[] | select(.ph == "M" and .name == "thread_name") | [.pid, .tid]] as $named
+		| all(.traceEvents[] | select(.ph == "X"); [.pid, .tid] as $t | $named | index([$t]) != null)' out
+	jq -e 'all(.traceEvents[] | select(.ph == "M" and .name == "thread_name");
+		.args.name | test("^task [0-9]+ \\(sleep\\) on CPUs? [0-9]"))' out
+	jq -e 'all(.traceEvents[] | select(.ph == "X");
+		(.ts | type) == "number" and (.dur | type) == "number" and .dur > 0
+		and (.args | has("running_s") and has("ready_s") and has("blocked_s")
+		     and has("voluntary_switches") and has("involuntary_switches") and .exit == "exited"))' out
+	jq -e '[.traceEvents[] | select(.ph == "C")] | length > 0
+		and all(.[]; (.name | test("^CPU [0-9]+ busy$")) and (.args.busy | type) == "number")' out
+	# a task's event spans its wall time, in microseconds
+	jq -e --slurpfile r "$REPORT" '$r[0].workloads[0].modes[0].runs[0].tasks[0] as $t
+		| [.traceEvents[] | select(.ph == "X" and .pid == 1)][0]
+		| (.ts - $t.start_s * 1e6 | fabs) < 0.01 and (.dur - $t.wall_s * 1e6 | fabs) < 0.01' out
+}
+
+@test "export -o FILE writes the file and nothing to stdout; - reads stdin" {
+	tb export --format gab -o g.json "$REPORT"
+	[ "$rc" -eq 0 ]
+	[ ! -s out ]
+	jq -e 'length > 0' g.json
+	[ "$(ls -A | grep -c tmp)" -eq 0 ]
+	rc=0
+	"$TRIBENCH" export --format bmf - <"$REPORT" >stdin.json || rc=$?
+	[ "$rc" -eq 0 ]
+	jq -e '.["io/serial"].latency.value > 0' stdin.json
+}
+
+@test "export: unknown format, bad report or output exit with one line" {
+	echo 'not json' >bad.json
+	jq '.schema_version = 2' "$REPORT" >v2.json
+	bad "unknown export format 'xml' (expected one of csv, markdown, gab, bmf, trace)" 2 \
+		export --format xml "$REPORT"
+	bad "needs --format" 2 export "$REPORT"
+	bad "malformed JSON" 2 export --format csv bad.json
+	bad "schema_version 2 is not supported" 2 export --format csv v2.json
+	bad "cannot read 'missing.json'" 2 export --format csv missing.json
+	bad "one report" 2 export --format csv "$REPORT" "$REPORT"
+	bad "cannot write" 3 export --format csv -o /nonexistent/dir/x.csv "$REPORT"
+	[ -z "$(ls -A | grep -v -e '^out$' -e '^err$' -e '^bad.json$' -e '^v2.json$')" ]
+}
+
+@test "export --help prints usage to stdout and exits 0" {
+	tb export --help
+	[ "$rc" -eq 0 ]
+	grep -F 'Usage: tribench export --format F' out
+	[ ! -s err ]
+}
