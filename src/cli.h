@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "sched.h"
 #include "topo.h"
 
 enum command { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY, CMD_LIST, CMD_HELP, CMD_VERSION };
@@ -20,6 +21,11 @@ struct options {
 	int runs, warmup, sample_ms;
 	const char *output;       /* -o FILE, "-" for stdout, NULL: by terminal */
 	bool quiet;
+	char **command;           /* after --: one command, --count copies */
+	int ncommand;
+	int count;                /* 0: 2 x usable cores */
+	const char *commands_file;/* --commands FILE, "-" for stdin */
+	struct sched_opts sched;  /* --timeout, --grace, --halt, --task-output, --results */
 };
 
 /* Parse argv; on bad input prints one line and returns -1 (never exits). */

@@ -64,6 +64,13 @@ static int load_suite(const struct options *o, const struct topo_info *ti, struc
 			return -1;
 	if (o->taskfile && taskfile_load(o->taskfile, s) < 0)
 		return -1;
+	if (o->ncommand) {
+		int count = o->count ? o->count : 2 * ti->usable_cores;
+		if (suite_add_command(s, o->name, o->command, o->ncommand, count) < 0)
+			return -1;
+	}
+	if (o->commands_file && suite_add_commands_file(s, o->name, o->commands_file) < 0)
+		return -1;
 	if (!s->nworkloads)
 		suite_builtin(s, ti->usable_cores);
 	return 0;
@@ -91,6 +98,15 @@ static int effective_settings(const struct topo *t, const struct options *o, str
 	return 0;
 }
 
+/* Tasks over the whole benchmark, for the progress line's ETA. */
+static long total_tasks(const struct suite *s, const struct options *o)
+{
+	long n = 0;
+	for (int i = 0; i < s->nworkloads; i++)
+		n += s->workloads[i].ntasks;
+	return n * o->nmodes * (o->runs + o->warmup);
+}
+
 static int cmd_run(const struct topo *t, const struct options *o)
 {
 	const struct topo_info *ti = topo_get_info(t);
@@ -107,14 +123,25 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		suite_free(&suite);
 		return EXIT_BAD_INPUT;
 	}
+	if (o->sched.results_dir && mkdir_p(o->sched.results_dir) < 0) {
+		suite_free(&suite);
+		return error("cannot create --results '%s': %s", o->sched.results_dir, strerror(errno)),
+		       EXIT_BAD_INPUT;
+	}
 	if (output_open(&out, o->output, isatty(STDOUT_FILENO)) < 0) {
 		suite_free(&suite);
 		return EXIT_RUNTIME;
 	}
-	if (sched_init(&s, &ti->usable, o->sample_ms, true) < 0) {
+	struct sched_opts so = o->sched;
+	so.sample_ms = o->sample_ms;
+	if (sched_init(&s, &ti->usable, &so, true) < 0) {
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	watchdog_set_file(&s.wd, out.tmp);
+	struct progress progress;
+	progress_init(&progress, !o->quiet && isatty(STDERR_FILENO), total_tasks(&suite, o));
+	s.progress = &progress;
 	utc_now(r.started_at, sizeof(r.started_at));
 	probe_host(&r.host);
 	if (suite_needs_calibration(&suite)) {
@@ -132,7 +159,9 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		rc = EXIT_BAD_INPUT;
 		goto out;
 	}
-	if (runner_run(&r, &s, t, &suite) < 0) {
+	int ran = runner_run(&r, &s, t, &suite);
+	progress_clear(&progress);
+	if (ran < 0) {
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
@@ -147,6 +176,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	char *text = json_report(&r);
 	if (output_commit(&out, text) < 0)
 		rc = EXIT_RUNTIME;
+	watchdog_set_file(&s.wd, NULL);
 	free(text);
 	if (r.interrupted && rc != EXIT_RUNTIME)
 		rc = EXIT_SIGNAL_BASE + s.signal;

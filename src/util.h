@@ -38,6 +38,11 @@ double now_s(void);
 /* Strict number parsing: the whole string, no sign surprises. 0 or -1. */
 int parse_u64(const char *s, uint64_t *out);
 int parse_double(const char *s, double *out);
+/* "1.5", "500ms", "2s", "1m" -> seconds (>= 0, finite). 0 or -1. */
+int parse_duration(const char *s, double *out);
+
+/* mkdir -p: 0, or -1 with errno set. */
+int mkdir_p(const char *path);
 
 /* A growable array of ints (CPU lists, ids). */
 struct intlist {

@@ -80,6 +80,12 @@ static cJSON *params(const struct task_spec *s)
 		const struct task_param *p = &s->kind->params[i];
 		jadd(o, p->name, p->type == PARAM_U64 ? jint((long long)s->num[i]) : jstr(s->str[i]));
 	}
+	if (s->argv) {
+		cJSON *argv = jadd(o, "argv", jnew_array());
+		for (int i = 0; s->argv[i]; i++)
+			jadd(argv, NULL, jstr(s->argv[i]));
+		jadd(o, "path", jstr(s->path));
+	}
 	return o;
 }
 

@@ -44,6 +44,11 @@ static char *slurp(const char *path, size_t *len)
 		error("taskfile '%s' contains a NUL byte", path);
 		goto fail;
 	}
+	/* cJSON decodes \u0000 into a NUL that would silently cut a string short */
+	if (strstr(buf, "\\u0000")) {
+		error("taskfile '%s' contains an escaped NUL (\\u0000)", path);
+		goto fail;
+	}
 	fclose(f);
 	buf[n] = '\0';
 	*len = n;
@@ -83,6 +88,26 @@ static int whole_number(const cJSON *v, const char *key, uint64_t *out)
 	return 0;
 }
 
+/* cmd's "argv": a non-empty array of strings. */
+static int load_argv(struct task_spec *spec, const cJSON *a)
+{
+	int n = cJSON_GetArraySize(a);
+	if (!cJSON_IsArray(a) || n < 1)
+		return error("\"argv\" must be a non-empty array of strings");
+	const char **argv = xcalloc((size_t)n, sizeof(char *));
+	int i = 0;
+	for (const cJSON *c = a->child; c; c = c->next) {
+		if (!cJSON_IsString(c)) {
+			free(argv);
+			return error("\"argv\" must be a non-empty array of strings");
+		}
+		argv[i++] = c->valuestring;
+	}
+	int rc = task_spec_set_argv(spec, argv, n);
+	free(argv);
+	return rc;
+}
+
 static int load_task(struct workload *w, const cJSON *t)
 {
 	if (!cJSON_IsObject(t))
@@ -103,6 +128,8 @@ static int load_task(struct workload *w, const cJSON *t)
 			continue;
 		if (!strcmp(c->string, "count"))
 			rc = whole_number(c, "count", &count);
+		else if (!strcmp(c->string, "argv") && spec.kind->run == NULL)
+			rc = load_argv(&spec, c);
 		else if (cJSON_IsString(c))
 			rc = task_spec_set_str(&spec, c->string, c->valuestring);
 		else if (cJSON_IsNumber(c))

@@ -42,10 +42,15 @@ static bool cpu_needs_calibration(const struct task_spec *s)
 	return !spec_has(s, CPU_OPS);
 }
 
-static int cpu_prepare(struct task_spec *s, const struct calibration *cal)
+static int cpu_validate(const struct task_spec *s)
 {
 	if (spec_has(s, CPU_OPS) && spec_has(s, CPU_MS))
 		return error("cpu: give ops= or ms=, not both");
+	return 0;
+}
+
+static int cpu_prepare(struct task_spec *s, const struct calibration *cal)
+{
 	if (spec_has(s, CPU_OPS))
 		return 0;
 	if (!spec_has(s, CPU_MS))
@@ -66,6 +71,7 @@ const struct task_kind task_cpu = {
 	.params = cpu_params,
 	.nparams = ARRAY_SIZE(cpu_params),
 	.needs_calibration = cpu_needs_calibration,
+	.validate = cpu_validate,
 	.prepare = cpu_prepare,
 	.run = cpu_run,
 };

@@ -20,7 +20,7 @@ enum { DISK_KB, DISK_DIR, DISK_FS };
 
 static const struct task_param disk_params[] = {
 	[DISK_KB] = {"kb", PARAM_U64, 1, 64ULL * 1024 * 1024, "KiB to write and read back (default 4096)", false},
-	[DISK_DIR] = {"dir", PARAM_STR, 0, 0, "directory for the scratch file (default $TMPDIR or /var/tmp)", false},
+	[DISK_DIR] = {"dir", PARAM_STR, 0, 0, "directory for the scratch file (default $TMPDIR or /var/tmp)", false, "PATH"},
 	[DISK_FS] = {"fs", PARAM_STR, 0, 0, "file system type of dir (from statfs)", true},
 };
 
