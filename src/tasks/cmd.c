@@ -15,11 +15,27 @@ static const struct task_param cmd_params[] = {
 	[CMD_SHELL] = {"shell", PARAM_STR, 0, 0, "a shell line, run by /bin/sh -c (taskfile: or \"argv\": [...])", false, "TEXT"},
 };
 
-/* Characters that need a shell; a line without them is split on blanks and
- * exec'd directly, as GNU make's fast path does. */
+/*
+ * A line with shell syntax, or starting with a shell builtin or keyword, goes
+ * to /bin/sh -c; any other is split on blanks and exec'd directly, as GNU
+ * make's fast path does.
+ */
 static bool needs_shell(const char *line)
 {
-	return strpbrk(line, "\"'`$\\|&;<>()*?[]{}~#=%!\n") != NULL;
+	static const char *const builtins[] = {
+		".", ":", "alias", "break", "case", "cd", "command", "continue", "do", "done",
+		"elif", "else", "esac", "eval", "exec", "exit", "export", "fi", "for", "function",
+		"getopts", "hash", "if", "local", "read", "readonly", "return", "set", "shift",
+		"source", "then", "times", "trap", "type", "ulimit", "umask", "unalias", "unset",
+		"until", "wait", "while",
+	};
+	if (strpbrk(line, "\"'`$\\|&;<>()*?[]{}~#=%!\n"))
+		return true;
+	size_t n = strcspn(line, " \t");
+	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
+		if (strlen(builtins[i]) == n && !strncmp(line, builtins[i], n))
+			return true;
+	return false;
 }
 
 static void line_to_argv(struct task_spec *s, const char *line)
