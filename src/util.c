@@ -77,8 +77,18 @@ void error_clear_context(void)
 	error_context[0] = '\0';
 }
 
+static bool quiet;
+
+void error_set_quiet(bool on)
+{
+	quiet = on;
+}
+
+__attribute__((format(printf, 2, 0)))
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
+	if (quiet)
+		return;
 	char buf[1024];
 	int n = snprintf(buf, sizeof(buf), "%s", error_context);
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);

@@ -29,6 +29,8 @@ int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prefix every following message with "<context>: ", until cleared. */
 void error_set_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void error_clear_context(void);
+/* Silence error() and warning() (fuzzing: thousands of inputs a second). */
+void error_set_quiet(bool on);
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

@@ -12,7 +12,8 @@
 enum { CMD_SHELL };
 
 static const struct task_param cmd_params[] = {
-	[CMD_SHELL] = {"shell", PARAM_STR, 0, 0, "a shell line, run by /bin/sh -c (taskfile: or \"argv\": [...])", false, "TEXT"},
+	[CMD_SHELL] = {.name = "shell", .type = PARAM_STR, .metavar = "TEXT",
+		       .help = "a shell line, run by /bin/sh -c (taskfile: or \"argv\": [...])"},
 };
 
 /*

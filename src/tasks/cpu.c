@@ -33,8 +33,8 @@ uint64_t cpu_ops_for_ms(const struct calibration *cal, uint64_t ms)
 }
 
 static const struct task_param cpu_params[] = {
-	[CPU_OPS] = {"ops", PARAM_U64, 1, TASK_U64_MAX, "kernel rounds (fixed work: use in CI)", false},
-	[CPU_MS] = {"ms", PARAM_U64, 1, 3600000, "run for about this many ms of CPU (calibrated; default 100)", false},
+	[CPU_OPS] = {.name = "ops", .type = PARAM_U64, .min = 1, .max = TASK_U64_MAX, .help = "kernel rounds (fixed work: use in CI)"},
+	[CPU_MS] = {.name = "ms", .type = PARAM_U64, .min = 1, .max = 3600000, .help = "run for about this many ms of CPU (calibrated; default 100)"},
 };
 
 static bool cpu_needs_calibration(const struct task_spec *s)
