@@ -22,6 +22,7 @@ enum {
 	OPT_TIMEOUT = 'T',
 	OPT_GRACE = 'G',
 	OPT_HALT = 'H',
+	OPT_META = 'M',
 };
 
 static const struct option long_options[] = {
@@ -42,6 +43,7 @@ static const struct option long_options[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"grace", required_argument, NULL, OPT_GRACE},
 	{"halt", required_argument, NULL, OPT_HALT},
+	{"meta", required_argument, NULL, OPT_META},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -105,7 +107,9 @@ void cli_usage(FILE *f)
 	      "  -o, --output FILE     write the JSON report to FILE (atomically); - = stdout.\n"
 	      "                        Without -o the report goes to stdout when it is not a\n"
 	      "                        terminal; the table goes wherever the report does not.\n"
-	      "  -q, --quiet           no table, no progress line\n"
+	      "      --meta KEY=VALUE  record this in the report's host.meta (repeatable)\n"
+	      "  -q, --quiet           no table, no progress line, no warnings on stderr\n"
+	      "                        (the report still lists them)\n"
 	      "  -h, --help            this help\n"
 	      "  -V, --version         the version\n"
 	      "\n"
@@ -185,6 +189,22 @@ static int parse_halt(const char *value, struct sched_opts *so)
 	return 0;
 }
 
+/* --meta KEY=VALUE: a non-empty key, given once. */
+static int add_meta(struct options *o, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return error("invalid --meta '%s': expected KEY=VALUE", arg);
+	for (int i = 0; i < o->nmeta; i++)
+		if (strlen(o->meta[i].key) == (size_t)(eq - arg) && !strncmp(o->meta[i].key, arg, (size_t)(eq - arg)))
+			return error("invalid --meta '%s': key '%.*s' given twice", arg, (int)(eq - arg), arg);
+	o->meta = xrealloc(o->meta, (size_t)(o->nmeta + 1) * sizeof(*o->meta));
+	*eq = '\0';	/* argv is ours to split */
+	o->meta[o->nmeta].key = arg;
+	o->meta[o->nmeta++].value = eq + 1;
+	return 0;
+}
+
 static int parse_dur(const char *opt, const char *value, bool positive, double *out)
 {
 	if (parse_duration(value, out) < 0 || (positive && *out <= 0))
@@ -202,7 +222,7 @@ static const char *option_name(int c)
 	return "?";	/* not reached: getopt returns only listed options */
 }
 
-static int apply_option(struct options *o, int c, const char *arg)
+static int apply_option(struct options *o, int c, char *arg)
 {
 	switch (c) {
 	case 't':
@@ -266,6 +286,8 @@ static int apply_option(struct options *o, int c, const char *arg)
 		return parse_dur("--grace", arg, false, &o->sched.grace_s);
 	case OPT_HALT:
 		return parse_halt(arg, &o->sched);
+	case OPT_META:
+		return add_meta(o, arg);
 	case 'h':
 		o->cmd = CMD_HELP;
 		return 0;
@@ -328,5 +350,6 @@ void cli_free(struct options *o)
 	for (int i = 0; i < o->nspecs; i++)
 		free(o->specs[i]);
 	free(o->specs);
+	free(o->meta);
 	policy_free(&o->plan.policy);
 }

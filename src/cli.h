@@ -26,6 +26,10 @@ struct options {
 	int count;                /* 0: 2 x usable cores */
 	const char *commands_file;/* --commands FILE, "-" for stdin */
 	struct sched_opts sched;  /* --timeout, --grace, --halt, --task-output, --results */
+	struct meta {
+		const char *key, *value;
+	} *meta;                  /* --meta KEY=VALUE, in order */
+	int nmeta;
 };
 
 /* Parse argv; on bad input prints one line and returns -1 (never exits). */

@@ -18,6 +18,7 @@
 #include "sched.h"
 #include "table.h"
 #include "topo.h"
+#include "warnings.h"
 
 /* Flush stdout; a reader that went away (| head) is not an error. */
 static int finish_stdout(void)
@@ -143,7 +144,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	progress_init(&progress, !o->quiet && isatty(STDERR_FILENO), total_tasks(&suite, o));
 	s.progress = &progress;
 	utc_now(r.started_at, sizeof(r.started_at));
-	probe_host(&r.host);
+	probe_host(&r.host, r.cpu);
 	if (suite_needs_calibration(&suite)) {
 		struct plan serial;
 		plan_build(t, MODE_SERIAL, &o->plan, 1, &serial);
@@ -165,6 +166,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	warnings_collect(&r);
 	rc = EXIT_OK;
 	for (int i = 0; i < r.nworkloads; i++)
 		for (int m = 0; m < o->nmodes; m++)
@@ -183,6 +185,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 out:
 	output_abort(&out);
 	sched_fini(&s);
+	warnings_free(&r);
 	results_free(&r);
 	suite_free(&suite);
 	return rc;
