@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "suite.h"
 #include "util.h"
 
@@ -23,6 +24,7 @@ enum {
 	OPT_GRACE = 'G',
 	OPT_HALT = 'H',
 	OPT_META = 'M',
+	OPT_FORMAT = 'X',
 };
 
 static const struct option long_options[] = {
@@ -44,6 +46,7 @@ static const struct option long_options[] = {
 	{"grace", required_argument, NULL, OPT_GRACE},
 	{"halt", required_argument, NULL, OPT_HALT},
 	{"meta", required_argument, NULL, OPT_META},
+	{"format", required_argument, NULL, OPT_FORMAT},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -107,6 +110,8 @@ void cli_usage(FILE *f)
 	      "  -o, --output FILE     write the JSON report to FILE (atomically); - = stdout.\n"
 	      "                        Without -o the report goes to stdout when it is not a\n"
 	      "                        terminal; the table goes wherever the report does not.\n"
+	      "      --format F        the report as json (default), csv, markdown, gab, bmf\n"
+	      "                        or trace (see tribench export --help)\n"
 	      "      --meta KEY=VALUE  record this in the report's host.meta (repeatable)\n"
 	      "  -q, --quiet           no table, no progress line, no warnings on stderr\n"
 	      "                        (the report still lists them)\n"
@@ -187,6 +192,16 @@ static int parse_halt(const char *value, struct sched_opts *so)
 		return error("invalid --halt '%s': expected soon|now[,fail=N], N from 1 to 1000000", value);
 	so->halt_fail = (int)n;
 	return 0;
+}
+
+/* Is f one of the export formats ("csv, markdown, ...")? */
+static bool format_known(const char *f)
+{
+	size_t n = strlen(f);
+	for (const char *p = export_formats; *p; p += strcspn(p, ","), p += strspn(p, ", "))
+		if (strcspn(p, ",") == n && !strncmp(p, f, n))
+			return true;
+	return false;
 }
 
 /* --meta KEY=VALUE: a non-empty key, given once. */
@@ -288,6 +303,11 @@ static int apply_option(struct options *o, int c, char *arg)
 		return parse_halt(arg, &o->sched);
 	case OPT_META:
 		return add_meta(o, arg);
+	case OPT_FORMAT:
+		if (strcmp(arg, "json") && !format_known(arg))
+			return error("invalid --format '%s': expected json, %s", arg, export_formats);
+		o->format = arg;
+		return 0;
 	case 'h':
 		o->cmd = CMD_HELP;
 		return 0;

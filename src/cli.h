@@ -20,6 +20,7 @@ struct options {
 	struct plan_opts plan;    /* --cpu, --jobs, --policy */
 	int runs, warmup, sample_ms;
 	const char *output;       /* -o FILE, "-" for stdout, NULL: by terminal */
+	const char *format;       /* --format: "json" or an export format */
 	bool quiet;
 	char **command;           /* after --: one command, --count copies */
 	int ncommand;

@@ -99,6 +99,21 @@ static int effective_settings(const struct topo *t, const struct options *o, str
 	return 0;
 }
 
+/* The report in an export format (--format), in memory so -o stays atomic. */
+static int reformat(char **text, const char *format)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		die("out of memory");
+	int rc = export_report_text(*text, format, f);
+	fclose(f);
+	free(*text);
+	*text = buf;
+	return rc;
+}
+
 /* Tasks over the whole benchmark, for the progress line's ETA. */
 static long total_tasks(const struct suite *s, const struct options *o)
 {
@@ -176,7 +191,9 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	if (!o->quiet)
 		table_print(out.to_stdout ? stderr : stdout, &r);
 	char *text = json_report(&r);
-	if (output_commit(&out, text) < 0)
+	if (o->format && strcmp(o->format, "json") && reformat(&text, o->format) < 0)
+		rc = EXIT_RUNTIME;
+	else if (output_commit(&out, text) < 0)
 		rc = EXIT_RUNTIME;
 	watchdog_set_file(&s.wd, NULL);
 	free(text);
