@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
+#include "suite.h"
 #include "util.h"
 
 /* Long-only options get letters outside the short set, so every option has one. */
@@ -14,6 +16,15 @@ enum {
 	OPT_CPU = 'C',
 	OPT_WARMUP = 'W',
 	OPT_SAMPLE_MS = 'S',
+	OPT_COUNT = 'K',
+	OPT_COMMANDS = 'L',
+	OPT_TASK_OUTPUT = 'O',
+	OPT_RESULTS = 'R',
+	OPT_TIMEOUT = 'T',
+	OPT_GRACE = 'G',
+	OPT_HALT = 'H',
+	OPT_META = 'M',
+	OPT_FORMAT = 'X',
 };
 
 static const struct option long_options[] = {
@@ -27,6 +38,15 @@ static const struct option long_options[] = {
 	{"runs", required_argument, NULL, 'r'},
 	{"warmup", required_argument, NULL, OPT_WARMUP},
 	{"sample-ms", required_argument, NULL, OPT_SAMPLE_MS},
+	{"count", required_argument, NULL, OPT_COUNT},
+	{"commands", required_argument, NULL, OPT_COMMANDS},
+	{"task-output", required_argument, NULL, OPT_TASK_OUTPUT},
+	{"results", required_argument, NULL, OPT_RESULTS},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"grace", required_argument, NULL, OPT_GRACE},
+	{"halt", required_argument, NULL, OPT_HALT},
+	{"meta", required_argument, NULL, OPT_META},
+	{"format", required_argument, NULL, OPT_FORMAT},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -49,6 +69,7 @@ static const struct {
 void cli_usage(FILE *f)
 {
 	fputs("Usage: tribench [run] [OPTIONS]      run a suite three ways and report JSON\n"
+	      "       tribench [run] [OPTIONS] -- COMMAND [ARG...]   the same for a command\n"
 	      "       tribench plan [OPTIONS]       print the placement plans, run nothing\n"
 	      "       tribench topology             what hwloc sees and the usable CPUs, as JSON\n"
 	      "       tribench list                 task kinds and their parameters\n"
@@ -62,6 +83,11 @@ void cli_usage(FILE *f)
 	      "                        e.g. -t cpu:ms=200,count=4 -t sleep:ms=100,count=8\n"
 	      "      --name NAME       workload name for the -t tasks (default \"custom\")\n"
 	      "  -f, --taskfile FILE   JSON suite (docs/taskfile.schema.json)\n"
+	      "  -- COMMAND [ARG...]   run this command (exec'd, no shell) --count times\n"
+	      "      --count N         copies of the command (default: 2 x usable cores)\n"
+	      "      --commands FILE   one task per non-empty line, run by /bin/sh -c\n"
+	      "                        (a line without shell syntax is exec'd directly);\n"
+	      "                        - reads standard input\n"
 	      "\n"
 	      "How to run it:\n"
 	      "  -m, --modes LIST      serial,concurrent,parallel (default: all three)\n"
@@ -72,12 +98,23 @@ void cli_usage(FILE *f)
 	      "  -r, --runs N          measured rounds (default 5)\n"
 	      "      --warmup N        unmeasured rounds first (default 1)\n"
 	      "      --sample-ms N     utilisation series period in ms (default 50)\n"
+	      "      --timeout DUR     per task: SIGTERM its process group after DUR (e.g. 1.5,\n"
+	      "                        500ms, 2s, 1m), SIGKILL after the grace\n"
+	      "      --grace DUR       SIGTERM to SIGKILL (default 1s); also on SIGINT/SIGTERM\n"
+	      "      --halt soon|now,fail=N  after N failed tasks start no more (now: also\n"
+	      "                        terminate the running ones) and stop the benchmark\n"
+	      "      --task-output null|inherit  tasks' stdout/stderr (default null)\n"
+	      "      --results DIR     keep DIR/WORKLOAD/MODE/RUN/TASK.{out,err}\n"
 	      "\n"
 	      "Output:\n"
 	      "  -o, --output FILE     write the JSON report to FILE (atomically); - = stdout.\n"
 	      "                        Without -o the report goes to stdout when it is not a\n"
 	      "                        terminal; the table goes wherever the report does not.\n"
-	      "  -q, --quiet           no table\n"
+	      "      --format F        the report as json (default), csv, markdown, gab, bmf\n"
+	      "                        or trace (see tribench export --help)\n"
+	      "      --meta KEY=VALUE  record this in the report's host.meta (repeatable)\n"
+	      "  -q, --quiet           no table, no progress line, no warnings on stderr\n"
+	      "                        (the report still lists them)\n"
 	      "  -h, --help            this help\n"
 	      "  -V, --version         the version\n"
 	      "\n"
@@ -134,6 +171,61 @@ static void defaults(struct options *o)
 	o->runs = 5;
 	o->warmup = 1;
 	o->sample_ms = 50;
+	o->sched.grace_s = 1;
+	o->sched.halt_fail = 1;
+}
+
+/* "soon,fail=N" or "now,fail=N" (fail=N may be left out: 1). */
+static int parse_halt(const char *value, struct sched_opts *so)
+{
+	const char *rest;
+	if (!strncmp(value, "soon", 4))
+		so->halt = HALT_SOON, rest = value + 4;
+	else if (!strncmp(value, "now", 3))
+		so->halt = HALT_NOW, rest = value + 3;
+	else
+		return error("invalid --halt '%s': expected soon|now[,fail=N]", value);
+	if (!*rest)
+		return 0;
+	uint64_t n;
+	if (strncmp(rest, ",fail=", 6) || parse_u64(rest + 6, &n) < 0 || n < 1 || n > 1000000)
+		return error("invalid --halt '%s': expected soon|now[,fail=N], N from 1 to 1000000", value);
+	so->halt_fail = (int)n;
+	return 0;
+}
+
+/* Is f one of the export formats ("csv, markdown, ...")? */
+static bool format_known(const char *f)
+{
+	size_t n = strlen(f);
+	for (const char *p = export_formats; *p; p += strcspn(p, ","), p += strspn(p, ", "))
+		if (strcspn(p, ",") == n && !strncmp(p, f, n))
+			return true;
+	return false;
+}
+
+/* --meta KEY=VALUE: a non-empty key, given once. */
+static int add_meta(struct options *o, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return error("invalid --meta '%s': expected KEY=VALUE", arg);
+	for (int i = 0; i < o->nmeta; i++)
+		if (strlen(o->meta[i].key) == (size_t)(eq - arg) && !strncmp(o->meta[i].key, arg, (size_t)(eq - arg)))
+			return error("invalid --meta '%s': key '%.*s' given twice", arg, (int)(eq - arg), arg);
+	o->meta = xrealloc(o->meta, (size_t)(o->nmeta + 1) * sizeof(*o->meta));
+	*eq = '\0';	/* argv is ours to split */
+	o->meta[o->nmeta].key = arg;
+	o->meta[o->nmeta++].value = eq + 1;
+	return 0;
+}
+
+static int parse_dur(const char *opt, const char *value, bool positive, double *out)
+{
+	if (parse_duration(value, out) < 0 || (positive && *out <= 0))
+		return error("invalid %s '%s': expected a %sduration such as 1.5, 500ms, 2s or 1m", opt,
+			     value, positive ? "positive " : "");
+	return 0;
 }
 
 /* "--jobs" for 'j': how the user spells it, whatever form they used. */
@@ -145,7 +237,7 @@ static const char *option_name(int c)
 	return "?";	/* not reached: getopt returns only listed options */
 }
 
-static int apply_option(struct options *o, int c, const char *arg)
+static int apply_option(struct options *o, int c, char *arg)
 {
 	switch (c) {
 	case 't':
@@ -182,6 +274,39 @@ static int apply_option(struct options *o, int c, const char *arg)
 		return 0;
 	case 'q':
 		o->quiet = true;
+		return 0;
+	case OPT_COUNT:
+		return parse_int("--count", arg, 1, SUITE_MAX_COUNT, &o->count);
+	case OPT_COMMANDS:
+		if (!*arg)
+			return error("invalid --commands: empty file name");
+		o->commands_file = arg;
+		return 0;
+	case OPT_TASK_OUTPUT:
+		if (!strcmp(arg, "null"))
+			o->sched.output = OUTPUT_NULL;
+		else if (!strcmp(arg, "inherit"))
+			o->sched.output = OUTPUT_INHERIT;
+		else
+			return error("invalid --task-output '%s': expected null or inherit", arg);
+		return 0;
+	case OPT_RESULTS:
+		if (!*arg)
+			return error("invalid --results: empty directory name");
+		o->sched.results_dir = arg;
+		return 0;
+	case OPT_TIMEOUT:
+		return parse_dur("--timeout", arg, true, &o->sched.timeout_s);
+	case OPT_GRACE:
+		return parse_dur("--grace", arg, false, &o->sched.grace_s);
+	case OPT_HALT:
+		return parse_halt(arg, &o->sched);
+	case OPT_META:
+		return add_meta(o, arg);
+	case OPT_FORMAT:
+		if (strcmp(arg, "json") && !format_known(arg))
+			return error("invalid --format '%s': expected json, %s", arg, export_formats);
+		o->format = arg;
 		return 0;
 	case 'h':
 		o->cmd = CMD_HELP;
@@ -226,8 +351,17 @@ int cli_parse(int argc, char **argv, struct options *o)
 		if (apply_option(o, c, optarg) < 0)
 			return -1;
 	}
+	if (optind < argc && optind > 1 && !strcmp(argv[optind - 1], "--") && o->cmd == CMD_RUN) {
+		if (!argv[optind][0])
+			return error("the command after -- is empty");
+		o->command = &argv[optind];
+		o->ncommand = argc - optind;
+		return 0;
+	}
 	if (optind < argc)
 		return error("unexpected argument '%s' (see --help)", argv[optind]);
+	if (o->count && !o->ncommand)
+		return error("--count applies to a command given after --");
 	return 0;
 }
 
@@ -236,5 +370,6 @@ void cli_free(struct options *o)
 	for (int i = 0; i < o->nspecs; i++)
 		free(o->specs[i]);
 	free(o->specs);
+	free(o->meta);
 	policy_free(&o->plan.policy);
 }

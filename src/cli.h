@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "sched.h"
 #include "topo.h"
 
 enum command { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY, CMD_LIST, CMD_HELP, CMD_VERSION };
@@ -19,7 +20,17 @@ struct options {
 	struct plan_opts plan;    /* --cpu, --jobs, --policy */
 	int runs, warmup, sample_ms;
 	const char *output;       /* -o FILE, "-" for stdout, NULL: by terminal */
+	const char *format;       /* --format: "json" or an export format */
 	bool quiet;
+	char **command;           /* after --: one command, --count copies */
+	int ncommand;
+	int count;                /* 0: 2 x usable cores */
+	const char *commands_file;/* --commands FILE, "-" for stdin */
+	struct sched_opts sched;  /* --timeout, --grace, --halt, --task-output, --results */
+	struct meta {
+		const char *key, *value;
+	} *meta;                  /* --meta KEY=VALUE, in order */
+	int nmeta;
 };
 
 /* Parse argv; on bad input prints one line and returns -1 (never exits). */

@@ -18,6 +18,7 @@
 #include "sched.h"
 #include "table.h"
 #include "topo.h"
+#include "warnings.h"
 
 /* Flush stdout; a reader that went away (| head) is not an error. */
 static int finish_stdout(void)
@@ -64,6 +65,13 @@ static int load_suite(const struct options *o, const struct topo_info *ti, struc
 			return -1;
 	if (o->taskfile && taskfile_load(o->taskfile, s) < 0)
 		return -1;
+	if (o->ncommand) {
+		int count = o->count ? o->count : 2 * ti->usable_cores;
+		if (suite_add_command(s, o->name, o->command, o->ncommand, count) < 0)
+			return -1;
+	}
+	if (o->commands_file && suite_add_commands_file(s, o->name, o->commands_file) < 0)
+		return -1;
 	if (!s->nworkloads)
 		suite_builtin(s, ti->usable_cores);
 	return 0;
@@ -91,6 +99,30 @@ static int effective_settings(const struct topo *t, const struct options *o, str
 	return 0;
 }
 
+/* The report in an export format (--format), in memory so -o stays atomic. */
+static int reformat(char **text, const char *format)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		die("out of memory");
+	int rc = export_report_text(*text, format, f);
+	fclose(f);
+	free(*text);
+	*text = buf;
+	return rc;
+}
+
+/* Tasks over the whole benchmark, for the progress line's ETA. */
+static long total_tasks(const struct suite *s, const struct options *o)
+{
+	long n = 0;
+	for (int i = 0; i < s->nworkloads; i++)
+		n += s->workloads[i].ntasks;
+	return n * o->nmodes * (o->runs + o->warmup);
+}
+
 static int cmd_run(const struct topo *t, const struct options *o)
 {
 	const struct topo_info *ti = topo_get_info(t);
@@ -107,16 +139,27 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		suite_free(&suite);
 		return EXIT_BAD_INPUT;
 	}
+	if (o->sched.results_dir && mkdir_p(o->sched.results_dir) < 0) {
+		suite_free(&suite);
+		return error("cannot create --results '%s': %s", o->sched.results_dir, strerror(errno)),
+		       EXIT_BAD_INPUT;
+	}
 	if (output_open(&out, o->output, isatty(STDOUT_FILENO)) < 0) {
 		suite_free(&suite);
 		return EXIT_RUNTIME;
 	}
-	if (sched_init(&s, &ti->usable, o->sample_ms, true) < 0) {
+	struct sched_opts so = o->sched;
+	so.sample_ms = o->sample_ms;
+	if (sched_init(&s, &ti->usable, &so, true) < 0) {
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	watchdog_set_file(&s.wd, out.tmp);
+	struct progress progress;
+	progress_init(&progress, !o->quiet && isatty(STDERR_FILENO), total_tasks(&suite, o));
+	s.progress = &progress;
 	utc_now(r.started_at, sizeof(r.started_at));
-	probe_host(&r.host);
+	probe_host(&r.host, r.cpu);
 	if (suite_needs_calibration(&suite)) {
 		struct plan serial;
 		plan_build(t, MODE_SERIAL, &o->plan, 1, &serial);
@@ -132,10 +175,13 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		rc = EXIT_BAD_INPUT;
 		goto out;
 	}
-	if (runner_run(&r, &s, t, &suite) < 0) {
+	int ran = runner_run(&r, &s, t, &suite);
+	progress_clear(&progress);
+	if (ran < 0) {
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	warnings_collect(&r);
 	rc = EXIT_OK;
 	for (int i = 0; i < r.nworkloads; i++)
 		for (int m = 0; m < o->nmodes; m++)
@@ -145,14 +191,18 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	if (!o->quiet)
 		table_print(out.to_stdout ? stderr : stdout, &r);
 	char *text = json_report(&r);
-	if (output_commit(&out, text) < 0)
+	if (o->format && strcmp(o->format, "json") && reformat(&text, o->format) < 0)
 		rc = EXIT_RUNTIME;
+	else if (output_commit(&out, text) < 0)
+		rc = EXIT_RUNTIME;
+	watchdog_set_file(&s.wd, NULL);
 	free(text);
 	if (r.interrupted && rc != EXIT_RUNTIME)
 		rc = EXIT_SIGNAL_BASE + s.signal;
 out:
 	output_abort(&out);
 	sched_fini(&s);
+	warnings_free(&r);
 	results_free(&r);
 	suite_free(&suite);
 	return rc;

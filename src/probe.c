@@ -3,6 +3,7 @@
 #include "probe.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,8 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-/* Read a small /proc file into buf, NUL-terminated; returns length or -1. */
-static ssize_t read_file(const char *path, char *buf, size_t size)
+ssize_t probe_read_file(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -35,7 +35,7 @@ static ssize_t read_pid_file(pid_t pid, const char *name, char *buf, size_t size
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	return read_file(path, buf, size);
+	return probe_read_file(path, buf, size);
 }
 
 int probe_schedstat(pid_t pid, double *running_s, double *ready_s)
@@ -119,7 +119,7 @@ int probe_parse_cpu_line(const char *line, struct cpu_jiffies *out)
 int probe_cpu_jiffies(struct cpu_jiffies *out, int ncpu)
 {
 	static char buf[1 << 16];
-	if (read_file("/proc/stat", buf, sizeof(buf)) <= 0)
+	if (probe_read_file("/proc/stat", buf, sizeof(buf)) <= 0)
 		return -1;
 	memset(out, 0, (size_t)ncpu * sizeof(*out));
 	for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
@@ -134,7 +134,7 @@ int probe_cpu_jiffies(struct cpu_jiffies *out, int ncpu)
 int probe_procs_running(void)
 {
 	static char buf[1 << 16];
-	if (read_file("/proc/stat", buf, sizeof(buf)) <= 0)
+	if (probe_read_file("/proc/stat", buf, sizeof(buf)) <= 0)
 		return -1;
 	const char *p = strstr(buf, "\nprocs_running ");
 	return p ? atoi(p + strlen("\nprocs_running ")) : -1;
@@ -143,22 +143,17 @@ int probe_procs_running(void)
 long probe_self_rss_kb(void)
 {
 	char buf[4096];
-	if (read_file("/proc/self/status", buf, sizeof(buf)) <= 0)
+	if (probe_read_file("/proc/self/status", buf, sizeof(buf)) <= 0)
 		return -1;
 	const char *p = strstr(buf, "\nVmRSS:");
 	return p ? atol(p + strlen("\nVmRSS:")) : -1;
 }
 
-static void cpu_model(char *out, size_t size)
+/* "key : value" of the first CPU in /proc/cpuinfo into out (empty if none). */
+static void cpuinfo_field(const char *cpuinfo, const char *key, char *out, size_t size)
 {
-	static char buf[1 << 16];
 	out[0] = '\0';
-	if (read_file("/proc/cpuinfo", buf, sizeof(buf)) <= 0)
-		return;
-	/* x86 says "model name", arm64 may only say "CPU part"; take what exists */
-	const char *p = strstr(buf, "model name");
-	if (!p)
-		p = strstr(buf, "Model");
+	const char *p = strstr(cpuinfo, key);
 	if (!p || !(p = strchr(p, ':')))
 		return;
 	p++;
@@ -170,17 +165,78 @@ static void cpu_model(char *out, size_t size)
 	out[n] = '\0';
 }
 
-void probe_host(struct host_facts *h)
+/* One line of a sysfs/procfs file, without its newline; false when unreadable. */
+static bool read_line(const char *path, char *out, size_t size)
 {
+	if (probe_read_file(path, out, size) <= 0)
+		return false;
+	out[strcspn(out, "\n")] = '\0';
+	return true;
+}
+
+static int read_int(const char *path)
+{
+	char buf[32];
+	return read_line(path, buf, sizeof(buf)) ? atoi(buf) : -1;
+}
+
+/* The value of a kernel command line parameter (isolcpus=...), or empty. */
+static void cmdline_param(const char *cmdline, const char *name, char *out, size_t size)
+{
+	out[0] = '\0';
+	size_t len = strlen(name);
+	for (const char *p = cmdline; *p; p += strcspn(p, " \n"), p += strspn(p, " \n")) {
+		if (!strncmp(p, "-- ", 3))	/* what follows belongs to init */
+			return;
+		if (!strncmp(p, name, len) && p[len] == '=') {
+			size_t n = strcspn(p + len + 1, " \n");
+			snprintf(out, size, "%.*s", (int)n, p + len + 1);
+			return;
+		}
+	}
+}
+
+void probe_host(struct host_facts *h, int cpu)
+{
+	static char buf[1 << 16];
 	struct utsname u;
+	char path[128], line[64];
 	memset(h, 0, sizeof(*h));
 	if (uname(&u) == 0) {
 		snprintf(h->hostname, sizeof(h->hostname), "%s", u.nodename);
 		snprintf(h->kernel, sizeof(h->kernel), "%s %s", u.sysname, u.release);
 	}
-	cpu_model(h->cpu_model, sizeof(h->cpu_model));
-	char buf[256];
-	if (read_file("/proc/loadavg", buf, sizeof(buf)) > 0)
+	h->cpu_mhz = -1;
+	h->virtualized = -1;
+	if (probe_read_file("/proc/cpuinfo", buf, sizeof(buf)) > 0) {
+		/* x86 says "model name"; some arm64 kernels only "Model" */
+		cpuinfo_field(buf, "model name", h->cpu_model, sizeof(h->cpu_model));
+		if (!h->cpu_model[0])
+			cpuinfo_field(buf, "Model", h->cpu_model, sizeof(h->cpu_model));
+		cpuinfo_field(buf, "cpu MHz", line, sizeof(line));
+		if (line[0])
+			h->cpu_mhz = atof(line);
+		static char flags[8192];
+		cpuinfo_field(buf, "flags", flags, sizeof(flags));
+		if (flags[0])	/* "hypervisor" is set by every x86 hypervisor */
+			h->virtualized = strstr(flags, " hypervisor") != NULL;
+	}
+	if (probe_read_file("/proc/loadavg", buf, sizeof(buf)) > 0)
 		sscanf(buf, "%lf %lf %lf", &h->load_avg[0], &h->load_avg[1], &h->load_avg[2]);
 	h->procs_running = probe_procs_running();
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", cpu);
+	if (!read_line(path, h->governor, sizeof(h->governor)))
+		h->governor[0] = '\0';
+	if (!read_line("/sys/devices/system/cpu/smt/control", h->smt, sizeof(h->smt)))
+		h->smt[0] = '\0';
+	h->boost = read_int("/sys/devices/system/cpu/cpufreq/boost");
+	if (h->boost < 0) {
+		int no_turbo = read_int("/sys/devices/system/cpu/intel_pstate/no_turbo");
+		h->boost = no_turbo < 0 ? -1 : !no_turbo;
+	}
+	h->aslr = read_int("/proc/sys/kernel/randomize_va_space");
+	if (probe_read_file("/proc/cmdline", buf, sizeof(buf)) > 0) {
+		cmdline_param(buf, "isolcpus", h->isolcpus, sizeof(h->isolcpus));
+		cmdline_param(buf, "nohz_full", h->nohz_full, sizeof(h->nohz_full));
+	}
 }

@@ -29,13 +29,25 @@ int probe_procs_running(void);
 /* VmRSS of this process in KiB, -1 when unknown. */
 long probe_self_rss_kb(void);
 
+/* Strings are empty and numbers negative when the kernel does not say. */
 struct host_facts {
 	char hostname[256];
 	char kernel[256];
-	char cpu_model[256];      /* empty when unknown */
+	char cpu_model[256];
+	double cpu_mhz;           /* "cpu MHz" of the first CPU in /proc/cpuinfo */
 	double load_avg[3];
 	int procs_running;
+	char governor[64];        /* cpufreq scaling_governor of the first usable CPU */
+	char smt[32];             /* /sys/devices/system/cpu/smt/control */
+	int boost;                /* 1 on, 0 off (cpufreq boost or intel_pstate no_turbo) */
+	int aslr;                 /* /proc/sys/kernel/randomize_va_space */
+	char isolcpus[128];       /* from the kernel command line */
+	char nohz_full[128];
+	int virtualized;          /* 1: the CPU flags say "hypervisor", 0: they do not */
 };
-void probe_host(struct host_facts *h);
+/* Everything above; cpu is the CPU whose cpufreq settings are read. */
+void probe_host(struct host_facts *h, int cpu);
+/* Read a small file into buf, NUL-terminated; returns its length or -1. */
+ssize_t probe_read_file(const char *path, char *buf, size_t size);
 
 #endif

@@ -32,6 +32,8 @@ struct task_record {
 	long voluntary_switches, involuntary_switches, max_rss_kb;
 	struct task_exit exit;
 	double sampled_running_s; /* schedstat running time at the last sample */
+	double term_at, kill_at;  /* when SIGTERM / SIGKILL is due (0: not due) */
+	bool term_sent;
 };
 
 struct cpu_usage {

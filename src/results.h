@@ -36,6 +36,8 @@ struct results {
 	struct calibration cal;
 	int nworkloads;
 	struct workload_result *workloads;
+	char **warnings;          /* why these numbers may be noisy */
+	int nwarnings;
 };
 
 void results_free(struct results *r);

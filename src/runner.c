@@ -67,7 +67,11 @@ static void summarise(struct results *r)
 	}
 }
 
-/* One pass over every workload and mode; measured passes keep their records. */
+/*
+ * One pass over every workload and mode; measured passes keep their records.
+ * A run cut short by a signal is dropped; one stopped by --halt is kept, with
+ * its tasks never started, and nothing runs after it.
+ */
 static int run_round(struct results *r, struct sched *s, int round, bool measured)
 {
 	const struct options *o = r->opts;
@@ -76,15 +80,16 @@ static int run_round(struct results *r, struct sched *s, int round, bool measure
 		for (int j = 0; j < o->nmodes; j++) {
 			int m = (j + round) % o->nmodes;
 			struct mode_result *mr = &wr->modes[m];
+			struct run_label label = {wr->w->name, mode_name(o->modes[m]),
+						  measured ? round + 1 : 0, o->runs};
 			struct run_record rec;
-			int rc = sched_run(s, &mr->plan, wr->w, &rec);
-			if (rc < 0 || s->signal || !measured) {
+			int rc = sched_run(s, &mr->plan, wr->w, &label, &rec);
+			if (rc == 0 && !s->signal && (measured || s->halted))
+				mr->runs[mr->nruns++] = rec;
+			else
 				run_record_free(&rec);
-				if (rc < 0 || s->signal)
-					return rc;
-				continue;
-			}
-			mr->runs[mr->nruns++] = rec;
+			if (rc < 0 || s->signal || s->halted)
+				return rc;
 		}
 	}
 	return 0;
@@ -96,9 +101,9 @@ int runner_run(struct results *r, struct sched *s, const struct topo *t, const s
 	if (build_plans(r, t, suite) < 0)
 		return -1;
 	int rc = 0;
-	for (int k = 0; rc == 0 && !s->signal && k < o->warmup; k++)
+	for (int k = 0; rc == 0 && !s->signal && !s->halted && k < o->warmup; k++)
 		rc = run_round(r, s, k, false);
-	for (int k = 0; rc == 0 && !s->signal && k < o->runs; k++)
+	for (int k = 0; rc == 0 && !s->signal && !s->halted && k < o->runs; k++)
 		rc = run_round(r, s, k, true);
 	r->interrupted = s->signal != 0;
 	summarise(r);

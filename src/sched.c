@@ -1,4 +1,4 @@
-/* The scheduler: slots, launch, sampling, reaping, signals. */
+/* The scheduler: slots, launch, sampling, timeouts, halting, signals, reaping. */
 #include "config.h"
 #include "sched.h"
 
@@ -9,22 +9,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "launch.h"
 #include "probe.h"
 #include "sampler.h"
 
-int sched_init(struct sched *s, const struct intlist *usable, int sample_ms, bool bind)
+extern char **environ;
+
+int sched_init(struct sched *s, const struct intlist *usable, const struct sched_opts *o, bool bind)
 {
 	memset(s, 0, sizeof(*s));
-	s->sample_ms = sample_ms;
+	s->o = *o;
 	s->bind = bind;
 	s->cpus = usable;
+	s->sigfd = s->timerfd = s->devnull = -1;
+	/* orphaned grandchildren of a task come to us, not to init, and are reaped */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (watchdog_start(&s->wd) < 0)
+		return -1;
 	sigset_t mask;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
@@ -53,28 +63,16 @@ void sched_fini(struct sched *s)
 		close(s->timerfd);
 	if (s->devnull >= 0)
 		close(s->devnull);
+	watchdog_stop(&s->wd);
 	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
-}
-
-/* In the child, before any work: a clean process the way a user's command expects. */
-static void child_setup(const struct sched *s, const struct plan_slot *slot)
-{
-	sigset_t none;
-	sigemptyset(&none);
-	signal(SIGPIPE, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	setpgid(0, 0);
-	dup2(s->devnull, STDIN_FILENO);
-	if (s->bind && sched_setaffinity(0, sizeof(slot->mask), &slot->mask) < 0)
-		_exit(126);
 }
 
 static void arm_timer(const struct sched *s, bool on)
 {
 	struct itimerspec its = {0};
 	if (on) {
-		its.it_interval.tv_sec = s->sample_ms / 1000;
-		its.it_interval.tv_nsec = (long)(s->sample_ms % 1000) * 1000000L;
+		its.it_interval.tv_sec = s->o.sample_ms / 1000;
+		its.it_interval.tv_nsec = (long)(s->o.sample_ms % 1000) * 1000000L;
 		its.it_value = its.it_interval;
 	}
 	timerfd_settime(s->timerfd, 0, &its, NULL);
@@ -97,12 +95,17 @@ struct run_state {
 	struct sched *s;
 	const struct plan *plan;
 	const struct workload *w;
+	const struct run_label *label;
 	struct run_record *out;
 	struct sampler sampler;
 	double t0;
 	int *inflight;            /* task indexes running now, in_flight of them */
 	bool *slot_busy;          /* parallel: a slot holds one task at a time */
-	int in_flight, done, next;
+	int in_flight, done, next, failed;
+	bool stopping;            /* start nothing more (signal, halt, error) */
+	char **envp;              /* environ + the three TRIBENCH_* variables */
+	char env_id[40], env_slot[40], env_mode[40];
+	char *results;            /* this run's results directory, or NULL */
 };
 
 static void see_cpu(struct task_record *t, pid_t pid)
@@ -114,6 +117,76 @@ static void see_cpu(struct task_record *t, pid_t pid)
 	}
 }
 
+/* environ without our own variables, then TRIBENCH_TASK_ID, _SLOT, _MODE. */
+static void build_env(struct run_state *rs)
+{
+	int n = 0;
+	while (environ[n])
+		n++;
+	rs->envp = xcalloc((size_t)n + 4, sizeof(char *));
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (strncmp(environ[i], "TRIBENCH_TASK_ID=", 17) && strncmp(environ[i], "TRIBENCH_SLOT=", 14) &&
+		    strncmp(environ[i], "TRIBENCH_MODE=", 14))
+			rs->envp[k++] = environ[i];
+	rs->envp[k++] = rs->env_id;
+	rs->envp[k++] = rs->env_slot;
+	rs->envp[k++] = rs->env_mode;
+	snprintf(rs->env_mode, sizeof(rs->env_mode), "TRIBENCH_MODE=%s", mode_name(rs->plan->mode));
+}
+
+/* A name safe as one path component: [A-Za-z0-9._-], never "." or "..". */
+static char *path_component(const char *name)
+{
+	char *c = xasprintf("%s%s", name[0] == '.' ? "_" : "", name);
+	for (char *p = c; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '_' || *p == '-'))
+			*p = '_';
+	return c;
+}
+
+/* --results DIR/<workload>/<mode>/<run>/ for measured runs. */
+static int results_dir(struct run_state *rs)
+{
+	if (!rs->s->o.results_dir || rs->label->run < 1)
+		return 0;
+	char *w = path_component(rs->label->workload);
+	rs->results = xasprintf("%s/%s/%s/%d", rs->s->o.results_dir, w, rs->label->mode, rs->label->run);
+	free(w);
+	if (mkdir_p(rs->results) < 0)
+		return error("cannot create '%s': %s", rs->results, strerror(errno));
+	return 0;
+}
+
+static int open_result(const struct run_state *rs, int id, const char *ext)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%d.%s", rs->results, id, ext);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		error("cannot create '%s': %s", path, strerror(errno));
+	return fd;
+}
+
+/* fork/vfork failing with EAGAIN (a process limit) is retried with back-off. */
+static pid_t launch_retrying(const struct task_spec *spec, const struct launch *l, int *exec_errno)
+{
+	for (long delay_us = 1000;; delay_us *= 2) {
+		pid_t pid = launch_task(spec, l, exec_errno);
+		if (pid >= 0 || errno != EAGAIN || delay_us > 512000)
+			return pid;
+		usleep((useconds_t)delay_us);
+	}
+}
+
+static char *exec_error(const struct task_spec *spec, int err)
+{
+	if (err == ENOENT)
+		return xasprintf("command not found: %s", spec->argv[0]);
+	return xasprintf("cannot execute '%s': %s", spec->path ? spec->path : spec->argv[0], strerror(err));
+}
+
 static int launch(struct run_state *rs, int slot)
 {
 	struct sched *s = rs->s;
@@ -121,25 +194,75 @@ static int launch(struct run_state *rs, int slot)
 	int id = rs->next++;
 	struct task_record *t = &rs->out->tasks[id];
 	const struct task_spec *spec = &rs->w->tasks[id];
+	struct launch l = {
+		.fd_in = s->devnull,
+		.fd_out = s->o.output == OUTPUT_INHERIT ? -1 : s->devnull,
+		.fd_err = s->o.output == OUTPUT_INHERIT ? -1 : s->devnull,
+		.mask = s->bind ? &ps->mask : NULL,
+		.envp = rs->envp,
+		.close_fd = s->wd.fd,
+	};
+	if (rs->results && ((l.fd_out = open_result(rs, id, "out")) < 0 ||
+			    (l.fd_err = open_result(rs, id, "err")) < 0)) {
+		if (l.fd_out >= 0)
+			close(l.fd_out);
+		return -1;
+	}
+	snprintf(rs->env_id, sizeof(rs->env_id), "TRIBENCH_TASK_ID=%d", id);
+	snprintf(rs->env_slot, sizeof(rs->env_slot), "TRIBENCH_SLOT=%d", slot);
 	t->id = id;
 	t->slot = slot;
 	t->pu = ps->pu;
 	t->start_s = now_s() - rs->t0;
-	pid_t pid = fork();
-	if (pid < 0)
-		return error("cannot start a task: fork: %s", strerror(errno));
-	if (pid == 0) {
-		child_setup(s, ps);
-		_exit(spec->kind->run(spec));
+	int exec_errno;
+	pid_t pid = launch_retrying(spec, &l, &exec_errno);
+	int fork_errno = errno;
+	if (rs->results) {
+		close(l.fd_out);
+		close(l.fd_err);
 	}
+	if (pid < 0)
+		return error("cannot start a task: fork: %s", strerror(fork_errno));
 	setpgid(pid, pid);
+	watchdog_add(&s->wd, pid);
 	if (s->bind)
 		sched_setaffinity(pid, sizeof(ps->mask), &ps->mask);
+	if (exec_errno)
+		t->exit.error = exec_error(spec, exec_errno);
+	if (s->o.timeout_s > 0)
+		t->term_at = t->start_s + s->o.timeout_s;
 	t->pid = pid;
 	see_cpu(t, pid);
 	rs->inflight[rs->in_flight++] = id;
 	rs->slot_busy[slot] = true;
 	return 0;
+}
+
+static void signal_task(struct run_state *rs, struct task_record *t, int sig)
+{
+	kill(-t->pid, sig);
+	if (sig == SIGTERM) {
+		t->term_sent = true;
+		t->kill_at = now_s() - rs->t0 + rs->s->o.grace_s;
+	}
+}
+
+/* TERM every running task and KILL after the grace; a second stop signal KILLs now. */
+static void terminate_all(struct run_state *rs, bool now)
+{
+	rs->stopping = true;
+	for (int i = 0; i < rs->in_flight; i++) {
+		struct task_record *t = &rs->out->tasks[rs->inflight[i]];
+		if (now || rs->s->o.grace_s <= 0)
+			signal_task(rs, t, SIGKILL);
+		else if (!t->term_sent)
+			signal_task(rs, t, SIGTERM);
+	}
+}
+
+static bool task_failed(const struct task_record *t)
+{
+	return t->exit.status != EXIT_STATUS_EXITED || t->exit.code != 0;
 }
 
 /* Read the zombie's /proc entries, then reap it with its rusage. */
@@ -156,6 +279,9 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	struct rusage ru;
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
+	/* what the task left in its group (a shell's background jobs) ends with it */
+	kill(-pid, SIGKILL);
+	watchdog_remove(&rs->s->wd, pid);
 	t->user_s = tv_s(ru.ru_utime);
 	t->sys_s = tv_s(ru.ru_stime);
 	t->voluntary_switches = ru.ru_nvcsw;
@@ -176,6 +302,15 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	rs->slot_busy[t->slot] = false;
 	rs->inflight[k] = rs->inflight[--rs->in_flight];
 	rs->done++;
+	if (rs->s->progress)
+		progress_task_done(rs->s->progress);
+	const struct sched_opts *o = &rs->s->o;
+	if (task_failed(t) && ++rs->failed >= o->halt_fail && o->halt != HALT_NEVER && !rs->s->halted) {
+		rs->s->halted = true;
+		rs->stopping = true;
+		if (o->halt == HALT_NOW)
+			terminate_all(rs, false);
+	}
 }
 
 static void reap(struct run_state *rs)
@@ -191,7 +326,7 @@ static void reap(struct run_state *rs)
 				k = i;
 		if (k >= 0)
 			finish(rs, k, si.si_pid);
-		else	/* not a task of this run: reap it so it cannot linger */
+		else	/* an orphaned grandchild (we are its subreaper): reap it */
 			waitpid(si.si_pid, NULL, 0);
 	}
 }
@@ -208,29 +343,59 @@ static void sample(struct run_state *rs)
 		see_cpu(t, t->pid);
 	}
 	sampler_tick(&rs->sampler, now_s() - rs->t0);
+	if (rs->s->progress)
+		progress_draw(rs->s->progress, false);
 }
 
-static void kill_running(struct run_state *rs)
-{
-	for (int i = 0; i < rs->in_flight; i++)
-		kill(-rs->out->tasks[rs->inflight[i]].pid, SIGKILL);
-}
-
-/* Drain the signalfd: SIGCHLD reaps, the others ask us to stop. */
+/* Drain the signalfd: SIGCHLD reaps, the others stop the run. */
 static void handle_signals(struct run_state *rs)
 {
 	struct signalfd_siginfo si;
 	bool child = false;
 	while (read(rs->s->sigfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGCHLD)
+		if (si.ssi_signo == SIGCHLD) {
 			child = true;
-		else if (!rs->s->signal) {
-			rs->s->signal = (int)si.ssi_signo;
-			kill_running(rs);
+			continue;
 		}
+		if (!rs->s->signal)
+			rs->s->signal = (int)si.ssi_signo;
+		terminate_all(rs, ++rs->s->stop_signals > 1);
 	}
 	if (child)
 		reap(rs);
+}
+
+/* Deliver due SIGTERMs (timeouts) and SIGKILLs (grace over). */
+static void enforce_deadlines(struct run_state *rs)
+{
+	double now = now_s() - rs->t0;
+	for (int i = 0; i < rs->in_flight; i++) {
+		struct task_record *t = &rs->out->tasks[rs->inflight[i]];
+		if (t->term_at > 0 && !t->term_sent && now >= t->term_at) {
+			t->exit.timed_out = true;
+			signal_task(rs, t, rs->s->o.grace_s > 0 ? SIGTERM : SIGKILL);
+		}
+		if (t->term_sent && t->kill_at > 0 && now >= t->kill_at) {
+			signal_task(rs, t, SIGKILL);
+			t->kill_at = 0;
+		}
+	}
+}
+
+/* Milliseconds until the next deadline, -1 when none. */
+static int next_deadline_ms(const struct run_state *rs)
+{
+	double next = INFINITY, now = now_s() - rs->t0;
+	for (int i = 0; i < rs->in_flight; i++) {
+		const struct task_record *t = &rs->out->tasks[rs->inflight[i]];
+		if (t->term_at > 0 && !t->term_sent && t->term_at < next)
+			next = t->term_at;
+		if (t->term_sent && t->kill_at > 0 && t->kill_at < next)
+			next = t->kill_at;
+	}
+	if (isinf(next))
+		return -1;
+	return next <= now ? 0 : (int)ceil((next - now) * 1000);
 }
 
 /* Parallel: the next free slot; serial and concurrent share their one slot. */
@@ -247,8 +412,6 @@ static int next_free_slot(const struct run_state *rs)
 static void run_totals(struct run_state *rs)
 {
 	struct run_record *out = rs->out;
-	for (int i = 0; i < out->ncpus; i++)
-		out->cpus[i].task_busy = 0;
 	for (int i = 0; i < out->ntasks; i++) {
 		struct task_record *t = &out->tasks[i];
 		if (t->exit.status == EXIT_STATUS_NOT_STARTED)
@@ -261,39 +424,57 @@ static void run_totals(struct run_state *rs)
 	}
 }
 
-int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
-	      struct run_record *out)
+static void run_state_init(struct run_state *rs, int max)
 {
-	struct run_state rs = {.s = s, .plan = p, .w = w, .out = out};
-	int max = p->max_in_flight < 0 ? w->ntasks : p->max_in_flight;
-	int rc = 0;
+	struct run_record *out = rs->out;
+	const struct workload *w = rs->w;
 	memset(out, 0, sizeof(*out));
 	out->ntasks = w->ntasks;
 	out->tasks = xcalloc((size_t)w->ntasks, sizeof(*out->tasks));
-	out->ncpus = s->cpus->n;
-	out->cpus = xcalloc((size_t)s->cpus->n, sizeof(*out->cpus));
-	for (int i = 0; i < w->ntasks; i++)
+	for (int i = 0; i < w->ntasks; i++) {
+		out->tasks[i].id = i;
 		out->tasks[i].exit.status = EXIT_STATUS_NOT_STARTED;
-	rs.inflight = xcalloc((size_t)max, sizeof(int));
-	rs.slot_busy = xcalloc((size_t)p->nslots, sizeof(bool));
+	}
+	out->ncpus = rs->s->cpus->n;
+	out->cpus = xcalloc((size_t)rs->s->cpus->n, sizeof(*out->cpus));
+	rs->inflight = xcalloc((size_t)max, sizeof(int));
+	rs->slot_busy = xcalloc((size_t)rs->plan->nslots, sizeof(bool));
+	build_env(rs);
+}
+
+int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
+	      const struct run_label *label, struct run_record *out)
+{
+	struct run_state rs = {.s = s, .plan = p, .w = w, .label = label, .out = out};
+	int max = p->max_in_flight < 0 ? w->ntasks : p->max_in_flight;
+	int rc = 0;
+	run_state_init(&rs, max);
+	if (results_dir(&rs) < 0)
+		rc = -1;
+	if (s->progress)
+		progress_run(s->progress, label->workload, label->mode, label->run, label->runs, w->ntasks);
 	out->rss_floor_kb = probe_self_rss_kb();
 	double cpu0 = self_cpu_s();
-	sampler_begin(&rs.sampler, s->cpus, s->sample_ms / 1000.0, &out->samples);
+	sampler_begin(&rs.sampler, s->cpus, s->o.sample_ms / 1000.0, &out->samples);
 	rs.t0 = now_s();
 	arm_timer(s, true);
-	while (rs.done < w->ntasks && !s->signal) {
-		while (rc == 0 && rs.in_flight < max && rs.next < w->ntasks && !s->signal) {
+	rs.stopping = rc < 0 || s->signal || s->halted;
+	for (;;) {
+		while (!rs.stopping && rs.in_flight < max && rs.next < w->ntasks) {
 			int slot = next_free_slot(&rs);
 			if (slot < 0)
 				break;
-			rc = launch(&rs, slot);
+			if (launch(&rs, slot) < 0) {
+				rc = -1;
+				terminate_all(&rs, true);
+			}
 		}
-		if (rc < 0)
+		if (rs.in_flight == 0 && (rs.stopping || rs.next == w->ntasks))
 			break;
 		struct pollfd fds[2] = {{.fd = s->sigfd, .events = POLLIN}, {.fd = s->timerfd, .events = POLLIN}};
-		if (poll(fds, 2, -1) < 0 && errno != EINTR) {
+		if (poll(fds, 2, next_deadline_ms(&rs)) < 0 && errno != EINTR) {
 			rc = error("poll: %s", strerror(errno));
-			break;
+			terminate_all(&rs, true);
 		}
 		if (fds[1].revents & POLLIN) {
 			uint64_t ticks;
@@ -302,15 +483,7 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 		}
 		if (fds[0].revents & POLLIN)
 			handle_signals(&rs);
-	}
-	if (rc < 0 || s->signal) {
-		kill_running(&rs);
-		while (rs.in_flight > 0) {
-			siginfo_t si;
-			if (waitid(P_ALL, 0, &si, WEXITED | WNOWAIT) < 0)
-				break;
-			reap(&rs);
-		}
+		enforce_deadlines(&rs);
 	}
 	arm_timer(s, false);
 	out->wall_s = now_s() - rs.t0;
@@ -321,6 +494,8 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 	run_totals(&rs);
 	free(rs.inflight);
 	free(rs.slot_busy);
+	free(rs.envp);
+	free(rs.results);
 	return rc;
 }
 
@@ -352,9 +527,12 @@ int sched_run_in_child(struct sched *s, const struct plan_slot *slot,
 		return error("fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
+		struct launch l = {.fd_in = s->devnull, .fd_out = -1, .fd_err = -1,
+				   .mask = s->bind ? &slot->mask : NULL, .close_fd = s->wd.fd};
 		close(fds[0]);
-		child_setup(s, slot);
-		int rc = fn(arg, result);
+		if (l.close_fd >= 0)
+			close(l.close_fd);
+		int rc = launch_child_setup(&l) < 0 ? 1 : fn(arg, result);
 		if (rc == 0 && write(fds[1], result, size) != (ssize_t)size)
 			rc = 1;
 		_exit(rc);

@@ -4,29 +4,56 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "progress.h"
 #include "record.h"
 #include "suite.h"
 #include "topo.h"
+#include "watchdog.h"
+
+enum halt_mode { HALT_NEVER, HALT_SOON, HALT_NOW };
+enum task_output { OUTPUT_NULL, OUTPUT_INHERIT };
+
+struct sched_opts {
+	int sample_ms;
+	double timeout_s;             /* per task; 0: none */
+	double grace_s;               /* SIGTERM .. SIGKILL */
+	enum halt_mode halt;
+	int halt_fail;                /* halt after this many failed tasks in a run */
+	enum task_output output;
+	const char *results_dir;      /* keep each task's stdout/stderr here, or NULL */
+};
 
 /* The one scheduler: any plan, any workload; the parent sleeps between events. */
 struct sched {
+	struct sched_opts o;
 	int sigfd, timerfd, devnull;
-	int sample_ms;
 	bool bind;                    /* false on a simulated topology */
 	const struct intlist *cpus;   /* usable CPUs */
 	sigset_t old_mask;
+	struct watchdog wd;
+	struct progress *progress;    /* NULL: none */
 	int signal;                   /* the first SIGINT/SIGTERM/SIGHUP seen, or 0 */
+	int stop_signals;             /* how many: a second one skips the grace */
+	bool halted;                  /* --halt fired: start nothing more */
 };
 
-int sched_init(struct sched *s, const struct intlist *usable, int sample_ms, bool bind);
+/* Where a run's task output goes under --results, and what the progress shows. */
+struct run_label {
+	const char *workload, *mode;
+	int run;                      /* 1..runs; 0: a warmup */
+	int runs;
+};
+
+int sched_init(struct sched *s, const struct intlist *usable, const struct sched_opts *o, bool bind);
 void sched_fini(struct sched *s);
 
 /*
  * Run every task of w under plan p, filling out. Returns 0, or -1 on a runtime
- * error; s->signal is set when a signal cut the run short (out is then partial).
+ * error; s->signal is set when a signal cut the run short and s->halted when
+ * --halt stopped it (tasks never started are then "not_started").
  */
 int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
-	      struct run_record *out);
+	      const struct run_label *label, struct run_record *out);
 
 /* Run fn(arg) in a child bound to slot, passing back up to size bytes through a pipe. */
 int sched_run_in_child(struct sched *s, const struct plan_slot *slot,

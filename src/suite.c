@@ -2,6 +2,7 @@
 #include "config.h"
 #include "suite.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@ int workload_add(struct workload *w, const struct task_spec *spec, uint64_t coun
 	if (count < 1 || count > SUITE_MAX_COUNT)
 		return error("%s: count=%llu is out of range 1..%d", spec->kind->name,
 			     (unsigned long long)count, SUITE_MAX_COUNT);
+	if (spec->kind->validate && spec->kind->validate(spec) < 0)
+		return -1;
 	if ((uint64_t)w->ntasks + count > SUITE_MAX_TASKS)
 		return error("workload '%s' has more than %d tasks", w->name, SUITE_MAX_TASKS);
 	w->tasks = xrealloc(w->tasks, (size_t)(w->ntasks + (int)count) * sizeof(*w->tasks));
@@ -88,6 +91,67 @@ int suite_add_spec_text(struct suite *s, const char *workload, const char *text)
 out:
 	task_spec_free(&spec);
 	free(copy);
+	return rc;
+}
+
+int suite_add_command(struct suite *s, const char *workload, char *const *argv, int argc, int count)
+{
+	struct task_spec spec = {.kind = task_kind_find("cmd")};
+	int rc = task_spec_set_argv(&spec, (const char *const *)argv, argc);
+	if (rc == 0)
+		rc = workload_add(suite_workload(s, workload), &spec, (uint64_t)count);
+	task_spec_free(&spec);
+	return rc;
+}
+
+#define COMMAND_LINE_MAX (128 * 1024)
+
+/* One line of a --commands file: a cmd task with the line as its shell text. */
+static int add_command_line(struct workload *w, const char *line, const char *path, long lineno)
+{
+	struct task_spec spec = {.kind = task_kind_find("cmd")};
+	error_set_context("--commands '%s' line %ld", path, lineno);
+	int rc = task_spec_set_str(&spec, "shell", line);
+	if (rc == 0)
+		rc = workload_add(w, &spec, 1);
+	error_clear_context();
+	task_spec_free(&spec);
+	return rc;
+}
+
+int suite_add_commands_file(struct suite *s, const char *workload, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!f)
+		return error("cannot read --commands '%s': %s", path, strerror(errno));
+	struct workload *w = suite_workload(s, workload);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	int rc = 0, added = 0;
+	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (memchr(line, '\0', (size_t)len))
+			rc = error("--commands '%s' line %ld: contains a NUL byte", path, lineno);
+		else if (len > COMMAND_LINE_MAX)
+			rc = error("--commands '%s' line %ld: longer than %d KiB", path, lineno,
+				   COMMAND_LINE_MAX / 1024);
+		else {
+			line[strcspn(line, "\r\n")] = '\0';
+			if (line[strspn(line, " \t")]) {
+				rc = add_command_line(w, line, path, lineno);
+				added++;
+			}
+		}
+	}
+	if (rc == 0 && ferror(f))
+		rc = error("cannot read --commands '%s': %s", path, strerror(errno));
+	if (rc == 0 && !added)
+		rc = error("--commands '%s' has no command", path);
+	free(line);
+	if (f != stdin)
+		fclose(f);
 	return rc;
 }
 

@@ -26,6 +26,10 @@ struct workload *suite_workload(struct suite *s, const char *name);
 int workload_add(struct workload *w, const struct task_spec *spec, uint64_t count);
 /* Parse "KIND[:key=value,...]" (count=N included) into workload w. */
 int suite_add_spec_text(struct suite *s, const char *workload, const char *text);
+/* count copies of one command (exec'd directly). */
+int suite_add_command(struct suite *s, const char *workload, char *const *argv, int argc, int count);
+/* One cmd task per non-empty line of path ("-": stdin), each a shell line. */
+int suite_add_commands_file(struct suite *s, const char *workload, const char *path);
 /* The built-in suite: workloads cpu, io and mixed sized from the usable cores. */
 void suite_builtin(struct suite *s, int usable_cores);
 bool suite_needs_calibration(const struct suite *s);

@@ -92,7 +92,7 @@ void table_list_kinds(FILE *f)
 				fprintf(f, "    %-8s %llu..%llu  %s\n", p->name, (unsigned long long)p->min,
 					(unsigned long long)p->max, p->help);
 			else
-				fprintf(f, "    %-8s %-12s  %s\n", p->name, "PATH", p->help);
+				fprintf(f, "    %-8s %-12s  %s\n", p->name, p->metavar ? p->metavar : "TEXT", p->help);
 		}
 		fprintf(f, "    %-8s 1..%d  copies of this task (every kind)\n", "count", SUITE_MAX_COUNT);
 	}

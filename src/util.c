@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static void oom(void)
@@ -76,8 +77,18 @@ void error_clear_context(void)
 	error_context[0] = '\0';
 }
 
+static bool quiet;
+
+void error_set_quiet(bool on)
+{
+	quiet = on;
+}
+
+__attribute__((format(printf, 2, 0)))
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
+	if (quiet)
+		return;
 	char buf[1024];
 	int n = snprintf(buf, sizeof(buf), "%s", error_context);
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
@@ -145,6 +156,46 @@ int parse_double(const char *s, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int parse_duration(const char *s, double *out)
+{
+	static const struct {
+		const char *suffix;
+		double scale;
+	} units[] = {{"ms", 1e-3}, {"s", 1}, {"m", 60}, {"", 1}};
+	if (!s || !(isdigit((unsigned char)*s) || *s == '.'))
+		return -1;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || !isfinite(v) || v < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(end, units[i].suffix)) {
+			*out = v * units[i].scale;
+			return isfinite(*out) && *out <= 1e9 ? 0 : -1;
+		}
+	return -1;
+}
+
+int mkdir_p(const char *path)
+{
+	char *copy = xstrdup(path);
+	int rc = 0;
+	for (char *p = copy + 1; *p && rc == 0; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(copy, 0777) < 0 && errno != EEXIST)
+				rc = -1;
+			*p = '/';
+		}
+	if (rc == 0 && mkdir(copy, 0777) < 0 && errno != EEXIST)
+		rc = -1;
+	int e = errno;
+	free(copy);
+	errno = e;
+	return rc;
 }
 
 void intlist_push(struct intlist *l, int x)

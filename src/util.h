@@ -29,6 +29,8 @@ int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prefix every following message with "<context>: ", until cleared. */
 void error_set_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void error_clear_context(void);
+/* Silence error() and warning() (fuzzing: thousands of inputs a second). */
+void error_set_quiet(bool on);
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
@@ -38,6 +40,11 @@ double now_s(void);
 /* Strict number parsing: the whole string, no sign surprises. 0 or -1. */
 int parse_u64(const char *s, uint64_t *out);
 int parse_double(const char *s, double *out);
+/* "1.5", "500ms", "2s", "1m" -> seconds (>= 0, finite). 0 or -1. */
+int parse_duration(const char *s, double *out);
+
+/* mkdir -p: 0, or -1 with errno set. */
+int mkdir_p(const char *path);
 
 /* A growable array of ints (CPU lists, ids). */
 struct intlist {

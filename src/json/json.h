@@ -16,5 +16,7 @@ char *json_plans(const struct topo_info *ti, const struct plan *plans, int nplan
 
 /* Read a taskfile into s: 0, or -1 with one error line printed. */
 int taskfile_load(const char *path, struct suite *s);
+/* The same from memory: text[len] must be '\0'; name is for messages. */
+int taskfile_parse(const char *text, size_t len, const char *name, struct suite *s);
 
 #endif

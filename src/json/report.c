@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gitcommit.h"
 #include "json/jsonutil.h"
 
 static cJSON *int_array(const int *v, int n)
@@ -79,6 +80,12 @@ static cJSON *params(const struct task_spec *s)
 			continue;
 		const struct task_param *p = &s->kind->params[i];
 		jadd(o, p->name, p->type == PARAM_U64 ? jint((long long)s->num[i]) : jstr(s->str[i]));
+	}
+	if (s->argv) {
+		cJSON *argv = jadd(o, "argv", jnew_array());
+		for (int i = 0; s->argv[i]; i++)
+			jadd(argv, NULL, jstr(s->argv[i]));
+		jadd(o, "path", jstr(s->path));
 	}
 	return o;
 }
@@ -205,6 +212,18 @@ static cJSON *host(const struct results *r)
 	for (int i = 0; i < 3; i++)
 		jadd(la, NULL, jnum(r->host.load_avg[i]));
 	jadd(o, "procs_running", r->host.procs_running < 0 ? jnull() : jint(r->host.procs_running));
+	const struct host_facts *h = &r->host;
+	jadd(o, "cpu_mhz", h->cpu_mhz < 0 ? jnull() : jnum(h->cpu_mhz));
+	jadd(o, "governor", jstr(h->governor[0] ? h->governor : NULL));
+	jadd(o, "smt", jstr(h->smt[0] ? h->smt : NULL));
+	jadd(o, "boost", h->boost < 0 ? jnull() : jbool(h->boost));
+	jadd(o, "aslr", h->aslr < 0 ? jnull() : jint(h->aslr));
+	jadd(o, "isolcpus", jstr(h->isolcpus[0] ? h->isolcpus : NULL));
+	jadd(o, "nohz_full", jstr(h->nohz_full[0] ? h->nohz_full : NULL));
+	jadd(o, "virtualized", h->virtualized < 0 ? jnull() : jbool(h->virtualized));
+	cJSON *meta = jadd(o, "meta", jnew_object());
+	for (int i = 0; i < r->opts->nmeta; i++)
+		jadd(meta, r->opts->meta[i].key, jstr(r->opts->meta[i].value));
 	jadd(o, "topology", topology(r->topo));
 	return o;
 }
@@ -250,8 +269,12 @@ char *json_report(const struct results *r)
 	cJSON *tool = jadd(root, "tool", jnew_object());
 	jadd(tool, "name", jstr(PACKAGE_NAME));
 	jadd(tool, "version", jstr(PACKAGE_VERSION));
+	jadd(tool, "commit", jstr(TRIBENCH_GIT_COMMIT[0] ? TRIBENCH_GIT_COMMIT : NULL));
 	jadd(root, "started_at", jstr(r->started_at));
 	jadd(root, "interrupted", jbool(r->interrupted));
+	cJSON *warnings = jadd(root, "warnings", jnew_array());
+	for (int i = 0; i < r->nwarnings; i++)
+		jadd(warnings, NULL, jstr(r->warnings[i]));
 	jadd(root, "host", host(r));
 	jadd(root, "config", config(r));
 	jadd(root, "calibration", calibration(r));

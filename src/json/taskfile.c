@@ -12,7 +12,7 @@
 
 #define TASKFILE_MAX_BYTES (16 << 20)
 
-/* Read the whole file; rejects NUL bytes, which cJSON would silently stop at. */
+/* Read the whole file, NUL-terminated. */
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -38,10 +38,6 @@ static char *slurp(const char *path, size_t *len)
 	}
 	if (ferror(f)) {
 		error("cannot read taskfile '%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	if (memchr(buf, '\0', n)) {
-		error("taskfile '%s' contains a NUL byte", path);
 		goto fail;
 	}
 	fclose(f);
@@ -83,6 +79,26 @@ static int whole_number(const cJSON *v, const char *key, uint64_t *out)
 	return 0;
 }
 
+/* cmd's "argv": a non-empty array of strings. */
+static int load_argv(struct task_spec *spec, const cJSON *a)
+{
+	int n = cJSON_GetArraySize(a);
+	if (!cJSON_IsArray(a) || n < 1)
+		return error("\"argv\" must be a non-empty array of strings");
+	const char **argv = xcalloc((size_t)n, sizeof(char *));
+	int i = 0;
+	for (const cJSON *c = a->child; c; c = c->next) {
+		if (!cJSON_IsString(c)) {
+			free(argv);
+			return error("\"argv\" must be a non-empty array of strings");
+		}
+		argv[i++] = c->valuestring;
+	}
+	int rc = task_spec_set_argv(spec, argv, n);
+	free(argv);
+	return rc;
+}
+
 static int load_task(struct workload *w, const cJSON *t)
 {
 	if (!cJSON_IsObject(t))
@@ -103,6 +119,8 @@ static int load_task(struct workload *w, const cJSON *t)
 			continue;
 		if (!strcmp(c->string, "count"))
 			rc = whole_number(c, "count", &count);
+		else if (!strcmp(c->string, "argv") && spec.kind->run == NULL)
+			rc = load_argv(&spec, c);
 		else if (cJSON_IsString(c))
 			rc = task_spec_set_str(&spec, c->string, c->valuestring);
 		else if (cJSON_IsNumber(c))
@@ -156,25 +174,34 @@ static int load_workloads(struct suite *s, const cJSON *root, const char *path)
 	return 0;
 }
 
+int taskfile_parse(const char *text, size_t len, const char *name, struct suite *s)
+{
+	/* cJSON stops at a NUL byte, and decodes \u0000 into one that would
+	 * silently cut a string short: neither belongs in a taskfile */
+	if (memchr(text, '\0', len))
+		return error("taskfile '%s' contains a NUL byte", name);
+	if (strstr(text, "\\u0000"))
+		return error("taskfile '%s' contains an escaped NUL (\\u0000)", name);
+	const char *end = NULL;
+	/* the length includes the final NUL, which "require null-terminated" checks */
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+	if (!root)
+		return error("taskfile '%s': malformed JSON near byte %zu", name,
+			     end ? (size_t)(end - text) : (size_t)0);
+	error_set_context("taskfile '%s'", name);
+	int rc = load_workloads(s, root, name);
+	error_clear_context();
+	cJSON_Delete(root);
+	return rc;
+}
+
 int taskfile_load(const char *path, struct suite *s)
 {
 	size_t len;
 	char *text = slurp(path, &len);
 	if (!text)
 		return -1;
-	const char *end = NULL;
-	/* the length includes the final NUL, which "require null-terminated" checks */
-	cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
-	int rc;
-	if (!root) {
-		size_t off = end ? (size_t)(end - text) : 0;
-		rc = error("taskfile '%s': malformed JSON near byte %zu", path, off);
-	} else {
-		error_set_context("taskfile '%s'", path);
-		rc = load_workloads(s, root, path);
-		error_clear_context();
-		cJSON_Delete(root);
-	}
+	int rc = taskfile_parse(text, len, path, s);
 	free(text);
 	return rc;
 }

@@ -33,8 +33,8 @@ uint64_t cpu_ops_for_ms(const struct calibration *cal, uint64_t ms)
 }
 
 static const struct task_param cpu_params[] = {
-	[CPU_OPS] = {"ops", PARAM_U64, 1, TASK_U64_MAX, "kernel rounds (fixed work: use in CI)", false},
-	[CPU_MS] = {"ms", PARAM_U64, 1, 3600000, "run for about this many ms of CPU (calibrated; default 100)", false},
+	[CPU_OPS] = {.name = "ops", .type = PARAM_U64, .min = 1, .max = TASK_U64_MAX, .help = "kernel rounds (fixed work: use in CI)"},
+	[CPU_MS] = {.name = "ms", .type = PARAM_U64, .min = 1, .max = 3600000, .help = "run for about this many ms of CPU (calibrated; default 100)"},
 };
 
 static bool cpu_needs_calibration(const struct task_spec *s)
@@ -42,10 +42,15 @@ static bool cpu_needs_calibration(const struct task_spec *s)
 	return !spec_has(s, CPU_OPS);
 }
 
-static int cpu_prepare(struct task_spec *s, const struct calibration *cal)
+static int cpu_validate(const struct task_spec *s)
 {
 	if (spec_has(s, CPU_OPS) && spec_has(s, CPU_MS))
 		return error("cpu: give ops= or ms=, not both");
+	return 0;
+}
+
+static int cpu_prepare(struct task_spec *s, const struct calibration *cal)
+{
 	if (spec_has(s, CPU_OPS))
 		return 0;
 	if (!spec_has(s, CPU_MS))
@@ -66,6 +71,7 @@ const struct task_kind task_cpu = {
 	.params = cpu_params,
 	.nparams = ARRAY_SIZE(cpu_params),
 	.needs_calibration = cpu_needs_calibration,
+	.validate = cpu_validate,
 	.prepare = cpu_prepare,
 	.run = cpu_run,
 };

@@ -19,9 +19,9 @@ enum { DISK_KB, DISK_DIR, DISK_FS };
 #define DISK_CHUNK (64 * 1024)
 
 static const struct task_param disk_params[] = {
-	[DISK_KB] = {"kb", PARAM_U64, 1, 64ULL * 1024 * 1024, "KiB to write and read back (default 4096)", false},
-	[DISK_DIR] = {"dir", PARAM_STR, 0, 0, "directory for the scratch file (default $TMPDIR or /var/tmp)", false},
-	[DISK_FS] = {"fs", PARAM_STR, 0, 0, "file system type of dir (from statfs)", true},
+	[DISK_KB] = {.name = "kb", .type = PARAM_U64, .min = 1, .max = 64ULL * 1024 * 1024, .help = "KiB to write and read back (default 4096)"},
+	[DISK_DIR] = {.name = "dir", .type = PARAM_STR, .help = "directory for the scratch file (default $TMPDIR or /var/tmp)", .metavar = "PATH"},
+	[DISK_FS] = {.name = "fs", .type = PARAM_STR, .help = "file system type of dir (from statfs)", .derived = true},
 };
 
 /* statfs magic numbers of the file systems people run benchmarks on. */

@@ -11,8 +11,9 @@
 enum { MEM_MB, MEM_PASSES };
 
 static const struct task_param mem_params[] = {
-	[MEM_MB] = {"mb", PARAM_U64, 1, 65536, "MiB of buffer, split in two halves (default 64)", false},
-	[MEM_PASSES] = {"passes", PARAM_U64, 1, 1000000, "copies between the halves (default 8)", false},
+	[MEM_MB] = {.name = "mb", .type = PARAM_U64, .min = 1, .max = 65536,
+		    .help = "MiB of buffer, split in two halves (default 64)"},
+	[MEM_PASSES] = {.name = "passes", .type = PARAM_U64, .min = 1, .max = 1000000, .help = "copies between the halves (default 8)"},
 };
 
 static int mem_prepare(struct task_spec *s, const struct calibration *cal)

@@ -7,10 +7,11 @@
 enum { MIX_CPU_MS, MIX_IO_MS, MIX_ROUNDS, MIX_CPU_OPS };
 
 static const struct task_param mix_params[] = {
-	[MIX_CPU_MS] = {"cpu_ms", PARAM_U64, 1, 3600000, "CPU ms per round (calibrated; default 10)", false},
-	[MIX_IO_MS] = {"io_ms", PARAM_U64, 1, 3600000, "blocked ms per round (default 10)", false},
-	[MIX_ROUNDS] = {"rounds", PARAM_U64, 1, 1000000, "rounds (default 10)", false},
-	[MIX_CPU_OPS] = {"cpu_ops", PARAM_U64, 0, TASK_U64_MAX, "kernel rounds per round, from cpu_ms", true},
+	[MIX_CPU_MS] = {.name = "cpu_ms", .type = PARAM_U64, .min = 1, .max = 3600000, .help = "CPU ms per round (calibrated; default 10)"},
+	[MIX_IO_MS] = {.name = "io_ms", .type = PARAM_U64, .min = 1, .max = 3600000, .help = "blocked ms per round (default 10)"},
+	[MIX_ROUNDS] = {.name = "rounds", .type = PARAM_U64, .min = 1, .max = 1000000, .help = "rounds (default 10)"},
+	[MIX_CPU_OPS] = {.name = "cpu_ops", .type = PARAM_U64, .max = TASK_U64_MAX, .derived = true,
+			 .help = "kernel rounds per round, from cpu_ms"},
 };
 
 static bool mix_needs_calibration(const struct task_spec *s)

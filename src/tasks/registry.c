@@ -7,9 +7,10 @@
 
 #include "util.h"
 
-extern const struct task_kind task_cpu, task_sleep, task_disk, task_mix, task_mem;
+extern const struct task_kind task_cpu, task_sleep, task_disk, task_mix, task_mem, task_cmd;
 
-const struct task_kind *const task_kinds[] = {&task_cpu, &task_sleep, &task_disk, &task_mix, &task_mem};
+const struct task_kind *const task_kinds[] = {&task_cpu, &task_sleep, &task_disk,
+					      &task_mix, &task_mem, &task_cmd};
 const int task_kind_count = ARRAY_SIZE(task_kinds);
 
 const struct task_kind *task_kind_find(const char *name)
@@ -78,12 +79,42 @@ int task_spec_set_text(struct task_spec *s, const char *key, const char *value)
 	return task_spec_set_str(s, key, value);
 }
 
+static char **argv_copy(const char *const *argv, int argc)
+{
+	char **copy = xcalloc((size_t)argc + 1, sizeof(char *));
+	for (int i = 0; i < argc; i++)
+		copy[i] = xstrdup(argv[i]);
+	return copy;
+}
+
+static int argv_count(char *const *argv)
+{
+	int n = 0;
+	while (argv && argv[n])
+		n++;
+	return n;
+}
+
+int task_spec_set_argv(struct task_spec *s, const char *const *argv, int argc)
+{
+	if (argc < 1 || !argv[0][0])
+		return error("%s: the command is empty", s->kind->name);
+	if (s->argv)
+		return error("%s: the command is given twice", s->kind->name);
+	s->argv = argv_copy(argv, argc);
+	return 0;
+}
+
 void task_spec_copy(struct task_spec *dst, const struct task_spec *src)
 {
 	*dst = *src;
 	for (int i = 0; i < TASK_MAX_PARAMS; i++)
 		if (src->str[i])
 			dst->str[i] = xstrdup(src->str[i]);
+	if (src->argv)
+		dst->argv = argv_copy((const char *const *)src->argv, argv_count(src->argv));
+	if (src->path)
+		dst->path = xstrdup(src->path);
 }
 
 void task_spec_free(struct task_spec *s)
@@ -92,4 +123,10 @@ void task_spec_free(struct task_spec *s)
 		free(s->str[i]);
 		s->str[i] = NULL;
 	}
+	for (int i = 0; s->argv && s->argv[i]; i++)
+		free(s->argv[i]);
+	free(s->argv);
+	free(s->path);
+	s->argv = NULL;
+	s->path = NULL;
 }

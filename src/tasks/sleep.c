@@ -24,7 +24,7 @@ void sleep_ms(uint64_t ms)
 }
 
 static const struct task_param sleep_params[] = {
-	[SLEEP_MS] = {"ms", PARAM_U64, 1, 3600000, "blocked time in ms (default 100)", false},
+	[SLEEP_MS] = {.name = "ms", .type = PARAM_U64, .min = 1, .max = 3600000, .help = "blocked time in ms (default 100)"},
 };
 
 static int sleep_prepare(struct task_spec *s, const struct calibration *cal)

@@ -16,6 +16,7 @@ struct task_param {
 	uint64_t min, max;        /* PARAM_U64 range, inclusive */
 	const char *help;
 	bool derived;             /* filled in by prepare(); not settable */
+	const char *metavar;      /* PARAM_STR: what the value is, for `tribench list` */
 };
 
 struct calibration {
@@ -34,9 +35,13 @@ struct task_kind {
 	int nparams;
 	/* Does prepare() need the calibrated cpu kernel speed? */
 	bool (*needs_calibration)(const struct task_spec *s);
-	/* Fill defaults and derived values, check combinations; 0 or -1 (error printed). */
+	/* Check a spec as given (combinations of parameters), before anything runs;
+	 * 0 or -1 (error printed). NULL: nothing to check. */
+	int (*validate)(const struct task_spec *s);
+	/* Fill defaults and derived values; 0 or -1 (error printed). */
 	int (*prepare)(struct task_spec *s, const struct calibration *cal);
-	/* Runs in the child after it is bound; returns its exit code. */
+	/* Runs in the child after it is bound; returns its exit code. NULL for
+	 * kinds that exec spec->argv instead (launched without copying memory). */
 	int (*run)(const struct task_spec *s);
 };
 
@@ -45,6 +50,8 @@ struct task_spec {
 	unsigned has;             /* bit i: params[i] has a value */
 	uint64_t num[TASK_MAX_PARAMS];
 	char *str[TASK_MAX_PARAMS];
+	char **argv;              /* cmd: what to exec, NULL-terminated */
+	char *path;               /* cmd: argv[0] found through PATH, NULL: not found */
 };
 
 static inline bool spec_has(const struct task_spec *s, int i)
@@ -67,6 +74,8 @@ int task_param_index(const struct task_kind *k, const char *name);
 int task_spec_set_text(struct task_spec *s, const char *key, const char *value);
 int task_spec_set_u64(struct task_spec *s, const char *key, uint64_t v);
 int task_spec_set_str(struct task_spec *s, const char *key, const char *v);
+/* cmd: the argument vector, copied (argc >= 1, no empty argv[0]). */
+int task_spec_set_argv(struct task_spec *s, const char *const *argv, int argc);
 void task_spec_copy(struct task_spec *dst, const struct task_spec *src);
 void task_spec_free(struct task_spec *s);
 

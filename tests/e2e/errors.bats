@@ -41,6 +41,17 @@ make_fixtures() {
 	wl '{"kind": "sleep", "ms": true}' >f21.json
 	wl '{"kind": "sleep", "ms": 10, "count": 100001}' >f22.json
 	wl '{"kind": "cpu", "ops": 1000, "ms": 10}' >f23.json
+	wl '{"kind": "cmd", "argv": []}' >f24.json
+	wl '{"kind": "cmd", "argv": ["true", 3]}' >f25.json
+	wl '{"kind": "cmd", "argv": ["true"], "shell": "true"}' >f26.json
+	wl '{"kind": "cmd", "shell": ""}' >f27.json
+	wl '{"kind": "cmd", "argv": ["tr\\u0000ue"]}' >f28.json
+	wl '{"kind": "cmd"}' >f29.json
+	wl '{"kind": "cmd", "argv": "true"}' >f30.json
+	wl '{"kind": "cmd", "argv": [""]}' >f31.json
+	printf 'true\ntr\0ue\n' >c01.txt                           # a NUL byte
+	{ printf 'echo '; head -c 1100000 /dev/zero | tr '\0' x; echo; } >c02.txt   # a 1 MiB line
+	printf '\n   \n\n' >c03.txt                                   # no command at all
 	# the valid control
 	printf '{"workloads": [{"name": "ok", "tasks": [{"kind": "sleep", "ms": 10}]}]}\n' >good.json
 	cd "$SCRATCH" || return 1
@@ -273,4 +284,39 @@ EOF
 	[ "$status" -eq 0 ]
 	[ -s r.json ]
 	jq -e '.workloads[0].name == "ok"' r.json
+}
+
+@test "errors: hostile commands and runner options" {
+	make_fixtures
+	check_cases <<'EOF'
+2 | f24.json;argv       | empty argv                    | -f $FIX/f24.json
+2 | f25.json;argv       | argv with a number            | -f $FIX/f25.json
+2 | f26.json;argv;shell | argv and shell both           | -f $FIX/f26.json --runs 1 --warmup 0 -o r.json
+2 | f27.json;shell      | empty shell line              | -f $FIX/f27.json
+2 | f28.json;NUL        | an escaped NUL in a string    | -f $FIX/f28.json
+2 | f29.json;command    | cmd without a command         | -f $FIX/f29.json --runs 1 --warmup 0 -o r.json
+2 | f30.json;argv       | argv as a string              | -f $FIX/f30.json
+2 | f31.json;empty      | argv with an empty argv[0]    | -f $FIX/f31.json
+2 | c01.txt;NUL         | --commands with a NUL byte    | --commands $FIX/c01.txt -o r.json
+2 | c02.txt;KiB         | --commands with a 1 MiB line  | --commands $FIX/c02.txt -o r.json
+2 | c03.txt;no command  | --commands with no command    | --commands $FIX/c03.txt -o r.json
+2 | nothere.txt         | --commands file missing       | --commands nothere.txt -o r.json
+2 | commands            | empty --commands name         | --commands ''
+2 | timeout;0           | --timeout 0                   | --timeout 0 -- true
+2 | timeout;-1          | --timeout -1                  | --timeout -1 -- true
+2 | timeout;1x          | --timeout with a bad unit     | --timeout 1x -- true
+2 | timeout;abc         | --timeout abc                 | --timeout abc -- true
+2 | timeout;1e999       | --timeout 1e999               | --timeout 1e999 -- true
+2 | grace;-1            | --grace -1                    | --grace -1 -- true
+2 | halt;later          | --halt later                  | --halt later -- true
+2 | halt;fail=0         | --halt soon,fail=0            | --halt soon,fail=0 -- true
+2 | halt;fail=x         | --halt now,fail=x             | --halt now,fail=x -- true
+2 | task-output;file    | --task-output file            | --task-output file -- true
+2 | results             | empty --results               | --results '' -- true
+2 | count;0             | --count 0                     | --count 0 -- true
+2 | count;100001        | --count 100001                | --count 100001 -- true
+2 | count;--            | --count without a command     | --count 3 $TINY
+2 | empty               | an empty command after --     | -- ''
+2 | --results;/proc     | --results cannot be created   | --results /proc/nope/dir --runs 1 --warmup 0 -o r.json -- true
+EOF
 }
