@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "export.h"
 #include "suite.h"
 #include "util.h"
 
@@ -194,16 +195,6 @@ static int parse_halt(const char *value, struct sched_opts *so)
 	return 0;
 }
 
-/* Is f one of the export formats ("csv, markdown, ...")? */
-static bool format_known(const char *f)
-{
-	size_t n = strlen(f);
-	for (const char *p = export_formats; *p; p += strcspn(p, ","), p += strspn(p, ", "))
-		if (strcspn(p, ",") == n && !strncmp(p, f, n))
-			return true;
-	return false;
-}
-
 /* --meta KEY=VALUE: a non-empty key, given once. */
 static int add_meta(struct options *o, char *arg)
 {
@@ -304,7 +295,7 @@ static int apply_option(struct options *o, int c, char *arg)
 	case OPT_META:
 		return add_meta(o, arg);
 	case OPT_FORMAT:
-		if (strcmp(arg, "json") && !format_known(arg))
+		if (strcmp(arg, "json") && !export_format_known(arg))
 			return error("invalid --format '%s': expected json, %s", arg, export_formats);
 		o->format = arg;
 		return 0;
