@@ -38,6 +38,17 @@ static ssize_t read_pid_file(pid_t pid, const char *name, char *buf, size_t size
 	return probe_read_file(path, buf, size);
 }
 
+/* The value at p, blanks skipped, up to the end of its line, into out. */
+static void copy_value(const char *p, char *out, size_t size)
+{
+	p += strspn(p, " \t");
+	size_t n = strcspn(p, "\n");
+	if (n + 1 > size)
+		n = size - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
 int probe_schedstat(pid_t pid, double *running_s, double *ready_s)
 {
 	char buf[128];
@@ -89,13 +100,7 @@ int probe_cpus_allowed(pid_t pid, char *buf, size_t size)
 	const char *p = strstr(status, "\nCpus_allowed_list:");
 	if (!p)
 		return -1;
-	p += strlen("\nCpus_allowed_list:");
-	p += strspn(p, " \t");
-	size_t n = strcspn(p, "\n");
-	if (n + 1 > size)
-		n = size - 1;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
+	copy_value(p + strlen("\nCpus_allowed_list:"), buf, size);
 	return 0;
 }
 
@@ -154,15 +159,8 @@ static void cpuinfo_field(const char *cpuinfo, const char *key, char *out, size_
 {
 	out[0] = '\0';
 	const char *p = strstr(cpuinfo, key);
-	if (!p || !(p = strchr(p, ':')))
-		return;
-	p++;
-	p += strspn(p, " \t");
-	size_t n = strcspn(p, "\n");
-	if (n + 1 > size)
-		n = size - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
+	if (p && (p = strchr(p, ':')))
+		copy_value(p + 1, out, size);
 }
 
 /* One line of a sysfs/procfs file, without its newline; false when unreadable. */

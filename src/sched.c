@@ -499,21 +499,6 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 	return rc;
 }
 
-/* Read exactly size bytes unless the writer closes first; returns bytes read. */
-static size_t read_full(int fd, void *buf, size_t size)
-{
-	size_t got = 0;
-	while (got < size) {
-		ssize_t r = read(fd, (char *)buf + got, size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	return got;
-}
-
 int sched_run_in_child(struct sched *s, const struct plan_slot *slot,
 		       int (*fn)(void *arg, void *result), void *arg, void *result, size_t size)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -177,6 +178,55 @@ int parse_duration(const char *s, double *out)
 			return isfinite(*out) && *out <= 1e9 ? 0 : -1;
 		}
 	return -1;
+}
+
+size_t read_full(int fd, void *buf, size_t size)
+{
+	size_t got = 0;
+	while (got < size) {
+		ssize_t r = read(fd, (char *)buf + got, size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+char *read_stream(FILE *f, size_t max, size_t *len)
+{
+	size_t cap = 1 << 12, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (n + 1 >= cap) {
+			if (cap > max) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		size_t r = fread(buf + n, 1, cap - 1 - n, f);
+		if (r == 0)
+			break;
+		n += r;
+	}
+	if (ferror(f)) {
+		int e = errno;
+		free(buf);
+		errno = e ? e : EIO;
+		return NULL;
+	}
+	if (n > max) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 int mkdir_p(const char *path)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit codes: the contract of DESIGN §3, the same for every command. */
 enum exit_code {
@@ -42,6 +43,12 @@ int parse_u64(const char *s, uint64_t *out);
 int parse_double(const char *s, double *out);
 /* "1.5", "500ms", "2s", "1m" -> seconds (>= 0, finite). 0 or -1. */
 int parse_duration(const char *s, double *out);
+
+/* Read exactly size bytes unless EOF or an error comes first; returns the bytes read. */
+size_t read_full(int fd, void *buf, size_t size);
+/* All of f (at most max bytes), NUL-terminated, in *len bytes. NULL with errno
+ * set on a read error, or EFBIG when f holds more than max bytes. */
+char *read_stream(FILE *f, size_t max, size_t *len);
 
 /* mkdir -p: 0, or -1 with errno set. */
 int mkdir_p(const char *path);

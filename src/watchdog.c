@@ -18,16 +18,7 @@
 /* Read exactly n bytes; false at EOF or error. */
 static bool read_exact(int fd, void *buf, size_t n)
 {
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = read(fd, (char *)buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		got += (size_t)r;
-	}
-	return true;
+	return read_full(fd, buf, n) == n;
 }
 
 /*

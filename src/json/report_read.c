@@ -18,35 +18,21 @@
 /* Read all of f; rejects NUL bytes, at which cJSON would silently stop. */
 static char *slurp(FILE *f, const char *path)
 {
-	size_t cap = 1 << 16, n = 0;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		if (n + 1 >= cap) {
-			if (cap >= REPORT_MAX_BYTES) {
-				error("'%s' is larger than %zu MiB", path, REPORT_MAX_BYTES >> 20);
-				goto fail;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		size_t r = fread(buf + n, 1, cap - 1 - n, f);
-		if (r == 0)
-			break;
-		n += r;
-	}
-	if (ferror(f)) {
-		error("cannot read '%s': %s", path, strerror(errno));
-		goto fail;
+	size_t n;
+	char *buf = read_stream(f, REPORT_MAX_BYTES, &n);
+	if (!buf) {
+		if (errno == EFBIG)
+			error("'%s' is larger than %zu MiB", path, REPORT_MAX_BYTES >> 20);
+		else
+			error("cannot read '%s': %s", path, strerror(errno));
+		return NULL;
 	}
 	if (memchr(buf, '\0', n)) {
 		error("'%s' is not a tribench report: it contains a NUL byte", path);
-		goto fail;
+		free(buf);
+		return NULL;
 	}
-	buf[n] = '\0';
 	return buf;
-fail:
-	free(buf);
-	return NULL;
 }
 
 char *report_read_file(const char *path)

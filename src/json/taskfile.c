@@ -20,34 +20,13 @@ static char *slurp(const char *path, size_t *len)
 		error("cannot read taskfile '%s': %s", path, strerror(errno));
 		return NULL;
 	}
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		if (n + 1 >= cap) {
-			if (cap > TASKFILE_MAX_BYTES) {
-				error("taskfile '%s' is larger than %d MiB", path, TASKFILE_MAX_BYTES >> 20);
-				goto fail;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		size_t r = fread(buf + n, 1, cap - 1 - n, f);
-		if (r == 0)
-			break;
-		n += r;
-	}
-	if (ferror(f)) {
+	char *text = read_stream(f, TASKFILE_MAX_BYTES, len);
+	if (!text && errno == EFBIG)
+		error("taskfile '%s' is larger than %d MiB", path, TASKFILE_MAX_BYTES >> 20);
+	else if (!text)
 		error("cannot read taskfile '%s': %s", path, strerror(errno));
-		goto fail;
-	}
 	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	fclose(f);
-	free(buf);
-	return NULL;
+	return text;
 }
 
 /* Every key of o must be in allowed (NULL-terminated) and appear once. */
