@@ -221,7 +221,15 @@ void probe_host(struct host_facts *h, int cpu)
 	}
 	if (probe_read_file("/proc/loadavg", buf, sizeof(buf)) > 0)
 		sscanf(buf, "%lf %lf %lf", &h->load_avg[0], &h->load_avg[1], &h->load_avg[2]);
+	/* the fewest of three looks 10 ms apart: a kernel thread waking for a
+	 * moment is not load, a process that keeps running is */
 	h->procs_running = probe_procs_running();
+	for (int i = 0; i < 2 && h->procs_running > 1; i++) {
+		usleep(10000);
+		int n = probe_procs_running();
+		if (n >= 0 && n < h->procs_running)
+			h->procs_running = n;
+	}
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_governor", cpu);
 	if (!read_line(path, h->governor, sizeof(h->governor)))
 		h->governor[0] = '\0';
