@@ -64,6 +64,9 @@ void sched_fini(struct sched *s)
 	if (s->devnull >= 0)
 		close(s->devnull);
 	watchdog_stop(&s->wd);
+	/* orphans of tasks that came to us (subreaper) and exited since the last reap */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
 }
 
