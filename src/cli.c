@@ -351,6 +351,8 @@ int cli_parse(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return error("unexpected argument '%s' (see --help)", argv[optind]);
+	if (optind > 1 && optind == argc && !strcmp(argv[optind - 1], "--") && o->cmd == CMD_RUN)
+		return error("no command after --");
 	if (o->count && !o->ncommand)
 		return error("--count applies to a command given after --");
 	return 0;

@@ -3,6 +3,7 @@
 #include "launch.h"
 
 #include <errno.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -15,15 +16,18 @@ int launch_child_setup(const struct launch *l)
 {
 	sigset_t none;
 	sigemptyset(&none);
+	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	setpgid(0, 0);
 	if ((l->fd_in >= 0 && dup2(l->fd_in, STDIN_FILENO) < 0) ||
 	    (l->fd_out >= 0 && dup2(l->fd_out, STDOUT_FILENO) < 0) ||
 	    (l->fd_err >= 0 && dup2(l->fd_err, STDERR_FILENO) < 0))
 		return -1;
 	if (l->mask && sched_setaffinity(0, sizeof(*l->mask), l->mask) < 0)
 		return -1;
+	/* nothing beyond 0-2 reaches the task's program: not ours (they are all
+	 * close-on-exec), nor what tribench itself inherited */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	return 0;
 }
 

@@ -132,7 +132,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		       EXIT_BAD_INPUT;
 	struct suite suite = {0};
 	struct results r = {.topo = ti, .opts = o};
-	struct output out;
+	struct output out = {.fd = -1};
 	struct sched s;
 	int rc = EXIT_BAD_INPUT;
 	if (load_suite(o, ti, &suite) < 0 || effective_settings(t, o, &r) < 0) {
@@ -144,13 +144,12 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		return error("cannot create --results '%s': %s", o->sched.results_dir, strerror(errno)),
 		       EXIT_BAD_INPUT;
 	}
-	if (output_open(&out, o->output, isatty(STDOUT_FILENO)) < 0) {
-		suite_free(&suite);
-		return EXIT_RUNTIME;
-	}
+	/* signals are ours and the watchdog runs before the temporary exists:
+	 * however tribench ends from here on, it does not stay behind */
 	struct sched_opts so = o->sched;
 	so.sample_ms = o->sample_ms;
-	if (sched_init(&s, &ti->usable, &so, true) < 0) {
+	if (sched_init(&s, &ti->usable, &so, true) < 0 ||
+	    output_open(&out, o->output, isatty(STDOUT_FILENO)) < 0) {
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
@@ -189,7 +188,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 				if (run_record_failed(&r.workloads[i].modes[m].runs[k]))
 					rc = EXIT_TASK_FAILED;
 	if (!o->quiet)
-		table_print(out.to_stdout ? stderr : stdout, &r);
+		table_print(out.to_stdout || out.to_stdout_too ? stderr : stdout, &r);
 	char *text = json_report(&r);
 	if (o->format && strcmp(o->format, "json") && reformat(&text, o->format) < 0)
 		rc = EXIT_RUNTIME;

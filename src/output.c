@@ -21,6 +21,10 @@ static int open_special(struct output *o, const char *arg)
 	if (o->fd < 0)
 		return error("cannot write '%s': %s", arg, strerror(errno));
 	o->special = true;
+	/* -o /dev/stdout: the JSON is on stdout, so the table must not be */
+	struct stat a, b;
+	o->to_stdout_too = fstat(o->fd, &a) == 0 && fstat(STDOUT_FILENO, &b) == 0 &&
+			   a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 	return 0;
 }
 
@@ -59,7 +63,7 @@ static int open_temp(struct output *o, const char *target, const char *arg)
 	const char *slash = strrchr(target, '/');
 	int dirlen = slash ? (int)(slash - target + 1) : 0;
 	o->tmp = xasprintf("%.*s.%s.tmp.XXXXXX", dirlen, target, slash ? slash + 1 : target);
-	o->fd = mkstemp(o->tmp);
+	o->fd = mkostemp(o->tmp, O_CLOEXEC);	/* no task may inherit it */
 	if (o->fd < 0) {
 		int e = errno;
 		free(o->tmp);

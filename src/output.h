@@ -10,6 +10,7 @@ struct output {
 	int fd;
 	bool to_stdout;
 	bool special;             /* a device or FIFO, written in place */
+	bool to_stdout_too;       /* ... and it is our stdout (-o /dev/stdout) */
 };
 
 /* Decide by DESIGN §3 and, for a file, create the temporary now (fail early: -1). */

@@ -23,7 +23,7 @@ bool run_record_failed(const struct run_record *r)
 {
 	for (int i = 0; i < r->ntasks; i++) {
 		const struct task_exit *e = &r->tasks[i].exit;
-		if (e->status != EXIT_STATUS_EXITED || e->code != 0)
+		if (e->status != EXIT_STATUS_EXITED || e->code != 0 || e->timed_out)
 			return true;
 	}
 	return false;

@@ -28,7 +28,7 @@ struct task_record {
 	double start_s, end_s, wall_s;
 	double user_s, sys_s;
 	double running_s, ready_s, blocked_s;
-	bool have_schedstat;
+	bool have_schedstat;      /* false: states from rusage (several threads or processes) */
 	long voluntary_switches, involuntary_switches, max_rss_kb;
 	struct task_exit exit;
 	double sampled_running_s; /* schedstat running time at the last sample */
@@ -61,7 +61,7 @@ struct run_record {
 };
 
 void run_record_free(struct run_record *r);
-/* Did any task fail (non-zero exit, signal, not started)? */
+/* Did any task fail (non-zero exit, signal, timed out, not started)? */
 bool run_record_failed(const struct run_record *r);
 
 #endif

@@ -32,9 +32,19 @@ void sampler_charge(struct sampler *s, int cpu, double seconds)
 		}
 }
 
-static double share(uint64_t busy, uint64_t total)
+/*
+ * busy / total over an interval, from two readings. Counters are differenced
+ * as signed numbers and clamped: iowait may go backwards (proc(5)), which must
+ * neither wrap round nor push the share past 1.
+ */
+static double share(const struct cpu_jiffies *now, const struct cpu_jiffies *then)
 {
-	return total ? (double)busy / (double)total : NAN;
+	int64_t busy = (int64_t)(now->busy - then->busy), total = (int64_t)(now->total - then->total);
+	if (total <= 0)
+		return NAN;
+	if (busy < 0)
+		busy = 0;
+	return busy >= total ? 1.0 : (double)busy / (double)total;
 }
 
 void sampler_tick(struct sampler *s, double t)
@@ -55,7 +65,7 @@ void sampler_tick(struct sampler *s, double t)
 	double *task_busy = &ser->task_busy[ser->n * ser->ncpus];
 	for (int i = 0; i < s->cpus->n; i++) {
 		int c = s->cpus->v[i];
-		busy[i] = share(s->cur[c].busy - s->prev[c].busy, s->cur[c].total - s->prev[c].total);
+		busy[i] = share(&s->cur[c], &s->prev[c]);
 		task_busy[i] = s->charged[i] / dt;
 		s->charged[i] = 0;
 	}
@@ -72,7 +82,7 @@ void sampler_end(struct sampler *s, struct cpu_usage *cpus)
 	for (int i = 0; i < s->cpus->n; i++) {
 		int c = s->cpus->v[i];
 		cpus[i].cpu = c;
-		cpus[i].busy = share(s->prev[c].busy - s->start[c].busy, s->prev[c].total - s->start[c].total);
+		cpus[i].busy = share(&s->prev[c], &s->start[c]);
 	}
 }
 

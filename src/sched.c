@@ -44,9 +44,9 @@ int sched_init(struct sched *s, const struct intlist *usable, const struct sched
 	/* A shell starts background jobs with SIGINT ignored, and an ignored signal
 	 * never reaches a signalfd: take SIGINT and SIGTERM back (SIGHUP stays as
 	 * nohup left it). */
+	sigprocmask(SIG_BLOCK, &mask, &s->old_mask);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	sigprocmask(SIG_BLOCK, &mask, &s->old_mask);
 	s->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	s->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -55,8 +55,38 @@ int sched_init(struct sched *s, const struct intlist *usable, const struct sched
 	return 0;
 }
 
+/*
+ * Kill and reap every child that is not the watchdog: between runs these can
+ * only be orphans of tasks that left their process group (setsid) and came to
+ * us as their subreaper. The group kills cannot reach them; this does.
+ */
+static void kill_adopted(struct sched *s)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	for (int round = 0; round < 100 && probe_read_file(path, buf, sizeof(buf)) > 0; round++) {
+		int killed = 0;
+		for (char *p = buf; *p;) {
+			char *end;
+			long pid = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			p = end;
+			if (pid > 0 && pid != s->wd.pid) {
+				kill(-(pid_t)pid, SIGKILL);
+				kill((pid_t)pid, SIGKILL);
+				waitpid((pid_t)pid, NULL, 0);
+				killed++;
+			}
+		}
+		if (!killed)
+			break;
+	}
+}
+
 void sched_fini(struct sched *s)
 {
+	kill_adopted(s);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	if (s->timerfd >= 0)
@@ -104,7 +134,7 @@ struct run_state {
 	double t0;
 	int *inflight;            /* task indexes running now, in_flight of them */
 	bool *slot_busy;          /* parallel: a slot holds one task at a time */
-	int in_flight, done, next, failed;
+	int in_flight, done, next;
 	bool stopping;            /* start nothing more (signal, halt, error) */
 	char **envp;              /* environ + the three TRIBENCH_* variables */
 	char env_id[40], env_slot[40], env_mode[40];
@@ -244,10 +274,8 @@ static int launch(struct run_state *rs, int slot)
 static void signal_task(struct run_state *rs, struct task_record *t, int sig)
 {
 	kill(-t->pid, sig);
-	if (sig == SIGTERM) {
-		t->term_sent = true;
-		t->kill_at = now_s() - rs->t0 + rs->s->o.grace_s;
-	}
+	t->term_sent = true;	/* SIGKILL too: the deadline is spent either way */
+	t->kill_at = sig == SIGTERM ? now_s() - rs->t0 + rs->s->o.grace_s : 0;
 }
 
 /* TERM every running task and KILL after the grace; a second stop signal KILLs now. */
@@ -265,7 +293,7 @@ static void terminate_all(struct run_state *rs, bool now)
 
 static bool task_failed(const struct task_record *t)
 {
-	return t->exit.status != EXIT_STATUS_EXITED || t->exit.code != 0;
+	return t->exit.status != EXIT_STATUS_EXITED || t->exit.code != 0 || t->exit.timed_out;
 }
 
 /* Read the zombie's /proc entries, then reap it with its rusage. */
@@ -278,20 +306,30 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	see_cpu(t, pid);
 	if (probe_cpus_allowed(pid, t->cpus_allowed, sizeof(t->cpus_allowed)) < 0)
 		t->cpus_allowed[0] = '\0';
+	/* what the task left in its group (a shell's background jobs) ends with
+	 * it, while the zombie still holds the group's number */
+	kill(-pid, SIGKILL);
+	watchdog_remove(&rs->s->wd, pid);
 	int status;
 	struct rusage ru;
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
-	/* what the task left in its group (a shell's background jobs) ends with it */
-	kill(-pid, SIGKILL);
-	watchdog_remove(&rs->s->wd, pid);
 	t->user_s = tv_s(ru.ru_utime);
 	t->sys_s = tv_s(ru.ru_stime);
 	t->voluntary_switches = ru.ru_nvcsw;
 	t->involuntary_switches = ru.ru_nivcsw;
 	t->max_rss_kb = ru.ru_maxrss;
-	if (!t->have_schedstat)	/* no schedstat: running time from rusage, no ready time */
-		t->running_s = t->user_s + t->sys_s;
+	/* schedstat covers the leader thread alone; rusage also counts its other
+	 * threads and the children it waited for (a shell line's pipeline). When
+	 * they disagree, the task's states cannot be split: running time comes
+	 * from rusage, ready and blocked are unknown (null). */
+	double cpu = t->user_s + t->sys_s;
+	if (t->have_schedstat && cpu > 1.05 * t->running_s + 0.005)
+		t->have_schedstat = false;
+	if (!t->have_schedstat) {
+		t->running_s = cpu;
+		t->ready_s = 0;
+	}
 	t->blocked_s = t->wall_s - t->running_s - t->ready_s;
 	if (WIFSIGNALED(status)) {
 		t->exit.status = EXIT_STATUS_SIGNALED;
@@ -308,7 +346,7 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	if (rs->s->progress)
 		progress_task_done(rs->s->progress);
 	const struct sched_opts *o = &rs->s->o;
-	if (task_failed(t) && ++rs->failed >= o->halt_fail && o->halt != HALT_NEVER && !rs->s->halted) {
+	if (task_failed(t) && ++rs->s->failed >= o->halt_fail && o->halt != HALT_NEVER && !rs->s->halted) {
 		rs->s->halted = true;
 		rs->stopping = true;
 		if (o->halt == HALT_NOW)
@@ -398,7 +436,9 @@ static int next_deadline_ms(const struct run_state *rs)
 	}
 	if (isinf(next))
 		return -1;
-	return next <= now ? 0 : (int)ceil((next - now) * 1000);
+	if (next <= now)
+		return 0;
+	return next - now > 86400 ? 86400000 : (int)ceil((next - now) * 1000);
 }
 
 /* Parallel: the next free slot; serial and concurrent share their one slot. */
@@ -452,6 +492,7 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 	int max = p->max_in_flight < 0 ? w->ntasks : p->max_in_flight;
 	int rc = 0;
 	run_state_init(&rs, max);
+	handle_signals(&rs);	/* a Ctrl-C during calibration or between runs */
 	if (results_dir(&rs) < 0)
 		rc = -1;
 	if (s->progress)
@@ -490,6 +531,7 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 	}
 	arm_timer(s, false);
 	out->wall_s = now_s() - rs.t0;
+	kill_adopted(s);
 	sample(&rs);
 	sampler_end(&rs.sampler, out->cpus);
 	sampler_free(&rs.sampler);

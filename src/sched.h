@@ -34,6 +34,7 @@ struct sched {
 	struct progress *progress;    /* NULL: none */
 	int signal;                   /* the first SIGINT/SIGTERM/SIGHUP seen, or 0 */
 	int stop_signals;             /* how many: a second one skips the grace */
+	int failed;                   /* failed tasks so far, for --halt */
 	bool halted;                  /* --halt fired: start nothing more */
 };
 

@@ -165,8 +165,8 @@ int parse_duration(const char *s, double *out)
 		const char *suffix;
 		double scale;
 	} units[] = {{"ms", 1e-3}, {"s", 1}, {"m", 60}, {"", 1}};
-	if (!s || !(isdigit((unsigned char)*s) || *s == '.'))
-		return -1;
+	if (!s || !(isdigit((unsigned char)*s) || *s == '.') || strpbrk(s, "xXpP"))
+		return -1;	/* decimal only: strtod would take 0x10 and "inf" */
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);

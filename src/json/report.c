@@ -116,10 +116,10 @@ static cJSON *task(const struct task_record *t)
 	cJSON *o = jnew_object();
 	jadd(o, "id", jint(t->id));
 	jadd(o, "pid", started ? jint(t->pid) : jnull());
-	jadd(o, "slot", jint(t->slot));
 	char cpuset[16];
 	snprintf(cpuset, sizeof(cpuset), "%d", t->pu);
-	jadd(o, "cpuset", jstr(cpuset));
+	jadd(o, "slot", started ? jint(t->slot) : jnull());
+	jadd(o, "cpuset", started ? jstr(cpuset) : jnull());
 	jadd(o, "cpus_allowed", started && t->cpus_allowed[0] ? jstr(t->cpus_allowed) : jnull());
 	jadd(o, "cpus_seen", int_array(t->cpus_seen.v, t->cpus_seen.n));
 	double nan = NAN;
@@ -131,6 +131,7 @@ static cJSON *task(const struct task_record *t)
 	jadd(o, "running_s", jnum(started ? t->running_s : nan));
 	jadd(o, "ready_s", jnum(started && t->have_schedstat ? t->ready_s : nan));
 	jadd(o, "blocked_s", jnum(started && t->have_schedstat ? t->blocked_s : nan));
+	jadd(o, "states_source", started ? jstr(t->have_schedstat ? "schedstat" : "rusage") : jnull());
 	jadd(o, "voluntary_switches", started ? jint(t->voluntary_switches) : jnull());
 	jadd(o, "involuntary_switches", started ? jint(t->involuntary_switches) : jnull());
 	jadd(o, "max_rss_kb", started ? jint(t->max_rss_kb) : jnull());

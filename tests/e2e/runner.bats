@@ -208,3 +208,30 @@ tasks() {
 	[[ "$output" == *rc=0* ]]
 	[[ "$output" != *tribench:* ]]
 }
+
+@test "no descriptor beyond stdin, stdout and stderr reaches a task, not even one tribench inherited" {
+	"$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 -q --results out -o r.json -- \
+		sh -c 'ls /proc/$$/fd' 3>inherited
+	[ "$(tr '\n' ' ' <out/custom/serial/1/0.out)" = "0 1 2 " ]
+}
+
+@test "a shell pipeline's states come from rusage: running agrees with user+sys, ready and blocked unknown" {
+	"$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 -q -o r.json -- \
+		sh -c 'head -c 20000000 /dev/zero | md5sum >/dev/null'
+	validate r.json
+	tasks r.json '.[0] | .states_source == "rusage" and .ready_s == null and .blocked_s == null
+		and .running_s == .user_s + .sys_s'
+}
+
+@test "a descendant that leaves its process group does not outlive tribench" {
+	m=$(marker)
+	"$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 -q -o r.json -- sh -c "setsid sleep $m & sleep 0.1"
+	no_survivors "sleep $m"
+}
+
+@test "a task that timed out fails the run even when it exits 0" {
+	run "$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 --timeout 0.2 -q -o r.json -- \
+		sh -c 'trap "exit 0" TERM; sleep 2 & wait'
+	[ "$status" -eq 1 ]
+	tasks r.json '.[0].exit | .timed_out and .code == 0'
+}
