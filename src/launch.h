@@ -13,7 +13,7 @@ struct launch {
 	int fd_in, fd_out, fd_err;
 	const cpu_set_t *mask;
 	char **envp;              /* exec'd kinds only */
-	int close_fd;             /* closed in forked children (-1: none) */
+	int close_fd;             /* closed in every child (-1: none) */
 };
 
 /*

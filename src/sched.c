@@ -134,7 +134,7 @@ struct run_state {
 	double t0;
 	int *inflight;            /* task indexes running now, in_flight of them */
 	bool *slot_busy;          /* parallel: a slot holds one task at a time */
-	int in_flight, done, next;
+	int in_flight, next;
 	bool stopping;            /* start nothing more (signal, halt, error) */
 	char **envp;              /* environ + the three TRIBENCH_* variables */
 	char env_id[40], env_slot[40], env_mode[40];
@@ -342,7 +342,6 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	t->sampled_running_s = t->running_s;
 	rs->slot_busy[t->slot] = false;
 	rs->inflight[k] = rs->inflight[--rs->in_flight];
-	rs->done++;
 	if (rs->s->progress)
 		progress_task_done(rs->s->progress);
 	const struct sched_opts *o = &rs->s->o;
@@ -560,8 +559,6 @@ int sched_run_in_child(struct sched *s, const struct plan_slot *slot,
 		struct launch l = {.fd_in = s->devnull, .fd_out = -1, .fd_err = -1,
 				   .mask = s->bind ? &slot->mask : NULL, .close_fd = s->wd.fd};
 		close(fds[0]);
-		if (l.close_fd >= 0)
-			close(l.close_fd);
 		int rc = launch_child_setup(&l) < 0 ? 1 : fn(arg, result);
 		if (rc == 0 && write(fds[1], result, size) != (ssize_t)size)
 			rc = 1;
