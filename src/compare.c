@@ -113,39 +113,43 @@ static void warn_unmatched(struct comparison *c, const struct report *from, cons
 	free(list);
 }
 
-static void side_walls(const struct report_mode *m, double *walls)
+static void side(struct compare_side *s, const struct report_mode *m, const double *walls, int n)
 {
-	for (int k = 0; k < m->nruns; k++)
-		walls[k] = m->runs[k].wall_s;
+	*s = (struct compare_side){n, stats_median(walls, n), m->summary.speedup,
+				   m->summary.failed_runs, m->summary.failed_tasks};
 }
 
-/* Test one pair; -1 when its run counts cannot reach significance at all. */
+/* Test one pair; -1 when its usable runs can never reach significance and
+ * no new failure decides it. */
 static int test_pair(struct comparison *c, struct compare_pair *p, const struct report_mode *a,
 		     const struct report_mode *b)
 {
-	int na = a->nruns, nb = b->nruns;
-	if (!na || !nb)
-		return error("%s/%s has no measured runs in '%s'", p->workload, p->mode,
-			     na ? c->new_source : c->old_source);
-	double min_p = mw_min_p(na, nb);
-	if (!(min_p < c->alpha))
-		return error("%s/%s: %d vs %d runs can never reach p < %g (the smallest possible p is %.3g): "
-			     "measure more runs, e.g. --runs %d in both reports",
-			     p->workload, p->mode, na, nb, c->alpha, min_p, mw_runs_needed(c->alpha));
-	double *wa = xmalloc((size_t)na * sizeof(double)), *wb = xmalloc((size_t)nb * sizeof(double));
-	side_walls(a, wa);
-	side_walls(b, wb);
-	mw_test(wa, na, wb, nb, &p->test);
-	p->old = (struct compare_side){na, stats_median(wa, na), a->speedup};
-	p->new = (struct compare_side){nb, stats_median(wb, nb), b->speedup};
-	free(wa);
-	free(wb);
+	double *wa = xcalloc((size_t)a->nruns + 1, sizeof(double));
+	double *wb = xcalloc((size_t)b->nruns + 1, sizeof(double));
+	int na = report_usable_walls(a, wa), nb = report_usable_walls(b, wb), rc = 0;
+	side(&p->old, a, wa, na);
+	side(&p->new, b, wb, nb);
+	p->new_failures = p->new.failed_tasks > 0 && p->old.failed_tasks == 0;
 	p->change_pct = 100 * (p->new.median_s - p->old.median_s) / p->old.median_s;
 	p->speedup = p->old.median_s / p->new.median_s;
-	p->verdict = compare_verdict(p->change_pct, p->test.p, c->threshold_pct, c->alpha);
+	p->test = (struct mw_result){.u = NAN, .p = NAN};
+	double min_p = na && nb ? mw_min_p(na, nb) : NAN;
+	if (na && nb && min_p < c->alpha) {
+		mw_test(wa, na, wb, nb, &p->test);
+		p->verdict = compare_verdict(p->change_pct, p->test.p, c->threshold_pct, c->alpha);
+	} else if (na && nb && !p->new_failures)
+		rc = error("%s/%s: %d vs %d runs can never reach p < %g (the smallest possible p is %.3g): "
+			   "measure more runs, e.g. --runs %d in both reports",
+			   p->workload, p->mode, na, nb, c->alpha, min_p, mw_runs_needed(c->alpha));
+	else
+		p->verdict = VERDICT_UNCHANGED;
+	if (p->new_failures)
+		p->verdict = VERDICT_REGRESSION;
 	c->nregressions += p->verdict == VERDICT_REGRESSION;
 	c->nimprovements += p->verdict == VERDICT_IMPROVEMENT;
-	return 0;
+	free(wa);
+	free(wb);
+	return rc;
 }
 
 /* Pairs follow the old report's order; warnings are gathered, not printed, so

@@ -10,9 +10,10 @@
 enum verdict { VERDICT_UNCHANGED, VERDICT_REGRESSION, VERDICT_IMPROVEMENT };
 
 struct compare_side {
-	int runs;
-	double median_s;
+	int runs;                     /* usable runs: neither failed nor partial */
+	double median_s;              /* of the usable runs; NAN: none */
 	double speedup_vs_serial;     /* the report's summary.speedup; NAN: null */
+	int failed_runs, failed_tasks;/* the report's summary */
 };
 
 struct compare_pair {
@@ -20,7 +21,8 @@ struct compare_pair {
 	struct compare_side old, new;
 	double change_pct;            /* new median against old, in percent: + is slower */
 	double speedup;               /* old median / new median: above 1 is faster */
-	struct mw_result test;
+	struct mw_result test;        /* p NAN: not tested (a side had no usable run) */
+	bool new_failures;            /* tasks failed in NEW and none in OLD: a regression */
 	enum verdict verdict;
 };
 
@@ -38,8 +40,11 @@ const char *verdict_name(enum verdict v);
 /* Slower by more than threshold_pct and p < alpha: a regression; faster by as
  * much with p < alpha: an improvement; anything else is unchanged. */
 enum verdict compare_verdict(double change_pct, double p, double threshold_pct, double alpha);
-/* Pair and test old against new. -1 with one error line when the input cannot
- * answer the question: no common pair, or too few runs for p < alpha ever. */
+/* Pair and test old against new over the usable runs. Failed tasks in NEW
+ * where OLD had none make a regression whatever the times; the same failures
+ * on both sides are reported, not judged; a pair where a side has no usable
+ * run is not tested. -1 with one error line when the input cannot answer the
+ * question: no common pair, or too few usable runs for p < alpha ever. */
 int compare_reports(const struct report *old, const struct report *new, double threshold_pct,
 		    double alpha, struct comparison *out);
 void compare_free(struct comparison *c);

@@ -115,6 +115,26 @@ static int parse_compare_args(int argc, char **argv, struct compare_options *o)
 	return 0;
 }
 
+/* printf(fmt, v) into buf, or "-" where v is null (not tested, no usable run). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"	/* fmt: a literal at every call */
+static const char *num(char *buf, size_t size, const char *fmt, double v)
+{
+	if (isnan(v))
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, fmt, v);
+	return buf;
+}
+#pragma GCC diagnostic pop
+
+/* "old/new" failed tasks, the reason a pair can regress without a time. */
+static const char *failures(char *buf, size_t size, const struct compare_pair *p)
+{
+	snprintf(buf, size, "%d/%d", p->old.failed_tasks, p->new.failed_tasks);
+	return buf;
+}
+
 /* For a terminal: aligned columns, the regressions named on the last line. */
 static void print_table(FILE *f, const struct comparison *c)
 {
@@ -124,15 +144,22 @@ static void print_table(FILE *f, const struct comparison *c)
 		if (len > w)
 			w = len < 32 ? len : 32;
 	}
-	fprintf(f, "%-*s  %-10s  %10s  %10s  %8s  %7s  %7s  %s\n", w, "workload", "mode", "old median",
-		"new median", "change", "speedup", "p", "verdict");
+	fprintf(f, "%-*s  %-10s  %10s  %10s  %8s  %7s  %7s  %9s  %s\n", w, "workload", "mode",
+		"old median", "new median", "change", "speedup", "p", "failed", "verdict");
 	for (int i = 0; i < c->npairs; i++) {
 		const struct compare_pair *p = &c->pairs[i];
-		fprintf(f, "%-*.*s  %-10s  %9.4fs  %9.4fs  %+7.1f%%  %6.2fx  %7.2g  %s\n", w, w, p->workload,
-			p->mode, p->old.median_s, p->new.median_s, p->change_pct, p->speedup, p->test.p,
-			p->verdict == VERDICT_REGRESSION ? "REGRESSION" : verdict_name(p->verdict));
+		char a[32], b[32], ch[32], sp[32], pv[32], fl[32];
+		fprintf(f, "%-*.*s  %-10s  %10s  %10s  %8s  %7s  %7s  %9s  %s%s\n", w, w, p->workload,
+			p->mode, num(a, sizeof(a), "%.4fs", p->old.median_s),
+			num(b, sizeof(b), "%.4fs", p->new.median_s),
+			num(ch, sizeof(ch), "%+.1f%%", p->change_pct), num(sp, sizeof(sp), "%.2fx", p->speedup),
+			num(pv, sizeof(pv), "%.2g", p->test.p), failures(fl, sizeof(fl), p),
+			p->verdict == VERDICT_REGRESSION ? "REGRESSION" : verdict_name(p->verdict),
+			p->new_failures ? " (new failures)" : "");
 	}
-	fprintf(f, "\nMann-Whitney U, two-sided; a regression is slower by more than %g%% with p < %g.\n",
+	fprintf(f, "\nMann-Whitney U, two-sided, over the usable runs; a regression is slower by more "
+		   "than %g%% with p < %g,\nor tasks failing in NEW where none failed in OLD (failed: "
+		   "old/new failed tasks).\n",
 		c->threshold_pct, c->alpha);
 	if (!c->nregressions) {
 		fputs("No regression.\n", f);
@@ -149,8 +176,9 @@ static void print_table(FILE *f, const struct comparison *c)
  * and the warnings as quotes, since a comment has no stderr. */
 static void print_markdown(FILE *f, const struct comparison *c)
 {
-	fputs("| workload | mode | old median | new median | change | speedup | p-value | verdict |\n"
-	      "|:--|:--|--:|--:|--:|--:|--:|:--|\n",
+	fputs("| workload | mode | old median | new median | change | speedup | p-value | failed tasks "
+	      "(old/new) | verdict |\n"
+	      "|:--|:--|--:|--:|--:|--:|--:|--:|:--|\n",
 	      f);
 	for (int i = 0; i < c->npairs; i++) {
 		const struct compare_pair *p = &c->pairs[i];
@@ -158,10 +186,14 @@ static void print_markdown(FILE *f, const struct comparison *c)
 		md_escaped(f, p->workload);
 		fputs(" | ", f);
 		md_escaped(f, p->mode);
-		fprintf(f, " | %.4f s | %.4f s | %+.1f%% | %.2f× | %.2g | %s%s%s |\n", p->old.median_s,
-			p->new.median_s, p->change_pct, p->speedup, p->test.p,
+		char a[32], b[32], ch[32], sp[32], pv[32], fl[32];
+		fprintf(f, " | %s | %s | %s | %s | %s | %s | %s%s%s%s |\n",
+			num(a, sizeof(a), "%.4f s", p->old.median_s),
+			num(b, sizeof(b), "%.4f s", p->new.median_s),
+			num(ch, sizeof(ch), "%+.1f%%", p->change_pct), num(sp, sizeof(sp), "%.2f×", p->speedup),
+			num(pv, sizeof(pv), "%.2g", p->test.p), failures(fl, sizeof(fl), p),
 			p->verdict == VERDICT_REGRESSION ? "**" : "", verdict_name(p->verdict),
-			p->verdict == VERDICT_REGRESSION ? "**" : "");
+			p->verdict == VERDICT_REGRESSION ? "**" : "", p->new_failures ? " (new failures)" : "");
 	}
 	fputs("\n", f);
 	if (!c->nregressions)
@@ -178,8 +210,8 @@ static void print_markdown(FILE *f, const struct comparison *c)
 				sep = ", ";
 			}
 	}
-	fprintf(f, " (slower by more than %g%% with p < %g; two-sided Mann–Whitney U test on the run "
-		   "wall times).\n",
+	fprintf(f, " (slower by more than %g%% with p < %g, two-sided Mann–Whitney U test on the wall "
+		   "times of the usable runs; or tasks failing in NEW where none failed in OLD).\n",
 		c->threshold_pct, c->alpha);
 	for (int i = 0; i < c->nwarnings; i++) {
 		fputs("\n> Warning: ", f);

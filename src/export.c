@@ -16,9 +16,9 @@
 #include "textout.h"
 #include "util.h"
 
-const char *const export_formats = "csv, markdown, gab, bmf, trace";
+const char *const export_formats = "json, csv, markdown, gab, bmf, trace";
 
-static const char *const format_names[] = {"csv", "markdown", "gab", "bmf", "trace"};
+static const char *const format_names[] = {"json", "csv", "markdown", "gab", "bmf", "trace"};
 
 bool export_format_known(const char *format)
 {
@@ -35,69 +35,147 @@ static void csv_number(FILE *f, double v)
 	fputs(buf, f);
 }
 
-/* Tidy data: one row per task per run per mode per workload, one column per
- * measurement, empty where the report has null (pandas reads NaN). */
-static void write_csv(FILE *f, const struct report *r)
+/* The CSV columns of a level: every field of its table that has a column name. */
+static void csv_header(FILE *f, const struct field_table *t)
 {
-	fputs("workload,mode,run,task_id,kind,pid,slot,cpuset,cpus_seen,start_s,end_s,wall_s,"
-	      "user_s,sys_s,running_s,ready_s,blocked_s,voluntary_switches,involuntary_switches,"
-	      "max_rss_kb,exit_status,exitcode,timed_out\n",
-	      f);
-	for (int i = 0; i < r->nworkloads; i++) {
-		const struct report_workload *w = &r->workloads[i];
-		for (int j = 0; j < w->nmodes; j++)
-			for (int k = 0; k < w->modes[j].nruns; k++) {
-				const struct report_run *run = &w->modes[j].runs[k];
-				for (int n = 0; n < run->ntasks; n++) {
-					const struct report_task *t = &run->tasks[n];
-					const struct report_task_spec *spec = report_task_spec_find(w, t->id);
-					char seen[4096];
-					cpulist_format(t->cpus_seen.v, t->cpus_seen.n, seen, sizeof(seen));
-					csv_field(f, w->name);
-					fputc(',', f);
-					csv_field(f, w->modes[j].mode);
-					fprintf(f, ",%d,%d,", k, t->id);
-					csv_field(f, spec ? spec->kind : "");
-					fputc(',', f);
-					csv_number(f, t->pid);
-					fprintf(f, ",%d,", t->slot);
-					csv_field(f, t->cpuset);
-					fputc(',', f);
-					csv_field(f, seen);
-					const double v[] = {t->start_s, t->end_s, t->wall_s, t->user_s,
-							    t->sys_s, t->running_s, t->ready_s, t->blocked_s,
-							    t->voluntary_switches, t->involuntary_switches,
-							    t->max_rss_kb};
-					for (size_t x = 0; x < ARRAY_SIZE(v); x++) {
-						fputc(',', f);
-						csv_number(f, v[x]);
-					}
-					fputc(',', f);
-					csv_field(f, t->exit_status);
-					fputc(',', f);
-					csv_number(f, t->exitcode);
-					fprintf(f, ",%s\n", t->timed_out ? "true" : "false");
-				}
-			}
+	for (int i = 0; i < t->n; i++)
+		if (t->fields[i].csv)
+			fprintf(f, ",%s", t->fields[i].csv);
+}
+
+static void csv_values(FILE *f, const struct field_table *t, const void *base)
+{
+	for (int i = 0; i < t->n; i++) {
+		const struct field *fd = &t->fields[i];
+		if (!fd->csv)
+			continue;
+		fputc(',', f);
+		switch (fd->type) {
+		case FIELD_NUMBER:
+		case FIELD_INTEGER:
+			csv_number(f, *(const double *)FIELD_CONST(field_number, fd, base));
+			break;
+		case FIELD_COUNT:
+			fprintf(f, "%d", *(const int *)FIELD_CONST(field_count, fd, base));
+			break;
+		case FIELD_STRING: {
+			const char *v = *(char *const *)FIELD_CONST(field_string, fd, base);
+			if (v)
+				csv_field(f, v);
+			break;
+		}
+		case FIELD_BOOL:
+			fputs(*(const bool *)FIELD_CONST(field_bool, fd, base) ? "true" : "false", f);
+			break;
+		case FIELD_INTLIST: {
+			const struct intlist *l = FIELD_CONST(field_intlist, fd, base);
+			char *buf = xmalloc((size_t)l->n * 12 + 1);
+			cpulist_format(l->v, l->n, buf, (size_t)l->n * 12 + 1);
+			csv_field(f, buf);
+			free(buf);
+			break;
+		}
+		}
 	}
 }
 
-/* "median s ×speedup (efficiency)", or a dash where the mode has no run. */
+static void csv_runs(FILE *f, const struct report_workload *w, const struct report_mode *m,
+		     const char *phase, const struct report_run *runs, int n)
+{
+	for (int k = 0; k < n; k++)
+		for (int i = 0; i < runs[k].ntasks; i++) {
+			const struct report_task *t = &runs[k].tasks[i];
+			const struct report_task_spec *spec = report_task_spec_find(w, (int)t->id);
+			csv_field(f, w->name);
+			fputc(',', f);
+			csv_field(f, m->mode);
+			fprintf(f, ",%s,%d", phase, k);
+			csv_values(f, &run_table, &runs[k]);
+			fputc(',', f);
+			csv_field(f, spec ? spec->kind : "");
+			csv_values(f, &task_table, t);
+			csv_values(f, &exit_table, &t->exit);
+			fputc('\n', f);
+		}
+}
+
+/* Tidy data: one row per task per run (warmups included, phase says which)
+ * per mode per workload, a column per field of the run, task and exit tables,
+ * empty where the report has null (pandas reads NaN). */
+static void write_csv(FILE *f, const struct report *r)
+{
+	fputs("workload,mode,phase,run", f);
+	csv_header(f, &run_table);
+	fputs(",kind", f);
+	csv_header(f, &task_table);
+	csv_header(f, &exit_table);
+	fputc('\n', f);
+	for (int i = 0; i < r->nworkloads; i++) {
+		const struct report_workload *w = &r->workloads[i];
+		for (int j = 0; j < w->nmodes; j++) {
+			const struct report_mode *m = &w->modes[j];
+			csv_runs(f, w, m, "warmup", m->warmup_runs, m->nwarmup);
+			csv_runs(f, w, m, "measured", m->runs, m->nruns);
+		}
+	}
+}
+
+/* "median s ×speedup (efficiency)", "failed" when no run could be used, a
+ * dash where the mode did not run; "!" marks runs left out. */
 static void markdown_cell(FILE *f, const struct report_mode *m)
 {
-	if (!m || !(m->wall.n > 0) || isnan(m->wall.median)) {
+	if (!m || !m->nruns) {
 		fputs(" – |", f);
 		return;
 	}
-	fprintf(f, " %.3f s", m->wall.median);
-	if (!isnan(m->speedup))
-		fprintf(f, " ×%.2f", m->speedup);
-	if (!isnan(m->efficiency))
-		fprintf(f, " (%.0f%%)", 100 * m->efficiency);
-	fputs(" |", f);
+	const struct report_summary *s = &m->summary;
+	const char *mark = m->nruns > s->wall.n ? " !" : "";
+	if (!s->wall.n || isnan(s->wall.median)) {
+		fprintf(f, " failed%s |", mark);
+		return;
+	}
+	fprintf(f, " %.3f s", s->wall.median);
+	if (!isnan(s->speedup))
+		fprintf(f, " ×%.2f", s->speedup);
+	if (!isnan(s->efficiency))
+		fprintf(f, " (%.0f%%)", 100 * s->efficiency);
+	fprintf(f, "%s |", mark);
 }
 
-/* The summary as a table: rows = workloads, columns = the configured modes. */
+/* Failed measured runs of the workload over its modes, "F of N". */
+static void markdown_failures(FILE *f, const struct report_workload *w)
+{
+	int failed = 0, runs = 0;
+	for (int m = 0; m < w->nmodes; m++) {
+		failed += w->modes[m].summary.failed_runs;
+		runs += w->modes[m].nruns;
+	}
+	fprintf(f, " %d of %d |", failed, runs);
+}
+
+/* The usable runs per mode, as one number or a range. */
+static void markdown_footer(FILE *f, const struct report *r)
+{
+	int lo = -1, hi = 0;
+	for (int i = 0; i < r->nworkloads; i++)
+		for (int m = 0; m < r->workloads[i].nmodes; m++) {
+			int n = r->workloads[i].modes[m].summary.wall.n;
+			lo = lo < 0 || n < lo ? n : lo;
+			hi = n > hi ? n : hi;
+		}
+	if (lo == hi)
+		fprintf(f, "\nMedian wall time of %d measured run%s per mode", hi, hi == 1 ? "" : "s");
+	else
+		fprintf(f, "\nMedian wall time of %d to %d measured runs per mode", lo, hi);
+	fprintf(f, " (of %d configured; failed and cut-short runs, marked !, are left out); "
+		   "×speedup against serial (efficiency = speedup / slots).\n",
+		r->runs);
+	if (r->interrupted)
+		fputs("\n**Interrupted**: the benchmark was stopped by a signal before it finished.\n", f);
+}
+
+/* The summary as a table: rows = workloads, columns = the configured modes
+ * and the failed runs. */
 static void write_markdown(FILE *f, const struct report *r)
 {
 	char *modes = xstrdup(r->modes), *save = NULL;
@@ -112,26 +190,45 @@ static void write_markdown(FILE *f, const struct report *r)
 		md_escaped(f, cols[c]);
 		fputs(" |", f);
 	}
-	fputs("\n|:--|", f);
+	fputs(" failed runs |\n|:--|", f);
 	for (int c = 0; c < ncols; c++)
 		fputs("--:|", f);
-	fputc('\n', f);
+	fputs("--:|\n", f);
 	for (int i = 0; i < r->nworkloads; i++) {
 		fputs("| ", f);
 		md_escaped(f, r->workloads[i].name);
 		fputs(" |", f);
 		for (int c = 0; c < ncols; c++)
 			markdown_cell(f, report_mode_find(&r->workloads[i], cols[c]));
+		markdown_failures(f, &r->workloads[i]);
 		fputc('\n', f);
 	}
-	fprintf(f, "\nMedian wall time of %d run%s per mode; ×speedup against serial "
-		   "(efficiency = speedup / slots).\n",
-		r->runs, r->runs == 1 ? "" : "s");
+	markdown_footer(f, r);
 	free(modes);
 }
 
-/* The shared entry: cmd_export with a file name for messages, `run --format`
- * without one. */
+void export_write(struct report *r, const char *format, FILE *out)
+{
+	char *json = NULL;
+	if (!strcmp(format, "json"))
+		json_report(r, &json);
+	else if (!strcmp(format, "csv"))
+		write_csv(out, r);
+	else if (!strcmp(format, "markdown"))
+		write_markdown(out, r);
+	else if (!strcmp(format, "gab"))
+		json = export_gab(r);
+	else if (!strcmp(format, "bmf"))
+		json = export_bmf(r);
+	else
+		json = export_trace(r);
+	if (json)
+		fputs(json, out);
+	free(json);
+}
+
+/* Read a report's text and write it in format to out: 0, or -1 with one
+ * error line (an unknown format, a report that is not one). */
 static int export_text(const char *text, const char *source, const char *format, FILE *out)
 {
 	if (!export_format_known(format))
@@ -139,29 +236,11 @@ static int export_text(const char *text, const char *source, const char *format,
 	struct report r;
 	if (report_parse(text, source, &r) < 0)
 		return -1;
-	char *json = NULL;
-	if (!strcmp(format, "csv"))
-		write_csv(out, &r);
-	else if (!strcmp(format, "markdown"))
-		write_markdown(out, &r);
-	else if (!strcmp(format, "gab"))
-		json = export_gab(&r);
-	else if (!strcmp(format, "bmf"))
-		json = export_bmf(&r);
-	else
-		json = export_trace(&r);
-	if (json)
-		fputs(json, out);
-	free(json);
+	export_write(&r, format, out);
 	report_free(&r);
 	if (ferror(out) && errno != EPIPE)
 		return error("cannot write the %s export: %s", format, strerror(errno));
 	return 0;
-}
-
-int export_report_text(const char *report_text, const char *format, FILE *out)
-{
-	return export_text(report_text, NULL, format, out);
 }
 
 static void export_usage(FILE *f)
@@ -170,7 +249,9 @@ static void export_usage(FILE *f)
 		"Usage: tribench export --format F [-o FILE] REPORT.json\n"
 		"\n"
 		"Write a report (- = stdin) in another format, to stdout or FILE:\n"
-		"  csv       one row per task per run per mode per workload, with a header\n"
+		"  json      the report itself, as tribench writes it (read back, written again)\n"
+		"  csv       one row per task per run (warmups too: column phase) per mode per\n"
+		"            workload, with a header; a column per field of the run, task and exit\n"
 		"  markdown  the summary table: workloads x modes, median wall, speedup, efficiency\n"
 		"  gab       github-action-benchmark 'customSmallerIsBetter' JSON: per workload/mode\n"
 		"            the median wall in seconds, range = its MAD\n"

@@ -2,9 +2,15 @@
 #define TRIBENCH_EXPORT_H
 
 #include <stdbool.h>
+#include <stdio.h>
+
+#include "report_model.h"
 
 /* Is format one of export_formats (commands.h)? For checking `--format` before
  * a run rather than after it. */
 bool export_format_known(const char *format);
+/* The report in a known export format to out (errors show in ferror(out)).
+ * "json" may add warnings to r (strings that were not valid UTF-8). */
+void export_write(struct report *r, const char *format, FILE *out);
 
 #endif

@@ -12,7 +12,9 @@
 #include "calibrate.h"
 #include "cli.h"
 #include "commands.h"
+#include "export.h"
 #include "json/json.h"
+#include "json/report_json.h"
 #include "output.h"
 #include "runner.h"
 #include "sched.h"
@@ -85,33 +87,40 @@ static void utc_now(char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int effective_settings(const struct topo *t, const struct options *o, struct results *r)
+/* The serial PU and the parallel slot count the plans will really use. */
+static int effective_settings(const struct topo *t, const struct options *o, int *cpu, int *jobs)
 {
 	struct plan serial, parallel;
 	if (plan_build(t, MODE_SERIAL, &o->plan, 1, &serial) < 0)
 		return -1;
-	r->cpu = serial.slots[0].pu;
+	*cpu = serial.slots[0].pu;
 	plan_free(&serial);
 	if (plan_build(t, MODE_PARALLEL, &o->plan, 1, &parallel) < 0)
 		return -1;
-	r->jobs = parallel.nslots;
+	*jobs = parallel.nslots;
 	plan_free(&parallel);
 	return 0;
 }
 
-/* The report in an export format (--format), in memory so -o stays atomic. */
-static int reformat(char **text, const char *format)
+/* The report in the chosen format (--format), in memory so -o stays atomic;
+ * the JSON writer's UTF-8 warnings go to stderr too. */
+static char *report_text(struct report *r, const char *format, bool quiet)
 {
-	char *buf = NULL;
+	char *text;
+	if (!format || !strcmp(format, "json")) {
+		int fixes = json_report(r, &text);
+		for (int i = r->nwarnings - fixes; !quiet && i < r->nwarnings; i++)
+			warning("%s", r->warnings[i]);
+		return text;
+	}
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = open_memstream(&text, &len);
 	if (!f)
 		die("out of memory");
-	int rc = export_report_text(*text, format, f);
-	fclose(f);
-	free(*text);
-	*text = buf;
-	return rc;
+	export_write(r, format, f);
+	if (fclose(f) != 0)
+		die("out of memory");
+	return text;
 }
 
 /* Tasks over the whole benchmark, for the progress line's ETA. */
@@ -123,6 +132,21 @@ static long total_tasks(const struct suite *s, const struct options *o)
 	return n * o->nmodes * (o->runs + o->warmup);
 }
 
+/* The report's parts that do not come from the runs. */
+static void report_begin(struct report *r, const struct options *o, const struct topo_info *ti,
+			 const struct host_facts *h, int cpu, int jobs)
+{
+	char started[32];
+	utc_now(started, sizeof(started));
+	r->started_at = xstrdup(started);
+	r->tool = json_tool_text();
+	r->host = json_host_text(h, ti, o);
+	r->config = json_config_text(o, jobs, cpu);
+	r->runs = o->runs;
+	r->warmup = o->warmup;
+	r->jobs = jobs;
+}
+
 static int cmd_run(const struct topo *t, const struct options *o)
 {
 	const struct topo_info *ti = topo_get_info(t);
@@ -131,11 +155,12 @@ static int cmd_run(const struct topo *t, const struct options *o)
 			     "set): use 'tribench plan'"),
 		       EXIT_BAD_INPUT;
 	struct suite suite = {0};
-	struct results r = {.topo = ti, .opts = o};
+	struct report r = {0};
 	struct output out = {.fd = -1};
 	struct sched s;
-	int rc = EXIT_BAD_INPUT;
-	if (load_suite(o, ti, &suite) < 0 || effective_settings(t, o, &r) < 0) {
+	struct host_facts host;
+	int rc = EXIT_BAD_INPUT, cpu, jobs;
+	if (load_suite(o, ti, &suite) < 0 || effective_settings(t, o, &cpu, &jobs) < 0) {
 		suite_free(&suite);
 		return EXIT_BAD_INPUT;
 	}
@@ -157,42 +182,38 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	struct progress progress;
 	progress_init(&progress, !o->quiet && isatty(STDERR_FILENO), total_tasks(&suite, o));
 	s.progress = &progress;
-	utc_now(r.started_at, sizeof(r.started_at));
-	probe_host(&r.host, r.cpu);
+	probe_host(&host, cpu);
+	report_begin(&r, o, ti, &host, cpu, jobs);
+	struct calibration cal = {0};
+	bool calibrated = false;
 	if (suite_needs_calibration(&suite)) {
 		struct plan serial;
 		plan_build(t, MODE_SERIAL, &o->plan, 1, &serial);
-		int c = calibrate_cpu(&s, &serial.slots[0], &r.cal);
+		int c = calibrate_cpu(&s, &serial.slots[0], &cal);
 		plan_free(&serial);
 		if (c < 0) {
 			rc = EXIT_RUNTIME;
 			goto out;
 		}
-		r.calibrated = true;
+		calibrated = true;
 	}
-	if (suite_prepare(&suite, &r.cal) < 0) {
+	r.calibration = json_calibration_text(calibrated ? &cal : NULL);
+	if (suite_prepare(&suite, &cal) < 0) {
 		rc = EXIT_BAD_INPUT;
 		goto out;
 	}
-	int ran = runner_run(&r, &s, t, &suite);
+	/* a runtime error mid-run still leaves a valid report of what ran */
+	int ran = runner_run(&r, &s, t, &suite, o);
 	progress_clear(&progress);
-	if (ran < 0) {
+	report_summarise(&r);
+	warnings_collect(&r, &host, o->quiet);
+	rc = failures_print(&r) ? EXIT_TASK_FAILED : EXIT_OK;
+	if (ran < 0)
 		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	warnings_collect(&r);
-	rc = EXIT_OK;
-	for (int i = 0; i < r.nworkloads; i++)
-		for (int m = 0; m < o->nmodes; m++)
-			for (int k = 0; k < r.workloads[i].modes[m].nruns; k++)
-				if (run_record_failed(&r.workloads[i].modes[m].runs[k]))
-					rc = EXIT_TASK_FAILED;
 	if (!o->quiet)
 		table_print(out.to_stdout || out.to_stdout_too ? stderr : stdout, &r);
-	char *text = json_report(&r);
-	if (o->format && strcmp(o->format, "json") && reformat(&text, o->format) < 0)
-		rc = EXIT_RUNTIME;
-	else if (output_commit(&out, text) < 0)
+	char *text = report_text(&r, o->format, o->quiet);
+	if (output_commit(&out, text) < 0)
 		rc = EXIT_RUNTIME;
 	watchdog_set_file(&s.wd, NULL);
 	free(text);
@@ -201,8 +222,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 out:
 	output_abort(&out);
 	sched_fini(&s);
-	warnings_free(&r);
-	results_free(&r);
+	report_free(&r);
 	suite_free(&suite);
 	return rc;
 }

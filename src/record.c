@@ -1,7 +1,11 @@
-/* Run records: owned by their run, freed in one place. */
+/* Run records: owned by their run, freed in one place, and turned into the
+ * report model's runs. */
 #include "config.h"
 #include "record.h"
 
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,12 +23,77 @@ void run_record_free(struct run_record *r)
 	memset(r, 0, sizeof(*r));
 }
 
-bool run_record_failed(const struct run_record *r)
+static void exit_to_report(const struct task_exit *e, struct report_exit *out)
 {
-	for (int i = 0; i < r->ntasks; i++) {
-		const struct task_exit *e = &r->tasks[i].exit;
-		if (e->status != EXIT_STATUS_EXITED || e->code != 0 || e->timed_out)
-			return true;
+	static const char *const names[] = {"exited", "signaled", "not_started"};
+	bool exited = e->status == EXIT_STATUS_EXITED, signaled = e->status == EXIT_STATUS_SIGNALED;
+	out->status = xstrdup(names[e->status]);
+	out->code = exited ? e->code : NAN;
+	out->signal = signaled ? e->signal : NAN;
+	if (signaled) {
+		const char *abbrev = sigabbrev_np(e->signal);
+		out->signal_name = xasprintf("SIG%s", abbrev ? abbrev : "UNKNOWN");
 	}
-	return false;
+	out->exitcode = exited ? e->code : signaled ? -e->signal : NAN;
+	out->timed_out = e->timed_out;
+	out->error = e->error ? xstrdup(e->error) : NULL;
+}
+
+static void task_to_report(const struct task_record *t, struct report_task *out)
+{
+	bool started = t->exit.status != EXIT_STATUS_NOT_STARTED;
+	double nan = NAN;
+	out->id = t->id;
+	out->pid = started ? t->pid : nan;
+	out->slot = started ? t->slot : nan;
+	out->cpuset = started ? xasprintf("%d", t->pu) : NULL;
+	out->cpus_allowed = started && t->cpus_allowed[0] ? xstrdup(t->cpus_allowed) : NULL;
+	for (int i = 0; i < t->cpus_seen.n; i++)
+		intlist_push(&out->cpus_seen, t->cpus_seen.v[i]);
+	out->start_s = started ? t->start_s : nan;
+	out->end_s = started ? t->end_s : nan;
+	out->wall_s = started ? t->wall_s : nan;
+	out->user_s = started ? t->user_s : nan;
+	out->sys_s = started ? t->sys_s : nan;
+	out->running_s = started ? t->running_s : nan;
+	out->ready_s = started && t->have_schedstat ? t->ready_s : nan;
+	out->blocked_s = started && t->have_schedstat ? t->blocked_s : nan;
+	out->states_source = started ? xstrdup(t->have_schedstat ? "schedstat" : "rusage") : NULL;
+	out->voluntary_switches = started ? (double)t->voluntary_switches : nan;
+	out->involuntary_switches = started ? (double)t->involuntary_switches : nan;
+	out->max_rss_kb = started ? (double)t->max_rss_kb : nan;
+	exit_to_report(&t->exit, &out->exit);
+}
+
+void record_to_report(struct run_record *rec, struct report_run *out, bool cut)
+{
+	memset(out, 0, sizeof(*out));
+	out->wall_s = rec->wall_s;
+	out->user_s = rec->user_s;
+	out->sys_s = rec->sys_s;
+	out->runner_cpu_s = rec->runner_cpu_s;
+	out->rss_floor_kb = rec->rss_floor_kb < 0 ? NAN : (double)rec->rss_floor_kb;
+	out->partial = cut;
+	out->ncpus = rec->ncpus;
+	out->cpus = xcalloc((size_t)rec->ncpus + 1, sizeof(*out->cpus));
+	for (int i = 0; i < rec->ncpus; i++)
+		out->cpus[i] = (struct report_cpu){rec->cpus[i].cpu, rec->cpus[i].busy,
+						   rec->cpus[i].task_busy, NULL};
+	struct sample_series *s = &rec->samples;
+	out->samples.period_s = s->period_s;
+	for (int i = 0; i < rec->ncpus; i++)
+		intlist_push(&out->samples.cpus, rec->cpus[i].cpu);
+	out->samples.n = s->n;
+	out->samples.t = s->t;
+	out->samples.busy = s->busy;
+	out->samples.task_busy = s->task_busy;
+	s->t = s->busy = s->task_busy = NULL;
+	s->n = 0;
+	out->ntasks = rec->ntasks;
+	out->tasks = xcalloc((size_t)rec->ntasks + 1, sizeof(*out->tasks));
+	for (int i = 0; i < rec->ntasks; i++) {
+		task_to_report(&rec->tasks[i], &out->tasks[i]);
+		out->failed |= report_task_failed(&out->tasks[i]);
+		out->partial |= rec->tasks[i].exit.status == EXIT_STATUS_NOT_STARTED;
+	}
 }

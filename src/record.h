@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "report_model.h"
 #include "util.h"
 
 /* What the kernel said about how one task ended. */
@@ -61,7 +62,12 @@ struct run_record {
 };
 
 void run_record_free(struct run_record *r);
-/* Did any task fail (non-zero exit, signal, timed out, not started)? */
-bool run_record_failed(const struct run_record *r);
+/*
+ * The scheduler's record of one run as the report model's run: nulls where a
+ * task never started or a value could not be read, failed when a task failed,
+ * partial when cut (a signal or --halt stopped it) or a task never started.
+ * The samples move into out (rec keeps none); everything else is copied.
+ */
+void record_to_report(struct run_record *rec, struct report_run *out, bool cut);
 
 #endif

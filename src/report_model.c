@@ -1,21 +1,160 @@
-/* The report read back from JSON: its one free function and name lookups. */
+/* The report model: its field tables, its one free function, lookups and the
+ * summary statistics (which never use a failed or partial run). */
 #include "config.h"
 #include "report_model.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void run_free(struct report_run *run)
+#define F(type, field, kind, nullable, unit, csv) \
+	{#field, FIELD_##kind, nullable, unit, offsetof(type, field), csv}
+
+static const struct field task_fields[] = {
+	F(struct report_task, id, INTEGER, false, NULL, "task_id"),
+	F(struct report_task, pid, INTEGER, true, NULL, "pid"),
+	F(struct report_task, slot, INTEGER, true, NULL, "slot"),
+	F(struct report_task, cpuset, STRING, true, NULL, "cpuset"),
+	F(struct report_task, cpus_allowed, STRING, true, NULL, "cpus_allowed"),
+	F(struct report_task, cpus_seen, INTLIST, false, NULL, "cpus_seen"),
+	F(struct report_task, start_s, NUMBER, true, "s", "start_s"),
+	F(struct report_task, end_s, NUMBER, true, "s", "end_s"),
+	F(struct report_task, wall_s, NUMBER, true, "s", "wall_s"),
+	F(struct report_task, user_s, NUMBER, true, "s", "user_s"),
+	F(struct report_task, sys_s, NUMBER, true, "s", "sys_s"),
+	F(struct report_task, running_s, NUMBER, true, "s", "running_s"),
+	F(struct report_task, ready_s, NUMBER, true, "s", "ready_s"),
+	F(struct report_task, blocked_s, NUMBER, true, "s", "blocked_s"),
+	F(struct report_task, states_source, STRING, true, NULL, "states_source"),
+	F(struct report_task, voluntary_switches, INTEGER, true, "switches", "voluntary_switches"),
+	F(struct report_task, involuntary_switches, INTEGER, true, "switches", "involuntary_switches"),
+	F(struct report_task, max_rss_kb, INTEGER, true, "KiB", "max_rss_kb"),
+};
+
+static const struct field exit_fields[] = {
+	F(struct report_exit, status, STRING, false, NULL, "exit_status"),
+	F(struct report_exit, code, INTEGER, true, NULL, "exit_code"),
+	F(struct report_exit, signal, INTEGER, true, NULL, "signal"),
+	F(struct report_exit, signal_name, STRING, true, NULL, "signal_name"),
+	F(struct report_exit, exitcode, INTEGER, true, NULL, "exitcode"),
+	F(struct report_exit, timed_out, BOOL, false, NULL, "timed_out"),
+	F(struct report_exit, error, STRING, true, NULL, "error"),
+};
+
+static const struct field run_fields[] = {
+	F(struct report_run, wall_s, NUMBER, false, "s", "run_wall_s"),
+	F(struct report_run, user_s, NUMBER, false, "s", NULL),
+	F(struct report_run, sys_s, NUMBER, false, "s", NULL),
+	F(struct report_run, runner_cpu_s, NUMBER, false, "s", NULL),
+	F(struct report_run, rss_floor_kb, INTEGER, true, "KiB", NULL),
+	F(struct report_run, failed, BOOL, false, NULL, "run_failed"),
+	F(struct report_run, partial, BOOL, false, NULL, "run_partial"),
+};
+
+static const struct field cpu_fields[] = {
+	F(struct report_cpu, cpu, INTEGER, false, NULL, NULL),
+	F(struct report_cpu, busy, NUMBER, true, "share", NULL),
+	F(struct report_cpu, task_busy, NUMBER, false, "share", NULL),
+};
+
+static const struct field wall_fields[] = {
+	F(struct summary_stats, mean, NUMBER, true, "s", NULL),
+	F(struct summary_stats, median, NUMBER, true, "s", NULL),
+	F(struct summary_stats, stddev, NUMBER, true, "s", NULL),
+	F(struct summary_stats, min, NUMBER, true, "s", NULL),
+	F(struct summary_stats, max, NUMBER, true, "s", NULL),
+	F(struct summary_stats, mad, NUMBER, true, "s", NULL),
+	F(struct summary_stats, n, COUNT, false, "runs", NULL),
+};
+
+static const struct field summary_fields[] = {
+	F(struct report_summary, speedup, NUMBER, true, NULL, NULL),
+	F(struct report_summary, efficiency, NUMBER, true, NULL, NULL),
+	F(struct report_summary, serial_fraction, NUMBER, true, NULL, NULL),
+	F(struct report_summary, failed_runs, COUNT, false, "runs", NULL),
+	F(struct report_summary, failed_tasks, COUNT, false, "tasks", NULL),
+};
+
+#define TABLE(name, level, fields) \
+	const struct field_table name = {level, fields, (int)ARRAY_SIZE(fields)}
+TABLE(task_table, "task_record", task_fields);
+TABLE(exit_table, "exit", exit_fields);
+TABLE(run_table, "run", run_fields);
+TABLE(cpu_table, "cpu_usage", cpu_fields);
+TABLE(wall_table, "wall_stats", wall_fields);
+TABLE(summary_table, "summary", summary_fields);
+
+double *field_number(const struct field *f, void *base)
+{
+	return (double *)((char *)base + f->offset);
+}
+
+int *field_count(const struct field *f, void *base)
+{
+	return (int *)((char *)base + f->offset);
+}
+
+char **field_string(const struct field *f, void *base)
+{
+	return (char **)((char *)base + f->offset);
+}
+
+bool *field_bool(const struct field *f, void *base)
+{
+	return (bool *)((char *)base + f->offset);
+}
+
+struct intlist *field_intlist(const struct field *f, void *base)
+{
+	return (struct intlist *)((char *)base + f->offset);
+}
+
+/* Strings and lists of a level, by its table: a field added there is freed too. */
+static void fields_free(const struct field_table *t, void *base)
+{
+	for (int i = 0; i < t->n; i++) {
+		if (t->fields[i].type == FIELD_STRING)
+			free(*field_string(&t->fields[i], base));
+		else if (t->fields[i].type == FIELD_INTLIST)
+			intlist_free(field_intlist(&t->fields[i], base));
+	}
+}
+
+void report_run_free(struct report_run *run)
 {
 	for (int i = 0; i < run->ntasks; i++) {
-		free(run->tasks[i].cpuset);
-		free(run->tasks[i].exit_status);
-		intlist_free(&run->tasks[i].cpus_seen);
+		struct report_task *t = &run->tasks[i];
+		fields_free(&exit_table, &t->exit);
+		free(t->exit.extra);
+		fields_free(&task_table, t);
+		free(t->extra);
 	}
 	free(run->tasks);
+	for (int i = 0; i < run->ncpus; i++)
+		free(run->cpus[i].extra);
+	free(run->cpus);
 	intlist_free(&run->samples.cpus);
 	free(run->samples.t);
 	free(run->samples.busy);
+	free(run->samples.task_busy);
+	free(run->samples.extra);
+	free(run->extra);
+	memset(run, 0, sizeof(*run));
+}
+
+static void mode_free(struct report_mode *m)
+{
+	for (int k = 0; k < m->nwarmup; k++)
+		report_run_free(&m->warmup_runs[k]);
+	free(m->warmup_runs);
+	for (int k = 0; k < m->nruns; k++)
+		report_run_free(&m->runs[k]);
+	free(m->runs);
+	free(m->mode);
+	free(m->plan);
+	free(m->summary.wall_extra);
+	free(m->summary.extra);
+	free(m->extra);
 }
 
 static void workload_free(struct report_workload *w)
@@ -23,17 +162,14 @@ static void workload_free(struct report_workload *w)
 	for (int i = 0; i < w->ntasks; i++) {
 		free(w->tasks[i].kind);
 		free(w->tasks[i].params);
+		free(w->tasks[i].extra);
 	}
 	free(w->tasks);
-	for (int m = 0; m < w->nmodes; m++) {
-		struct report_mode *mode = &w->modes[m];
-		for (int k = 0; k < mode->nruns; k++)
-			run_free(&mode->runs[k]);
-		free(mode->runs);
-		free(mode->mode);
-	}
+	for (int m = 0; m < w->nmodes; m++)
+		mode_free(&w->modes[m]);
 	free(w->modes);
 	free(w->name);
+	free(w->extra);
 }
 
 void report_free(struct report *r)
@@ -41,13 +177,20 @@ void report_free(struct report *r)
 	for (int i = 0; i < r->nworkloads; i++)
 		workload_free(&r->workloads[i]);
 	free(r->workloads);
-	free(r->source);
-	free(r->version);
-	free(r->started_at);
-	free(r->hostname);
-	free(r->modes);
-	free(r->policy);
+	for (int i = 0; i < r->nwarnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
+	char *strings[] = {r->source, r->tool, r->version, r->started_at, r->host, r->hostname,
+			   r->config, r->modes, r->policy, r->calibration, r->extra};
+	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
+		free(strings[i]);
 	memset(r, 0, sizeof(*r));
+}
+
+void report_add_warning(struct report *r, char *text)
+{
+	r->warnings = xrealloc(r->warnings, (size_t)(r->nwarnings + 1) * sizeof(char *));
+	r->warnings[r->nwarnings++] = text;
 }
 
 const struct report_workload *report_workload_find(const struct report *r, const char *name)
@@ -75,4 +218,62 @@ const struct report_task_spec *report_task_spec_find(const struct report_workloa
 		if (w->tasks[i].id == id)
 			return &w->tasks[i];
 	return NULL;
+}
+
+bool report_task_failed(const struct report_task *t)
+{
+	const struct report_exit *e = &t->exit;
+	if (!e->status || !strcmp(e->status, "not_started"))
+		return false;
+	return strcmp(e->status, "exited") || e->code != 0 || e->timed_out;
+}
+
+bool report_run_usable(const struct report_run *run)
+{
+	return !run->failed && !run->partial;
+}
+
+int report_usable_walls(const struct report_mode *m, double *walls)
+{
+	int n = 0;
+	for (int k = 0; k < m->nruns; k++)
+		if (report_run_usable(&m->runs[k]))
+			walls[n++] = m->runs[k].wall_s;
+	return n;
+}
+
+static void summarise_mode(struct report_mode *m)
+{
+	struct report_summary *s = &m->summary;
+	double *walls = xcalloc((size_t)m->nruns + 1, sizeof(double));
+	stats_summarise(walls, report_usable_walls(m, walls), &s->wall);
+	free(walls);
+	s->failed_runs = s->failed_tasks = 0;
+	for (int k = 0; k < m->nruns; k++) {
+		s->failed_runs += m->runs[k].failed;
+		for (int i = 0; i < m->runs[k].ntasks; i++)
+			s->failed_tasks += report_task_failed(&m->runs[k].tasks[i]);
+	}
+}
+
+void report_summarise(struct report *r)
+{
+	for (int i = 0; i < r->nworkloads; i++) {
+		struct report_workload *w = &r->workloads[i];
+		double serial = NAN;
+		for (int m = 0; m < w->nmodes; m++) {
+			summarise_mode(&w->modes[m]);
+			if (!strcmp(w->modes[m].mode, "serial"))
+				serial = w->modes[m].summary.wall.median;
+		}
+		for (int m = 0; m < w->nmodes; m++) {
+			struct report_summary *s = &w->modes[m].summary;
+			int slots = w->modes[m].nslots;
+			s->speedup = serial / s->wall.median;	/* NaN without a usable side */
+			s->efficiency = slots > 0 ? s->speedup / slots : NAN;
+			s->serial_fraction = !strcmp(w->modes[m].mode, "parallel")
+						     ? stats_karp_flatt(s->speedup, slots)
+						     : NAN;
+		}
+	}
 }

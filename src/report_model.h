@@ -2,31 +2,79 @@
 #define TRIBENCH_REPORT_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "stats.h"
 #include "util.h"
 
-/* A schema v1 report read back from JSON (src/json/report_read.c fills it), for
- * the commands that work on reports: compare and export. A JSON null number is
- * NAN here; counts are kept as doubles (exact below 2^53) so null survives. */
+/*
+ * The one report model (schema version 1, docs/schema.json). `tribench run`
+ * builds it from the runs, `compare` and `export` read it back from JSON, and
+ * src/json/report.c writes it; the same structs either way. Each level (task,
+ * exit, run, CPU, wall statistics, summary) has one field table (below) from
+ * which the writer, the reader, the CSV export and the schema test are driven:
+ * a field is added in one place, its table.
+ *
+ * Storage by field type: NUMBER and INTEGER are doubles, NAN for null (counts
+ * stay exact below 2^53); COUNT is an int, never null; STRING a char *, NULL
+ * for null; BOOL a bool; INTLIST a struct intlist. Opaque sub-objects (host,
+ * config, a mode's plan, a task's params) and every key a level does not model
+ * are kept as compact JSON text, so read -> write gives back the same JSON.
+ * This header needs neither cJSON, hwloc nor the CLI.
+ */
 
-struct report_task_spec {
-	int id;
-	char *kind;
-	char *params;             /* the params object as compact JSON: the work it did */
-	double ops;               /* params.ops of a cpu task, NAN when absent */
+enum field_type { FIELD_NUMBER, FIELD_INTEGER, FIELD_COUNT, FIELD_STRING, FIELD_BOOL, FIELD_INTLIST };
+
+struct field {
+	const char *name;         /* the JSON key */
+	enum field_type type;
+	bool nullable;
+	const char *unit;         /* "s", "KiB", "tasks", ...; NULL: none */
+	size_t offset;            /* where the value lives in the level's struct */
+	const char *csv;          /* the CSV column name; NULL: not a CSV column */
+};
+
+struct field_table {
+	const char *level;        /* "task", "exit", "run", ... (the schema's $defs name) */
+	const struct field *fields;
+	int n;
+};
+
+extern const struct field_table task_table, exit_table, run_table, cpu_table, wall_table,
+	summary_table;
+
+/* The value of field f in the struct at base. */
+double *field_number(const struct field *f, void *base);
+int *field_count(const struct field *f, void *base);
+char **field_string(const struct field *f, void *base);
+bool *field_bool(const struct field *f, void *base);
+struct intlist *field_intlist(const struct field *f, void *base);
+#define FIELD_CONST(fn, f, base) ((const void *)fn((f), (void *)(base)))
+
+struct report_exit {
+	char *status;             /* "exited", "signaled" or "not_started" */
+	double code, signal;      /* the wait status; NAN: null */
+	char *signal_name;
+	double exitcode;          /* Python's: the code, or -N for signal N */
+	bool timed_out;
+	char *error;              /* why it could not start or failed inside tribench */
+	char *extra;
 };
 
 struct report_task {
-	int id, slot;
-	double pid;               /* NAN: not started */
-	char *cpuset;
+	double id, pid, slot;
+	char *cpuset, *cpus_allowed;
 	struct intlist cpus_seen;
 	double start_s, end_s, wall_s, user_s, sys_s, running_s, ready_s, blocked_s;
+	char *states_source;
 	double voluntary_switches, involuntary_switches, max_rss_kb;
-	char *exit_status;        /* "exited", "signaled" or "not_started" */
-	double exitcode;          /* NAN: null */
-	bool timed_out;
+	struct report_exit exit;
+	char *extra;              /* unmodelled keys as a JSON object text, or NULL */
+};
+
+struct report_cpu {
+	double cpu, busy, task_busy;
+	char *extra;
 };
 
 /* The per-CPU series: busy[row * cpus.n + column]; t[row] ends the interval. */
@@ -34,22 +82,48 @@ struct report_samples {
 	double period_s;
 	struct intlist cpus;
 	int n;
-	double *t, *busy;
+	double *t, *busy, *task_busy;
+	char *extra;
 };
 
 struct report_run {
-	double wall_s;
+	double wall_s, user_s, sys_s, runner_cpu_s, rss_floor_kb;
+	bool failed;              /* a task failed (exit code, signal, timeout) */
+	bool partial;             /* stopped early (--halt, a signal): tasks not started */
+	int ncpus;
+	struct report_cpu *cpus;
+	struct report_samples samples;
 	int ntasks;
 	struct report_task *tasks;
-	struct report_samples samples;
+	char *extra;
+};
+
+struct report_summary {
+	struct summary_stats wall;    /* over the usable runs: neither failed nor partial */
+	double speedup, efficiency, serial_fraction;  /* NAN: null */
+	int failed_runs;              /* measured runs with "failed": true */
+	int failed_tasks;             /* failed tasks over the measured runs */
+	char *wall_extra, *extra;
 };
 
 struct report_mode {
 	char *mode;
+	char *plan;               /* the plan object as JSON text */
+	int nslots;               /* the plan's slot count (efficiency) */
+	int nwarmup;
+	struct report_run *warmup_runs;
 	int nruns;
 	struct report_run *runs;
-	struct summary_stats wall;    /* summary.wall_s as written, NAN for null */
-	double speedup, efficiency;   /* NAN for null */
+	struct report_summary summary;
+	char *extra;
+};
+
+struct report_task_spec {
+	int id;
+	char *kind;
+	char *params;             /* the params object as compact JSON: the work it did */
+	double ops;               /* params.ops of a cpu task, NAN when absent */
+	char *extra;
 };
 
 struct report_workload {
@@ -58,22 +132,52 @@ struct report_workload {
 	struct report_task_spec *tasks;
 	int nmodes;
 	struct report_mode *modes;
+	char *extra;
 };
 
 struct report {
-	char *source;             /* the file it came from, for messages */
-	char *version, *started_at, *hostname;
+	char *source;             /* the file it came from, for messages (not written) */
+	char *tool;               /* the tool object as JSON text */
+	char *version;            /* tool.version */
+	char *started_at;
+	bool interrupted;
+	int nwarnings;
+	char **warnings;
+	char *host;               /* the host object as JSON text */
+	char *hostname;           /* host.hostname */
+	char *config;             /* the config object as JSON text */
 	char *modes;              /* config.modes joined with commas */
-	char *policy;
-	int runs, jobs;
+	char *policy;             /* config.policy */
+	int runs, warmup, jobs;   /* config.runs, .warmup, .jobs */
+	char *calibration;        /* JSON text */
 	int nworkloads;
 	struct report_workload *workloads;
+	char *extra;
 };
 
 void report_free(struct report *r);
+void report_run_free(struct report_run *run);
+/* Append a warning (the report owns text). */
+void report_add_warning(struct report *r, char *text);
+
 /* Lookups by name; NULL when absent. */
 const struct report_workload *report_workload_find(const struct report *r, const char *name);
 const struct report_mode *report_mode_find(const struct report_workload *w, const char *mode);
 const struct report_task_spec *report_task_spec_find(const struct report_workload *w, int id);
+
+/* Did this task fail: a non-zero exit, a signal, a timeout? (not_started is
+ * not a failure of the task: its run is partial.) */
+bool report_task_failed(const struct report_task *t);
+/* A run statistics may use: complete and without a failed task. */
+bool report_run_usable(const struct report_run *run);
+/* The walls of the usable runs into walls (room for m->nruns); returns how many. */
+int report_usable_walls(const struct report_mode *m, double *walls);
+/*
+ * Fill every mode's summary from its runs: wall statistics over the usable
+ * runs only, failed_runs and failed_tasks over all measured runs, speedup
+ * against the serial mode's median (NAN when either has no usable run),
+ * efficiency per slot, Karp-Flatt for parallel with 2 or more slots.
+ */
+void report_summarise(struct report *r);
 
 #endif

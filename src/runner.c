@@ -1,111 +1,84 @@
-/* The run order: calibration, warmups, then rounds with the mode order rotated. */
+/* The run order: warmups, then rounds with the mode order rotated, each run
+ * turned into the report model as soon as it ends. */
 #include "config.h"
 #include "runner.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/json.h"
 
-void results_free(struct results *r)
+/* The report's workloads and modes, and the plans the scheduler needs. */
+static int build(struct report *r, struct plan *plans, const struct topo *t,
+		 const struct suite *suite, const struct options *o)
 {
-	for (int i = 0; i < r->nworkloads; i++)
-		for (int m = 0; m < r->opts->nmodes; m++) {
-			struct mode_result *mr = &r->workloads[i].modes[m];
-			for (int k = 0; k < mr->nruns; k++)
-				run_record_free(&mr->runs[k]);
-			free(mr->runs);
-			plan_free(&mr->plan);
-		}
-	free(r->workloads);
-	r->workloads = NULL;
-	r->nworkloads = 0;
-}
-
-static int build_plans(struct results *r, const struct topo *t, const struct suite *suite)
-{
-	const struct options *o = r->opts;
 	r->workloads = xcalloc((size_t)suite->nworkloads, sizeof(*r->workloads));
-	r->nworkloads = suite->nworkloads;
 	for (int i = 0; i < suite->nworkloads; i++) {
-		struct workload_result *wr = &r->workloads[i];
-		wr->w = &suite->workloads[i];
+		const struct workload *w = &suite->workloads[i];
+		struct report_workload *rw = &r->workloads[r->nworkloads++];
+		rw->name = xstrdup(w->name);
+		rw->tasks = xcalloc((size_t)w->ntasks + 1, sizeof(*rw->tasks));
+		for (int k = 0; k < w->ntasks; k++) {
+			struct report_task_spec *ts = &rw->tasks[rw->ntasks++];
+			ts->id = k;
+			ts->kind = xstrdup(w->tasks[k].kind->name);
+			ts->params = json_params_text(&w->tasks[k]);
+		}
+		rw->modes = xcalloc((size_t)o->nmodes, sizeof(*rw->modes));
 		for (int m = 0; m < o->nmodes; m++) {
-			wr->modes[m].runs = xcalloc((size_t)o->runs, sizeof(struct run_record));
-			if (plan_build(t, o->modes[m], &o->plan, wr->w->ntasks, &wr->modes[m].plan) < 0)
+			struct plan *p = &plans[i * MODE_COUNT + m];
+			if (plan_build(t, o->modes[m], &o->plan, w->ntasks, p) < 0)
 				return -1;
+			struct report_mode *rm = &rw->modes[rw->nmodes++];
+			rm->mode = xstrdup(mode_name(o->modes[m]));
+			rm->plan = json_plan_text(p);
+			rm->nslots = p->nslots;
+			rm->runs = xcalloc((size_t)o->runs, sizeof(struct report_run));
+			rm->warmup_runs = xcalloc((size_t)o->warmup + 1, sizeof(struct report_run));
 		}
 	}
 	return 0;
 }
 
-/* Speedup against serial, efficiency per slot, Karp-Flatt for real parallelism. */
-static void summarise(struct results *r)
-{
-	const struct options *o = r->opts;
-	for (int i = 0; i < r->nworkloads; i++) {
-		struct workload_result *wr = &r->workloads[i];
-		double serial = NAN;
-		for (int m = 0; m < o->nmodes; m++) {
-			struct mode_result *mr = &wr->modes[m];
-			double *walls = xcalloc((size_t)mr->nruns + 1, sizeof(double));
-			for (int k = 0; k < mr->nruns; k++)
-				walls[k] = mr->runs[k].wall_s;
-			stats_summarise(walls, mr->nruns, &mr->wall);
-			free(walls);
-			if (o->modes[m] == MODE_SERIAL)
-				serial = mr->wall.median;
-		}
-		for (int m = 0; m < o->nmodes; m++) {
-			struct mode_result *mr = &wr->modes[m];
-			mr->speedup = serial / mr->wall.median;	/* NaN without serial */
-			mr->efficiency = mr->speedup / mr->plan.nslots;
-			mr->serial_fraction = o->modes[m] == MODE_PARALLEL
-						      ? stats_karp_flatt(mr->speedup, mr->plan.nslots)
-						      : NAN;
-		}
-	}
-}
-
 /*
- * One pass over every workload and mode; measured passes keep their records.
- * A run cut short by a signal is dropped; one stopped by --halt is kept, with
- * its tasks never started, and nothing runs after it.
+ * One pass over every workload and mode. Every run is kept, a warmup in
+ * warmup_runs; one cut short by a signal or --halt is marked partial and
+ * nothing runs after it.
  */
-static int run_round(struct results *r, struct sched *s, int round, bool measured)
+static int run_round(struct report *r, const struct plan *plans, struct sched *s,
+		     const struct suite *suite, const struct options *o, int round, bool measured)
 {
-	const struct options *o = r->opts;
 	for (int i = 0; i < r->nworkloads; i++) {
-		struct workload_result *wr = &r->workloads[i];
+		const struct workload *w = &suite->workloads[i];
 		for (int j = 0; j < o->nmodes; j++) {
 			int m = (j + round) % o->nmodes;
-			struct mode_result *mr = &wr->modes[m];
-			struct run_label label = {wr->w->name, mode_name(o->modes[m]),
-						  measured ? round + 1 : 0, o->runs};
+			struct report_mode *rm = &r->workloads[i].modes[m];
+			struct run_label label = {w->name, rm->mode, measured ? round + 1 : 0, o->runs};
 			struct run_record rec;
-			int rc = sched_run(s, &mr->plan, wr->w, &label, &rec);
-			if (rc == 0 && !s->signal && (measured || s->halted))
-				mr->runs[mr->nruns++] = rec;
-			else
-				run_record_free(&rec);
-			if (rc < 0 || s->signal || s->halted)
+			int rc = sched_run(s, &plans[i * MODE_COUNT + m], w, &label, &rec);
+			bool cut = s->signal || s->halted;
+			struct report_run *out = measured ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
+			record_to_report(&rec, out, cut);
+			run_record_free(&rec);
+			if (rc < 0 || cut)
 				return rc;
 		}
 	}
 	return 0;
 }
 
-int runner_run(struct results *r, struct sched *s, const struct topo *t, const struct suite *suite)
+int runner_run(struct report *r, struct sched *s, const struct topo *t, const struct suite *suite,
+	       const struct options *o)
 {
-	const struct options *o = r->opts;
-	if (build_plans(r, t, suite) < 0)
-		return -1;
-	int rc = 0;
+	struct plan *plans = xcalloc((size_t)suite->nworkloads * MODE_COUNT, sizeof(*plans));
+	int rc = build(r, plans, t, suite, o);
 	for (int k = 0; rc == 0 && !s->signal && !s->halted && k < o->warmup; k++)
-		rc = run_round(r, s, k, false);
+		rc = run_round(r, plans, s, suite, o, k, false);
 	for (int k = 0; rc == 0 && !s->signal && !s->halted && k < o->runs; k++)
-		rc = run_round(r, s, k, true);
+		rc = run_round(r, plans, s, suite, o, k, true);
 	r->interrupted = s->signal != 0;
-	summarise(r);
+	for (int i = 0; i < suite->nworkloads * MODE_COUNT; i++)
+		plan_free(&plans[i]);
+	free(plans);
 	return rc;
 }

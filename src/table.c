@@ -1,82 +1,146 @@
-/* The human summary table. */
+/* The human summary table, from the report model. */
 #include "config.h"
 #include "table.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
-static void cell(FILE *f, const struct mode_result *mr)
+#include "tasks/task.h"
+#include "suite.h"
+#include "textout.h"
+
+#define NAME_COLUMNS 40
+#define CELL 24
+
+/* "median s xspeedup eff%", "-" for nulls; "!" when runs failed, and
+ * "failed" when no run could be used. */
+static void cell(FILE *f, const struct report_mode *m)
 {
+	const struct report_summary *s = &m->summary;
 	char buf[64];
-	if (isfinite(mr->speedup))
-		snprintf(buf, sizeof(buf), "%8.3fs x%-5.2f %3.0f%%", mr->wall.median, mr->speedup,
-			 100 * mr->efficiency);
+	const char *mark = s->failed_runs || m->nruns > s->wall.n ? "!" : " ";
+	if (!s->wall.n || isnan(s->wall.median))
+		snprintf(buf, sizeof(buf), "%9s%s", m->nruns ? "failed" : "-", mark);
+	else if (isnan(s->speedup))
+		snprintf(buf, sizeof(buf), "%8.3fs%s x-     -", s->wall.median, mark);
 	else
-		snprintf(buf, sizeof(buf), "%8.3fs", mr->wall.median);
-	fprintf(f, "  %-22s", buf);
+		snprintf(buf, sizeof(buf), "%8.3fs%s x%-5.2f %3.0f%%", s->wall.median, mark, s->speedup,
+			 100 * s->efficiency);
+	fprintf(f, "  %-*s", CELL, buf);
 }
 
-/* Mean share of each task's wall spent running, ready and blocked, and switches. */
+/* Mean share of each task's wall spent running, ready and blocked, and the
+ * switches per task, over the usable runs; a column without values is null. */
 struct state_shares {
-	double running, ready, blocked, voluntary, involuntary;
-	int n;
+	double sum[5];
+	int n[5];
 };
 
-static void shares(const struct mode_result *mr, struct state_shares *s)
+static void shares(const struct report_mode *m, struct state_shares *s)
 {
-	*s = (struct state_shares){0};
-	for (int k = 0; k < mr->nruns; k++)
-		for (int i = 0; i < mr->runs[k].ntasks; i++) {
-			const struct task_record *t = &mr->runs[k].tasks[i];
-			if (t->exit.status == EXIT_STATUS_NOT_STARTED || t->wall_s <= 0)
+	memset(s, 0, sizeof(*s));
+	for (int k = 0; k < m->nruns; k++) {
+		if (!report_run_usable(&m->runs[k]))
+			continue;
+		for (int i = 0; i < m->runs[k].ntasks; i++) {
+			const struct report_task *t = &m->runs[k].tasks[i];
+			if (!(t->wall_s > 0))
 				continue;
-			s->running += t->running_s / t->wall_s;
-			s->ready += t->ready_s / t->wall_s;
-			s->blocked += t->blocked_s / t->wall_s;
-			s->voluntary += (double)t->voluntary_switches;
-			s->involuntary += (double)t->involuntary_switches;
-			s->n++;
+			const double v[5] = {t->running_s / t->wall_s, t->ready_s / t->wall_s,
+					     t->blocked_s / t->wall_s, t->voluntary_switches,
+					     t->involuntary_switches};
+			for (int c = 0; c < 5; c++)
+				if (isfinite(v[c])) {
+					s->sum[c] += v[c];
+					s->n[c]++;
+				}
 		}
-	if (s->n) {
-		s->running /= s->n;
-		s->ready /= s->n;
-		s->blocked /= s->n;
-		s->voluntary /= s->n;
-		s->involuntary /= s->n;
 	}
 }
 
-void table_print(FILE *f, const struct results *r)
+static void share_cell(FILE *f, const struct state_shares *s, int c, bool percent)
 {
-	const struct options *o = r->opts;
-	fprintf(f, "%-12s", "workload");
-	for (int m = 0; m < o->nmodes; m++)
-		fprintf(f, "  %-22s", mode_name(o->modes[m]));
+	if (!s->n[c])
+		fprintf(f, " %*s", percent ? 7 : 9, "-");
+	else if (percent)
+		fprintf(f, " %6.0f%%", 100 * s->sum[c] / s->n[c]);
+	else
+		fprintf(f, " %9.1f", s->sum[c] / s->n[c]);
+}
+
+/* The measured runs the statistics really used, and how many ran. */
+static void footer(FILE *f, const struct report *r)
+{
+	int used_min = -1, used_max = 0, ran_max = 0, failed = 0;
+	for (int i = 0; i < r->nworkloads; i++)
+		for (int m = 0; m < r->workloads[i].nmodes; m++) {
+			const struct report_mode *mode = &r->workloads[i].modes[m];
+			int n = mode->summary.wall.n;
+			used_min = used_min < 0 || n < used_min ? n : used_min;
+			used_max = n > used_max ? n : used_max;
+			ran_max = mode->nruns > ran_max ? mode->nruns : ran_max;
+			failed += mode->summary.failed_runs;
+		}
+	if (used_min == used_max)
+		fprintf(f, "\n%d measured run%s per mode used", used_max, used_max == 1 ? "" : "s");
+	else
+		fprintf(f, "\n%d to %d measured runs per mode used", used_min, used_max);
+	fprintf(f, " (of %d configured), medians; speedup vs serial; eff = speedup / slots.\n", r->runs);
+	fputs("States are shares of each task's wall time, switches per task; - where unknown.\n", f);
+	if (failed || used_min < ran_max)
+		fputs("! some runs failed or were cut short: they are in the report, not in these "
+		      "numbers.\n",
+		      f);
+	if (r->interrupted)
+		fputs("interrupted: only the runs that completed are in these numbers.\n", f);
+}
+
+void table_print(FILE *f, const struct report *r)
+{
+	const char **names = xcalloc((size_t)r->nworkloads + 1, sizeof(char *));
+	for (int i = 0; i < r->nworkloads; i++)
+		names[i] = r->workloads[i].name;
+	char **shown = fit_names(names, r->nworkloads, NAME_COLUMNS);
+	int width = 8;
+	for (int i = 0; i < r->nworkloads; i++)
+		if (utf8_columns(shown[i]) > width)
+			width = utf8_columns(shown[i]);
+	const struct report_workload *first = r->nworkloads ? &r->workloads[0] : NULL;
+	pad_columns(f, "workload", width);
+	for (int m = 0; first && m < first->nmodes; m++)
+		fprintf(f, "  %-*s", CELL, first->modes[m].mode);
 	fputs("\n", f);
-	fprintf(f, "%-12s", "");
-	for (int m = 0; m < o->nmodes; m++)
-		fprintf(f, "  %-22s", "median   speedup eff");
+	pad_columns(f, "", width);
+	for (int m = 0; first && m < first->nmodes; m++)
+		fprintf(f, "  %-*s", CELL, "   median   speedup eff");
 	fputs("\n", f);
 	for (int i = 0; i < r->nworkloads; i++) {
-		fprintf(f, "%-12.12s", r->workloads[i].w->name);
-		for (int m = 0; m < o->nmodes; m++)
+		pad_columns(f, shown[i], width);
+		for (int m = 0; m < r->workloads[i].nmodes; m++)
 			cell(f, &r->workloads[i].modes[m]);
 		fputs("\n", f);
 	}
-	fprintf(f, "\n%-12s  %-10s  %7s %7s %7s  %9s %9s\n", "workload", "mode", "running", "ready",
-		"blocked", "vol.sw", "invol.sw");
+	fputs("\n", f);
+	pad_columns(f, "workload", width);
+	fprintf(f, "  %-10s  %7s %7s %7s  %9s %9s\n", "mode", "running", "ready", "blocked", "vol.sw",
+		"invol.sw");
 	for (int i = 0; i < r->nworkloads; i++)
-		for (int m = 0; m < o->nmodes; m++) {
+		for (int m = 0; m < r->workloads[i].nmodes; m++) {
 			struct state_shares s;
 			shares(&r->workloads[i].modes[m], &s);
-			fprintf(f, "%-12.12s  %-10s  %6.0f%% %6.0f%% %6.0f%%  %9.1f %9.1f\n",
-				m ? "" : r->workloads[i].w->name, mode_name(o->modes[m]), 100 * s.running,
-				100 * s.ready, 100 * s.blocked, s.voluntary, s.involuntary);
+			pad_columns(f, m ? "" : shown[i], width);
+			fprintf(f, "  %-10s ", r->workloads[i].modes[m].mode);
+			for (int c = 0; c < 3; c++)
+				share_cell(f, &s, c, true);
+			fputs(" ", f);
+			for (int c = 3; c < 5; c++)
+				share_cell(f, &s, c, false);
+			fputs("\n", f);
 		}
-	fprintf(f, "\n%d measured run(s) per mode, medians; speedup vs serial; eff = speedup / slots.\n"
-		   "States are shares of each task's wall time (schedstat), switches per task (rusage).\n",
-		o->runs);
-	if (r->interrupted)
-		fputs("interrupted: only the runs that completed are shown.\n", f);
+	footer(f, r);
+	fit_names_free(shown, r->nworkloads);
+	free(names);
 }
 
 void table_list_kinds(FILE *f)

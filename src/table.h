@@ -3,10 +3,13 @@
 
 #include <stdio.h>
 
-#include "results.h"
+#include "report_model.h"
 
-/* The human summary: workloads x modes, then where each mode's task time went. */
-void table_print(FILE *f, const struct results *r);
+/* The human summary from the report model: workloads x modes (median wall,
+ * speedup, efficiency; failed runs marked), then where each mode's task time
+ * went; "-" wherever the report has null, the measured runs really used, and
+ * whether the run was interrupted. */
+void table_print(FILE *f, const struct report *r);
 /* `tribench list`: kinds and their parameters. */
 void table_list_kinds(FILE *f);
 

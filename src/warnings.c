@@ -1,16 +1,23 @@
-/* Warnings about noisy results, from what the kernel and the runs said. */
+/* Warnings about noisy or incomplete results, and the failure summary. */
 #include "config.h"
 #include "warnings.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
+struct collector {
+	struct report *r;
+	bool quiet;
+};
+
 __attribute__((format(printf, 2, 3)))
-static void add(struct results *r, const char *fmt, ...)
+static void add(struct collector *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -18,52 +25,208 @@ static void add(struct results *r, const char *fmt, ...)
 	if (vasprintf(&text, fmt, ap) < 0)
 		die("out of memory");
 	va_end(ap);
-	r->warnings = xrealloc(r->warnings, (size_t)(r->nwarnings + 1) * sizeof(char *));
-	r->warnings[r->nwarnings++] = text;
-	if (!r->opts->quiet)
+	report_add_warning(c->r, text);
+	if (!c->quiet)
 		warning("%s", text);
 }
 
-/* Per workload and mode: spread of the walls and a slow first run. */
-static void check_runs(struct results *r, const struct workload_result *wr, int m)
+/* Spread of the usable walls, and a first usable run much slower than the rest. */
+static void check_walls(struct collector *c, const char *name, const struct report_mode *m)
 {
-	const struct mode_result *mr = &wr->modes[m];
-	const char *mode = mode_name(r->opts->modes[m]);
-	if (mr->wall.n >= 2 && mr->wall.mean > 0 && mr->wall.stddev > 0.1 * mr->wall.mean)
-		add(r, "%s/%s: wall stddev is %.0f%% of the mean over %d runs: results are noisy",
-		    wr->w->name, mode, 100 * mr->wall.stddev / mr->wall.mean, mr->wall.n);
-	if (mr->nruns >= 3) {
-		double *rest = xcalloc((size_t)mr->nruns - 1, sizeof(double));
-		for (int k = 1; k < mr->nruns; k++)
-			rest[k - 1] = mr->runs[k].wall_s;
-		double median = stats_median(rest, mr->nruns - 1);
-		free(rest);
-		if (median > 0 && mr->runs[0].wall_s > 1.3 * median)
-			add(r, "%s/%s: the first run took %.2fx the median of the others: try --warmup %d",
-			    wr->w->name, mode, mr->runs[0].wall_s / median, r->opts->warmup + 1);
+	const struct summary_stats *w = &m->summary.wall;
+	if (w->n >= 2 && w->mean > 0 && w->stddev > 0.1 * w->mean)
+		add(c, "%s/%s: wall stddev is %.0f%% of the mean over %d runs: results are noisy", name,
+		    m->mode, 100 * w->stddev / w->mean, w->n);
+	double *walls = xcalloc((size_t)m->nruns + 1, sizeof(double));
+	int n = report_usable_walls(m, walls);
+	if (n >= 3) {
+		double median = stats_median(walls + 1, n - 1);
+		if (median > 0 && walls[0] > 1.3 * median)
+			add(c, "%s/%s: the first run took %.2fx the median of the others: try --warmup %d",
+			    name, m->mode, walls[0] / median, c->r->warmup + 1);
+	}
+	free(walls);
+}
+
+/* The CPUs the mode's tasks were bound to, from their cpusets. */
+static void used_cpus(const struct report_mode *m, struct intlist *out)
+{
+	for (int k = 0; k < m->nruns; k++)
+		for (int i = 0; i < m->runs[k].ntasks; i++) {
+			const struct report_task *t = &m->runs[k].tasks[i];
+			struct intlist l = {0};
+			if (t->cpuset && cpulist_parse(t->cpuset, &l) == 0)
+				for (int j = 0; j < l.n; j++)
+					if (!intlist_has(out, l.v[j]))
+						intlist_push(out, l.v[j]);
+			intlist_free(&l);
+		}
+	intlist_sort_unique(out);
+}
+
+/*
+ * Work on a used CPU that was neither the tasks' (schedstat) nor tribench's
+ * own: sum over the usable runs of (busy - task_busy) x wall, less all of
+ * tribench's CPU time in the run (where it ran is not recorded, so it is
+ * charged to every CPU: the warning errs towards silence). Warned above 10%
+ * of the summed walls, and never for less than 3 clock ticks per run.
+ */
+static void check_others(struct collector *c, const char *name, const struct report_mode *m)
+{
+	struct intlist cpus = {0};
+	used_cpus(m, &cpus);
+	double tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
+	for (int j = 0; j < cpus.n; j++) {
+		double other = 0, wall = 0;
+		int runs = 0;
+		for (int k = 0; k < m->nruns; k++) {
+			const struct report_run *run = &m->runs[k];
+			if (!report_run_usable(run))
+				continue;
+			for (int i = 0; i < run->ncpus; i++)
+				if (run->cpus[i].cpu == cpus.v[j] && isfinite(run->cpus[i].busy)) {
+					other += (run->cpus[i].busy - run->cpus[i].task_busy) * run->wall_s -
+						 run->runner_cpu_s;
+					wall += run->wall_s;
+					runs++;
+				}
+		}
+		if (runs && other > 0.10 * wall && other > 3 * tick * runs)
+			add(c, "%s/%s: CPU %d was busy with other work for %.2f s over %d runs (%.0f%% of "
+			       "their wall time): other processes competed with the tasks",
+			    name, m->mode, cpus.v[j], other, runs, 100 * other / wall);
+	}
+	intlist_free(&cpus);
+}
+
+/* Leaders seen on a CPU outside their slot's cpuset. */
+static void check_placement(struct collector *c, const char *name, const struct report_mode *m)
+{
+	int outside = 0, first_id = -1, first_cpu = -1;
+	for (int k = 0; k < m->nruns; k++)
+		for (int i = 0; i < m->runs[k].ntasks; i++) {
+			const struct report_task *t = &m->runs[k].tasks[i];
+			struct intlist l = {0};
+			if (t->cpuset && cpulist_parse(t->cpuset, &l) == 0)
+				for (int j = 0; j < t->cpus_seen.n; j++)
+					if (!intlist_has(&l, t->cpus_seen.v[j])) {
+						if (!outside++) {
+							first_id = (int)t->id;
+							first_cpu = t->cpus_seen.v[j];
+						}
+						break;
+					}
+			intlist_free(&l);
+		}
+	if (outside)
+		add(c, "%s/%s: %d task%s ran outside %s slot (task %d was seen on CPU %d): placement "
+		       "was not what the plan says",
+		    name, m->mode, outside, outside == 1 ? "" : "s", outside == 1 ? "its" : "their",
+		    first_id, first_cpu);
+}
+
+/* Started tasks whose per-task /proc values could not be read. */
+static void check_unread(struct collector *c, const char *name, const struct report_mode *m)
+{
+	int n = 0;
+	for (int k = 0; k < m->nruns; k++)
+		for (int i = 0; i < m->runs[k].ntasks; i++) {
+			const struct report_task *t = &m->runs[k].tasks[i];
+			n += !isnan(t->pid) && !t->cpus_allowed;
+		}
+	if (n)
+		add(c, "%s/%s: cpus_allowed is null for %d task%s: /proc/PID/status of the zombie "
+		       "could not be read",
+		    name, m->mode, n, n == 1 ? "" : "s");
+}
+
+static int failed_tasks(const struct report_run *runs, int n)
+{
+	int failed = 0;
+	for (int k = 0; k < n; k++)
+		for (int i = 0; i < runs[k].ntasks; i++)
+			failed += report_task_failed(&runs[k].tasks[i]);
+	return failed;
+}
+
+void warnings_collect(struct report *r, const struct host_facts *h, bool quiet)
+{
+	struct collector c = {r, quiet};
+	/* procs_running counts tribench itself */
+	if (h->procs_running > 1)
+		add(&c, "%d other runnable process%s at the start (procs_running in /proc/stat): "
+			"results may be noisy", h->procs_running - 1, h->procs_running > 2 ? "es" : "");
+	if (h->governor[0] && strcmp(h->governor, "performance"))
+		add(&c, "CPU frequency governor is '%s', not 'performance': clock speed may vary",
+		    h->governor);
+	for (int i = 0; i < r->nworkloads; i++) {
+		const struct report_workload *w = &r->workloads[i];
+		for (int j = 0; j < w->nmodes; j++) {
+			const struct report_mode *m = &w->modes[j];
+			check_walls(&c, w->name, m);
+			check_others(&c, w->name, m);
+			if (!strcmp(m->mode, "parallel") && m->summary.efficiency > 1.1)
+				add(&c, "%s/parallel: speedup %.2f on %d slots is superlinear: a disturbed "
+					"serial baseline or cache effects",
+				    w->name, m->summary.speedup, m->nslots);
+			check_placement(&c, w->name, m);
+			check_unread(&c, w->name, m);
+			int warm = failed_tasks(m->warmup_runs, m->nwarmup);
+			if (warm && !m->summary.failed_tasks)
+				add(&c, "%s/%s: %d task%s failed during warmup only: the measured runs "
+					"may not be the work you meant",
+				    w->name, m->mode, warm, warm == 1 ? "" : "s");
+		}
 	}
 }
 
-void warnings_collect(struct results *r)
+/* What went wrong with one task, in a few words. */
+static char *task_error(const struct report_task *t)
 {
-	/* procs_running counts tribench itself */
-	if (r->host.procs_running > 1)
-		add(r, "%d other runnable process%s at the start (procs_running in /proc/stat): "
-		       "results may be noisy", r->host.procs_running - 1,
-		    r->host.procs_running > 2 ? "es" : "");
-	if (r->host.governor[0] && strcmp(r->host.governor, "performance"))
-		add(r, "CPU frequency governor is '%s', not 'performance': clock speed may vary",
-		    r->host.governor);
-	for (int i = 0; i < r->nworkloads; i++)
-		for (int m = 0; m < r->opts->nmodes; m++)
-			check_runs(r, &r->workloads[i], m);
+	const struct report_exit *e = &t->exit;
+	if (e->error)
+		return xstrdup(e->error);
+	if (e->timed_out)
+		return xstrdup("timed out");
+	if (!strcmp(e->status, "signaled"))
+		return xasprintf("killed by %s", e->signal_name ? e->signal_name : "a signal");
+	return xasprintf("exit code %.0f", e->code);
 }
 
-void warnings_free(struct results *r)
+/* The first failed task of runs, as "run K task I: error" (NULL: none). */
+static char *first_failure(const struct report_run *runs, int n, const char *what)
 {
-	for (int i = 0; i < r->nwarnings; i++)
-		free(r->warnings[i]);
-	free(r->warnings);
-	r->warnings = NULL;
-	r->nwarnings = 0;
+	for (int k = 0; k < n; k++)
+		for (int i = 0; i < runs[k].ntasks; i++)
+			if (report_task_failed(&runs[k].tasks[i])) {
+				char *e = task_error(&runs[k].tasks[i]);
+				char *s = xasprintf("%s %d task %.0f: %s", what, k + 1, runs[k].tasks[i].id, e);
+				free(e);
+				return s;
+			}
+	return NULL;
+}
+
+long failures_print(const struct report *r)
+{
+	long total = 0;
+	for (int i = 0; i < r->nworkloads; i++) {
+		const struct report_workload *w = &r->workloads[i];
+		for (int j = 0; j < w->nmodes; j++) {
+			const struct report_mode *m = &w->modes[j];
+			int warm = failed_tasks(m->warmup_runs, m->nwarmup);
+			int measured = failed_tasks(m->runs, m->nruns);
+			if (!warm && !measured)
+				continue;
+			total += warm + measured;
+			char *first = measured ? first_failure(m->runs, m->nruns, "run")
+					       : first_failure(m->warmup_runs, m->nwarmup, "warmup");
+			long tasks = (long)w->ntasks * (m->nruns + m->nwarmup);
+			error("%s/%s: %d of %ld tasks failed (%d in %d measured run%s, %d in warmup); first: %s",
+			      w->name, m->mode, warm + measured, tasks, measured, m->nruns,
+			      m->nruns == 1 ? "" : "s", warm, first);
+			free(first);
+		}
+	}
+	return total;
 }

@@ -1,15 +1,28 @@
 #ifndef TRIBENCH_WARNINGS_H
 #define TRIBENCH_WARNINGS_H
 
-#include "results.h"
+#include <stdbool.h>
+
+#include "probe.h"
+#include "report_model.h"
 
 /*
- * Say why these numbers may be noisy: other runnable processes at the start,
- * a wall stddev over 10% of the mean, a first run much slower than the rest,
- * a frequency governor that is not "performance". Each goes into r->warnings
- * and, unless --quiet, to stderr. Nothing that could not be read is warned about.
+ * Say why these numbers may be noisy or incomplete, from what the kernel and
+ * the runs said (the report is summarised): other runnable processes at the
+ * start, a governor that is not "performance", host facts that could not be
+ * read, per mode over its usable runs a wall stddev over 10% of the mean, a
+ * slow first run, CPUs busy with work that was not the tasks' nor tribench's,
+ * a superlinear parallel speedup, task leaders seen outside their slot,
+ * per-task values that could not be read, and tasks that failed only in
+ * warmup. Each goes into r->warnings and, unless quiet, to stderr.
  */
-void warnings_collect(struct results *r);
-void warnings_free(struct results *r);
+void warnings_collect(struct report *r, const struct host_facts *h, bool quiet);
+
+/*
+ * One stderr line per workload x mode whose tasks failed (warmup included):
+ * how many of how many, and the first error. Printed under --quiet too: it is
+ * an error summary. Returns the number of failed tasks, warmups included.
+ */
+long failures_print(const struct report *r);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "json/report_json.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "json/jsonutil.h"
@@ -12,6 +13,8 @@ static cJSON *side(const struct compare_side *s)
 	jadd(o, "runs", jint(s->runs));
 	jadd(o, "median_s", jnum(s->median_s));
 	jadd(o, "speedup_vs_serial", jnum(s->speedup_vs_serial));
+	jadd(o, "failed_runs", jint(s->failed_runs));
+	jadd(o, "failed_tasks", jint(s->failed_tasks));
 	return o;
 }
 
@@ -26,7 +29,8 @@ static cJSON *pair(const struct compare_pair *p)
 	jadd(o, "speedup", jnum(p->speedup));
 	jadd(o, "u", jnum(p->test.u));
 	jadd(o, "p_value", jnum(p->test.p));
-	jadd(o, "method", jstr(p->test.exact ? "exact" : "asymptotic"));
+	jadd(o, "method", isnan(p->test.p) ? jnull() : jstr(p->test.exact ? "exact" : "asymptotic"));
+	jadd(o, "new_failures", jbool(p->new_failures));
 	jadd(o, "verdict", jstr(verdict_name(p->verdict)));
 	return o;
 }

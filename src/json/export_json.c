@@ -11,7 +11,7 @@
 
 static bool has_runs(const struct report_mode *m)
 {
-	return m->wall.n > 0 && !isnan(m->wall.median);
+	return m->summary.wall.n > 0 && !isnan(m->summary.wall.median);
 }
 
 /* customSmallerIsBetter: [{name, unit, value, range, extra}], documented by
@@ -24,24 +24,35 @@ char *export_gab(const struct report *r)
 		const struct report_workload *w = &r->workloads[i];
 		for (int j = 0; j < w->nmodes; j++) {
 			const struct report_mode *m = &w->modes[j];
-			if (!has_runs(m))
-				continue;
-			cJSON *o = jadd(a, NULL, jnew_object());
+			const struct report_summary *s = &m->summary;
 			char *name = xasprintf("%s/%s", w->name, m->mode);
-			char *range = xasprintf("± %.3g", isnan(m->wall.mad) ? 0 : m->wall.mad);
-			char *extra = isnan(m->speedup)
-					      ? xasprintf("median of %d runs", m->wall.n)
-					      : xasprintf("median of %d runs\nspeedup vs serial: %.2f\n"
-							  "efficiency: %.0f%%",
-							  m->wall.n, m->speedup, 100 * m->efficiency);
-			jadd(o, "name", jstr(name));
-			jadd(o, "unit", jstr("s"));
-			jadd(o, "value", jnum(m->wall.median));
-			jadd(o, "range", jstr(range));
+			if (has_runs(m)) {
+				cJSON *o = jadd(a, NULL, jnew_object());
+				char *range = xasprintf("± %.3g", isnan(s->wall.mad) ? 0 : s->wall.mad);
+				char *extra = isnan(s->speedup)
+						      ? xasprintf("median of %d runs", s->wall.n)
+						      : xasprintf("median of %d runs\nspeedup vs serial: %.2f\n"
+								  "efficiency: %.0f%%",
+								  s->wall.n, s->speedup, 100 * s->efficiency);
+				jadd(o, "name", jstr(name));
+				jadd(o, "unit", jstr("s"));
+				jadd(o, "value", jnum(s->wall.median));
+				jadd(o, "range", jstr(range));
+				jadd(o, "extra", jstr(extra));
+				free(range);
+				free(extra);
+			}
+			/* failures are a figure of their own: smaller is better too */
+			cJSON *o = jadd(a, NULL, jnew_object());
+			char *fname = xasprintf("%s failed tasks", name);
+			char *extra = xasprintf("%d of %d measured runs failed", s->failed_runs, m->nruns);
+			jadd(o, "name", jstr(fname));
+			jadd(o, "unit", jstr("tasks"));
+			jadd(o, "value", jint(s->failed_tasks));
 			jadd(o, "extra", jstr(extra));
-			free(name);
-			free(range);
+			free(fname);
 			free(extra);
+			free(name);
 		}
 	}
 	return jprint(a);
@@ -57,17 +68,20 @@ char *export_bmf(const struct report *r)
 		const struct report_workload *w = &r->workloads[i];
 		for (int j = 0; j < w->nmodes; j++) {
 			const struct report_mode *m = &w->modes[j];
-			if (!has_runs(m))
-				continue;
+			const struct summary_stats *st = &m->summary.wall;
 			char *name = xasprintf("%s/%s", w->name, m->mode);
 			cJSON *bench = jadd(root, name, jnew_object());
 			free(name);
-			cJSON *latency = jadd(bench, "latency", jnew_object());
-			jadd(latency, "value", jnum(m->wall.median * 1e9));
-			if (!isnan(m->wall.min) && !isnan(m->wall.max)) {
-				jadd(latency, "lower_value", jnum(m->wall.min * 1e9));
-				jadd(latency, "upper_value", jnum(m->wall.max * 1e9));
+			if (has_runs(m)) {
+				cJSON *latency = jadd(bench, "latency", jnew_object());
+				jadd(latency, "value", jnum(st->median * 1e9));
+				if (!isnan(st->min) && !isnan(st->max)) {
+					jadd(latency, "lower_value", jnum(st->min * 1e9));
+					jadd(latency, "upper_value", jnum(st->max * 1e9));
+				}
 			}
+			/* a measure of its own: failed tasks over the measured runs */
+			jadd(jadd(bench, "failures", jnew_object()), "value", jint(m->summary.failed_tasks));
 		}
 	}
 	return jprint(root);
@@ -104,18 +118,18 @@ static void trace_task(cJSON *events, int pid, const struct report_task *t,
 	if (t->cpus_seen.n)
 		cpulist_format(t->cpus_seen.v, t->cpus_seen.n, cpus, sizeof(cpus));
 	else
-		snprintf(cpus, sizeof(cpus), "%s", t->cpuset);
+		snprintf(cpus, sizeof(cpus), "%s", t->cpuset ? t->cpuset : "?");
 	bool several = t->cpus_seen.n > 1;
-	char *thread = xasprintf("task %d (%s) on CPU%s %s", t->id, kind, several ? "s" : "", cpus);
+	char *thread = xasprintf("task %.0f (%s) on CPU%s %s", t->id, kind, several ? "s" : "", cpus);
 	metadata(events, "thread_name", pid, t->pid, "name", jstr(thread));
 	free(thread);
-	metadata(events, "thread_sort_index", pid, t->pid, "sort_index", jint(t->id));
+	metadata(events, "thread_sort_index", pid, t->pid, "sort_index", jnum(t->id));
 	cJSON *x = event(events, "X", kind, pid, t->pid);
 	jadd(x, "cat", jstr(kind));
 	jadd(x, "ts", jnum(t->start_s * 1e6));
 	jadd(x, "dur", jnum(t->wall_s * 1e6));
 	cJSON *args = jadd(x, "args", jnew_object());
-	jadd(args, "task", jint(t->id));
+	jadd(args, "task", jnum(t->id));
 	jadd(args, "cpus", jstr(cpus));
 	jadd(args, "running_s", jnum(t->running_s));
 	jadd(args, "ready_s", jnum(t->ready_s));
@@ -123,9 +137,9 @@ static void trace_task(cJSON *events, int pid, const struct report_task *t,
 	jadd(args, "voluntary_switches", jnum(t->voluntary_switches));
 	jadd(args, "involuntary_switches", jnum(t->involuntary_switches));
 	jadd(args, "max_rss_kb", jnum(t->max_rss_kb));
-	jadd(args, "exit", jstr(t->exit_status));
-	jadd(args, "exitcode", jnum(t->exitcode));
-	jadd(args, "timed_out", jbool(t->timed_out));
+	jadd(args, "exit", jstr(t->exit.status));
+	jadd(args, "exitcode", jnum(t->exit.exitcode));
+	jadd(args, "timed_out", jbool(t->exit.timed_out));
 }
 
 /* Counter tracks, one per CPU: a counter holds its value until the next one,
@@ -167,7 +181,7 @@ char *export_trace(const struct report *r)
 				for (int t = 0; t < run->ntasks; t++)
 					if (!isnan(run->tasks[t].pid) && !isnan(run->tasks[t].start_s))
 						trace_task(events, pid, &run->tasks[t],
-							   report_task_spec_find(w, run->tasks[t].id));
+							   report_task_spec_find(w, (int)run->tasks[t].id));
 				trace_counters(events, pid, &run->samples);
 			}
 		}

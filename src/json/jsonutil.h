@@ -15,4 +15,5 @@ cJSON *jbool(bool b);
 cJSON *jnull(void);
 char *jprint(cJSON *root);      /* pretty text with a final newline; frees root */
 
+/* TMP-DECL */ int json_sanitize_tree(cJSON *root, char ***warnings, int *nwarnings);
 #endif

@@ -7,6 +7,12 @@
 /* Reading reports back, and the JSON the report commands write (src/json/ is the
  * only cJSON user: everything leaves it as text or as struct report). */
 
+/* The report as JSON text (*text: the caller's). Strings that are not valid
+ * UTF-8 are replaced (U+FFFD, the bytes kept in a "<key>_raw" sibling) and
+ * each kind named in a warning appended to r->warnings; returns how many
+ * such warnings were added (the last ones of r->warnings). */
+int json_report(struct report *r, char **text);
+
 /* The whole file ("-": stdin) as a string; NULL with one error line printed. */
 char *report_read_file(const char *path);
 /* Parse a schema v1 report; source names it in messages (NULL: "report").

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/fields.h"
 #include "json/jsonutil.h"
 
 #define REPORT_MAX_BYTES ((size_t)1 << 30)
@@ -49,191 +50,61 @@ char *report_read_file(const char *path)
 	return text;
 }
 
-/* ---- typed getters: each prints "AT: what is wrong" and returns -1/NULL ---- */
+/* ---- the report, level by level: the field tables do the fields; this
+ * file does the structure, and keeps every key it does not model ---- */
 
-static const char *sep(const char *at)
-{
-	return *at ? ": " : "";
-}
+static const char *const task_structure[] = {"exit", NULL};
+static const char *const run_structure[] = {"cpus", "samples", "tasks", NULL};
+static const char *const samples_keys[] = {"period_s", "cpus", "t", "busy", "task_busy", NULL};
+static const char *const summary_structure[] = {"wall_s", NULL};
+static const char *const mode_keys[] = {"mode", "plan", "warmup_runs", "runs", "summary", NULL};
+static const char *const spec_keys[] = {"id", "kind", "params", NULL};
+static const char *const workload_keys[] = {"name", "tasks", "modes", NULL};
+static const char *const report_keys[] = {"schema_version", "tool", "started_at", "interrupted",
+					  "warnings", "host", "config", "calibration", "workloads",
+					  NULL};
 
-static const cJSON *member(const cJSON *o, const char *key, const char *at)
+/* A level's fields, then what it holds beyond them. */
+static int read_level(const cJSON *o, const struct field_table *t, const char *const *also,
+		      void *base, char **extra, const char *at)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!v)
-		error("%s%s\"%s\" is missing", at, sep(at), key);
-	return v;
-}
-
-static const cJSON *get_object(const cJSON *o, const char *key, const char *at)
-{
-	const cJSON *v = member(o, key, at);
-	if (v && !cJSON_IsObject(v)) {
-		error("%s%s\"%s\" must be an object", at, sep(at), key);
-		return NULL;
-	}
-	return v;
-}
-
-static const cJSON *get_array(const cJSON *o, const char *key, const char *at)
-{
-	const cJSON *v = member(o, key, at);
-	if (v && !cJSON_IsArray(v)) {
-		error("%s%s\"%s\" must be an array", at, sep(at), key);
-		return NULL;
-	}
-	return v;
-}
-
-static int get_string(const cJSON *o, const char *key, const char *at, char **out)
-{
-	const cJSON *v = member(o, key, at);
-	if (!v)
+	if (fields_read(o, t, base, at) < 0)
 		return -1;
-	if (!cJSON_IsString(v))
-		return error("%s%s\"%s\" must be a string", at, sep(at), key);
-	*out = xstrdup(v->valuestring);
+	*extra = fields_extra(o, t, also);
 	return 0;
 }
 
-/* A number, or with nullable a null (NAN). Infinities are not numbers here. */
-static int number_value(const cJSON *v, bool nullable, const char *key, const char *at, double *out)
+static int read_task(const cJSON *o, const char *at, struct report_task *task)
 {
-	if (nullable && cJSON_IsNull(v)) {
-		*out = NAN;
-		return 0;
-	}
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-		return error("%s%s\"%s\" must be a number%s", at, sep(at), key, nullable ? " or null" : "");
-	*out = v->valuedouble;
-	return 0;
-}
-
-static int get_number(const cJSON *o, const char *key, const char *at, bool nullable, double *out)
-{
-	const cJSON *v = member(o, key, at);
-	return v ? number_value(v, nullable, key, at, out) : -1;
-}
-
-/* Ids, slots and counts become ints: whole, in range, or an error (not a cast). */
-static int int_value(const cJSON *v, int min, const char *key, const char *at, int *out)
-{
-	double d = v->valuedouble;
-	if (!cJSON_IsNumber(v) || !isfinite(d) || d != floor(d) || d < min || d > INT_MAX)
-		return error("%s%s\"%s\" must be a whole number of at least %d", at, sep(at), key, min);
-	*out = (int)d;
-	return 0;
-}
-
-static int get_int(const cJSON *o, const char *key, const char *at, int min, int *out)
-{
-	const cJSON *v = member(o, key, at);
-	return v ? int_value(v, min, key, at, out) : -1;
-}
-
-static int get_bool(const cJSON *o, const char *key, const char *at, bool *out)
-{
-	const cJSON *v = member(o, key, at);
-	if (!v)
+	if (read_level(o, &task_table, task_structure, task, &task->extra, at) < 0)
 		return -1;
-	if (!cJSON_IsBool(v))
-		return error("%s%s\"%s\" must be true or false", at, sep(at), key);
-	*out = cJSON_IsTrue(v);
-	return 0;
-}
-
-static int get_int_list(const cJSON *o, const char *key, const char *at, struct intlist *out)
-{
-	const cJSON *a = get_array(o, key, at);
-	if (!a)
-		return -1;
-	for (const cJSON *c = a->child; c; c = c->next) {
-		int x;
-		if (int_value(c, 0, key, at, &x) < 0)
-			return -1;
-		intlist_push(out, x);
-	}
-	return 0;
-}
-
-/* ---- the report, level by level ---- */
-
-/* at.member, or at.member[index] (index >= 0): where a message points. */
-static char *subpath(const char *at, const char *member, int index)
-{
-	return index < 0 ? xasprintf("%s.%s", at, member) : xasprintf("%s.%s[%d]", at, member, index);
-}
-
-/* Only what the exports show of exit: status, exitcode and timed_out. */
-static int read_exit(const cJSON *t, const char *at, struct report_task *task)
-{
-	const cJSON *e = get_object(t, "exit", at);
+	const cJSON *e = jget_object(o, "exit", at);
 	if (!e)
 		return -1;
-	char *where = subpath(at, "exit", -1);
-	int rc = 0;
-	if (get_string(e, "status", where, &task->exit_status) < 0 ||
-	    get_number(e, "exitcode", where, true, &task->exitcode) < 0 ||
-	    get_bool(e, "timed_out", where, &task->timed_out) < 0)
-		rc = -1;
+	char *where = jsubpath(at, "exit", -1);
+	int rc = read_level(e, &exit_table, NULL, &task->exit, &task->exit.extra, where);
 	free(where);
 	return rc;
 }
 
-/* Every measurement may be null: a task that never started has none. */
-static int read_task(const cJSON *t, const char *at, struct report_task *task)
+/* A matrix of rows x ncpus numbers (null where nullable), every row whole. */
+static int read_matrix(const cJSON *o, const char *key, const char *where, int rows, int ncpus,
+		       bool nullable, double **out)
 {
-	const struct {
-		const char *key;
-		double *out;
-	} numbers[] = {
-		{"pid", &task->pid},
-		{"start_s", &task->start_s},
-		{"end_s", &task->end_s},
-		{"wall_s", &task->wall_s},
-		{"user_s", &task->user_s},
-		{"sys_s", &task->sys_s},
-		{"running_s", &task->running_s},
-		{"ready_s", &task->ready_s},
-		{"blocked_s", &task->blocked_s},
-		{"voluntary_switches", &task->voluntary_switches},
-		{"involuntary_switches", &task->involuntary_switches},
-		{"max_rss_kb", &task->max_rss_kb},
-	};
-	if (!cJSON_IsObject(t))
-		return error("%s must be an object", at);
-	if (get_int(t, "id", at, 0, &task->id) < 0 || get_int(t, "slot", at, 0, &task->slot) < 0 ||
-	    get_string(t, "cpuset", at, &task->cpuset) < 0 ||
-	    get_int_list(t, "cpus_seen", at, &task->cpus_seen) < 0)
+	const cJSON *m = jget_array(o, key, where);
+	if (!m)
 		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++)
-		if (get_number(t, numbers[i].key, at, true, numbers[i].out) < 0)
-			return -1;
-	return read_exit(t, at, task);
-}
-
-/* The busy matrix is indexed by row and CPU later, so every row must be whole. */
-static int read_series(const cJSON *o, const char *where, struct report_samples *s)
-{
-	const cJSON *t, *busy;
-	if (get_number(o, "period_s", where, false, &s->period_s) < 0 ||
-	    get_int_list(o, "cpus", where, &s->cpus) < 0 || !(t = get_array(o, "t", where)) ||
-	    !(busy = get_array(o, "busy", where)))
-		return -1;
-	int n = cJSON_GetArraySize(t), ncpus = s->cpus.n;
-	if (cJSON_GetArraySize(busy) != n)
-		return error("%s: \"busy\" must have a row per entry of \"t\"", where);
-	s->t = xcalloc((size_t)n, sizeof(double));
-	s->busy = xcalloc((size_t)n * (size_t)(ncpus ? ncpus : 1), sizeof(double));
-	const cJSON *tv = t->child, *row = busy->child;
-	for (; tv && row; tv = tv->next, row = row->next, s->n++) {
-		if (number_value(tv, false, "t", where, &s->t[s->n]) < 0)
-			return -1;
+	if (cJSON_GetArraySize(m) != rows)
+		return error("%s: \"%s\" must have a row per entry of \"t\"", where, key);
+	*out = xcalloc((size_t)rows * (size_t)(ncpus ? ncpus : 1), sizeof(double));
+	int r = 0;
+	for (const cJSON *row = m->child; row; row = row->next, r++) {
 		if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != ncpus)
-			return error("%s: each row of \"busy\" must be an array with one number per CPU",
-				     where);
+			return error("%s: each row of \"%s\" must be an array with one number per CPU",
+				     where, key);
 		int c = 0;
 		for (const cJSON *v = row->child; v; v = v->next, c++)
-			if (number_value(v, true, "busy", where, &s->busy[s->n * ncpus + c]) < 0)
+			if (jnumber_value(v, nullable, key, where, &(*out)[r * ncpus + c]) < 0)
 				return -1;
 	}
 	return 0;
@@ -241,27 +112,48 @@ static int read_series(const cJSON *o, const char *where, struct report_samples 
 
 static int read_samples(const cJSON *run, const char *at, struct report_samples *s)
 {
-	const cJSON *o = get_object(run, "samples", at);
+	const cJSON *o = jget_object(run, "samples", at), *t;
 	if (!o)
 		return -1;
-	char *where = subpath(at, "samples", -1);
-	int rc = read_series(o, where, s);
+	char *where = jsubpath(at, "samples", -1);
+	int rc = -1;
+	if (jget_number(o, "period_s", where, false, &s->period_s) < 0 ||
+	    jget_int_list(o, "cpus", where, &s->cpus) < 0 || !(t = jget_array(o, "t", where)))
+		goto out;
+	int n = cJSON_GetArraySize(t);
+	s->t = xcalloc((size_t)n + 1, sizeof(double));
+	for (const cJSON *v = t->child; v; v = v->next, s->n++)
+		if (jnumber_value(v, false, "t", where, &s->t[s->n]) < 0)
+			goto out;
+	if (read_matrix(o, "busy", where, n, s->cpus.n, true, &s->busy) < 0 ||
+	    read_matrix(o, "task_busy", where, n, s->cpus.n, false, &s->task_busy) < 0)
+		goto out;
+	s->extra = fields_extra(o, NULL, samples_keys);
+	rc = 0;
+out:
 	free(where);
 	return rc;
 }
 
-/* A run: its wall (what compare tests), its tasks and its sampled series. */
 static int read_run(const cJSON *o, const char *at, struct report_run *run)
 {
-	if (!cJSON_IsObject(o))
-		return error("%s must be an object", at);
-	const cJSON *tasks;
-	if (get_number(o, "wall_s", at, false, &run->wall_s) < 0 || !(tasks = get_array(o, "tasks", at)) ||
+	const cJSON *cpus, *tasks;
+	if (read_level(o, &run_table, run_structure, run, &run->extra, at) < 0 ||
+	    !(cpus = jget_array(o, "cpus", at)) || !(tasks = jget_array(o, "tasks", at)) ||
 	    read_samples(o, at, &run->samples) < 0)
 		return -1;
-	run->tasks = xcalloc((size_t)cJSON_GetArraySize(tasks), sizeof(*run->tasks));
+	run->cpus = xcalloc((size_t)cJSON_GetArraySize(cpus) + 1, sizeof(*run->cpus));
+	for (const cJSON *c = cpus->child; c; c = c->next) {
+		char *where = jsubpath(at, "cpus", run->ncpus);
+		struct report_cpu *cpu = &run->cpus[run->ncpus++];
+		int rc = read_level(c, &cpu_table, NULL, cpu, &cpu->extra, where);
+		free(where);
+		if (rc < 0)
+			return -1;
+	}
+	run->tasks = xcalloc((size_t)cJSON_GetArraySize(tasks) + 1, sizeof(*run->tasks));
 	for (const cJSON *t = tasks->child; t; t = t->next) {
-		char *where = subpath(at, "tasks", run->ntasks);
+		char *where = jsubpath(at, "tasks", run->ntasks);
 		int rc = read_task(t, where, &run->tasks[run->ntasks++]);
 		free(where);
 		if (rc < 0)
@@ -270,52 +162,58 @@ static int read_run(const cJSON *o, const char *at, struct report_run *run)
 	return 0;
 }
 
-static int read_wall_stats(const cJSON *w, const char *where, struct summary_stats *st)
+static int read_runs(const cJSON *o, const char *key, const char *at, struct report_run **out, int *n)
 {
-	if (get_number(w, "mean", where, true, &st->mean) < 0 ||
-	    get_number(w, "median", where, true, &st->median) < 0 ||
-	    get_number(w, "stddev", where, true, &st->stddev) < 0 ||
-	    get_number(w, "min", where, true, &st->min) < 0 ||
-	    get_number(w, "max", where, true, &st->max) < 0 ||
-	    get_number(w, "mad", where, true, &st->mad) < 0 || get_int(w, "n", where, 0, &st->n) < 0)
+	const cJSON *a = jget_array(o, key, at);
+	if (!a)
 		return -1;
+	*out = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(**out));
+	for (const cJSON *r = a->child; r; r = r->next) {
+		char *where = jsubpath(at, key, *n);
+		int rc = read_run(r, where, &(*out)[(*n)++]);
+		free(where);
+		if (rc < 0)
+			return -1;
+	}
 	return 0;
 }
 
 /* The summary as written, nulls included: exports show what the report says. */
-static int read_summary(const cJSON *o, const char *at, struct report_mode *m)
+static int read_summary(const cJSON *o, const char *at, struct report_summary *s)
 {
-	const cJSON *s = get_object(o, "summary", at), *w;
-	if (!s)
+	const cJSON *so = jget_object(o, "summary", at), *w;
+	if (!so)
 		return -1;
-	char *where = subpath(at, "summary", -1), *wall_where = subpath(at, "summary.wall_s", -1);
-	int rc = 0;
-	if (!(w = get_object(s, "wall_s", where)) || read_wall_stats(w, wall_where, &m->wall) < 0 ||
-	    get_number(s, "speedup", where, true, &m->speedup) < 0 ||
-	    get_number(s, "efficiency", where, true, &m->efficiency) < 0)
-		rc = -1;
+	char *where = jsubpath(at, "summary", -1), *wall_where = jsubpath(where, "wall_s", -1);
+	int rc = -1;
+	if (read_level(so, &summary_table, summary_structure, s, &s->extra, where) == 0 &&
+	    (w = jget_object(so, "wall_s", where)) &&
+	    read_level(w, &wall_table, NULL, &s->wall, &s->wall_extra, wall_where) == 0)
+		rc = 0;
 	free(where);
 	free(wall_where);
 	return rc;
 }
 
-/* A mode: its runs and the summary the report computed over them. */
+/* A mode: its plan (kept whole), its warmup and measured runs, its summary. */
 static int read_mode(const cJSON *o, const char *at, struct report_mode *m)
 {
 	if (!cJSON_IsObject(o))
 		return error("%s must be an object", at);
-	const cJSON *runs;
-	if (get_string(o, "mode", at, &m->mode) < 0 || !(runs = get_array(o, "runs", at)) ||
-	    read_summary(o, at, m) < 0)
+	const cJSON *plan, *slots;
+	if (jget_string(o, "mode", at, &m->mode) < 0 || !(plan = jget_object(o, "plan", at)))
 		return -1;
-	m->runs = xcalloc((size_t)cJSON_GetArraySize(runs), sizeof(*m->runs));
-	for (const cJSON *r = runs->child; r; r = r->next) {
-		char *where = subpath(at, "runs", m->nruns);
-		int rc = read_run(r, where, &m->runs[m->nruns++]);
-		free(where);
-		if (rc < 0)
-			return -1;
-	}
+	char *plan_at = jsubpath(at, "plan", -1);
+	slots = jget_array(plan, "slots", plan_at);
+	free(plan_at);
+	if (!slots)
+		return -1;
+	m->nslots = cJSON_GetArraySize(slots);
+	m->plan = json_compact(plan);
+	if (read_runs(o, "warmup_runs", at, &m->warmup_runs, &m->nwarmup) < 0 ||
+	    read_runs(o, "runs", at, &m->runs, &m->nruns) < 0 || read_summary(o, at, &m->summary) < 0)
+		return -1;
+	m->extra = fields_extra(o, NULL, mode_keys);
 	return 0;
 }
 
@@ -326,16 +224,13 @@ static int read_task_spec(const cJSON *o, const char *at, struct report_task_spe
 	if (!cJSON_IsObject(o))
 		return error("%s must be an object", at);
 	const cJSON *params;
-	if (get_int(o, "id", at, 0, &t->id) < 0 || get_string(o, "kind", at, &t->kind) < 0 ||
-	    !(params = get_object(o, "params", at)))
+	if (jget_int(o, "id", at, 0, &t->id) < 0 || jget_string(o, "kind", at, &t->kind) < 0 ||
+	    !(params = jget_object(o, "params", at)))
 		return -1;
-	char *text = cJSON_PrintUnformatted(params);
-	if (!text)
-		die("out of memory printing JSON");
-	t->params = xstrdup(text);
-	cJSON_free(text);
+	t->params = json_compact(params);
 	const cJSON *ops = cJSON_GetObjectItemCaseSensitive(params, "ops");
 	t->ops = cJSON_IsNumber(ops) ? ops->valuedouble : NAN;
+	t->extra = fields_extra(o, NULL, spec_keys);
 	return 0;
 }
 
@@ -345,20 +240,20 @@ static int read_workload(const cJSON *o, const char *at, struct report_workload 
 	if (!cJSON_IsObject(o))
 		return error("%s must be an object", at);
 	const cJSON *tasks, *modes;
-	if (get_string(o, "name", at, &w->name) < 0 || !(tasks = get_array(o, "tasks", at)) ||
-	    !(modes = get_array(o, "modes", at)))
+	if (jget_string(o, "name", at, &w->name) < 0 || !(tasks = jget_array(o, "tasks", at)) ||
+	    !(modes = jget_array(o, "modes", at)))
 		return -1;
-	w->tasks = xcalloc((size_t)cJSON_GetArraySize(tasks), sizeof(*w->tasks));
+	w->tasks = xcalloc((size_t)cJSON_GetArraySize(tasks) + 1, sizeof(*w->tasks));
 	for (const cJSON *t = tasks->child; t; t = t->next) {
-		char *where = subpath(at, "tasks", w->ntasks);
+		char *where = jsubpath(at, "tasks", w->ntasks);
 		int rc = read_task_spec(t, where, &w->tasks[w->ntasks++]);
 		free(where);
 		if (rc < 0)
 			return -1;
 	}
-	w->modes = xcalloc((size_t)cJSON_GetArraySize(modes), sizeof(*w->modes));
+	w->modes = xcalloc((size_t)cJSON_GetArraySize(modes) + 1, sizeof(*w->modes));
 	for (const cJSON *m = modes->child; m; m = m->next) {
-		char *where = subpath(at, "modes", w->nmodes);
+		char *where = jsubpath(at, "modes", w->nmodes);
 		int rc = read_mode(m, where, &w->modes[w->nmodes++]);
 		free(where);
 		if (rc < 0)
@@ -368,18 +263,20 @@ static int read_workload(const cJSON *o, const char *at, struct report_workload 
 			if (!strcmp(w->modes[i].mode, name))
 				return error("workload '%s': mode '%s' appears twice", w->name, name);
 	}
+	w->extra = fields_extra(o, NULL, workload_keys);
 	return 0;
 }
 
-/* config.modes joined into one string: the column order of exports and a
- * single comparison for compare's "different modes" warning. */
+/* config is kept whole; modes (joined with commas: the column order of
+ * exports), runs, warmup, jobs and policy are what compare and export ask. */
 static int read_config(const cJSON *root, struct report *r)
 {
-	const cJSON *config = get_object(root, "config", ""), *modes;
-	if (!config || !(modes = get_array(config, "modes", "config")) ||
-	    get_int(config, "runs", "config", 1, &r->runs) < 0 ||
-	    get_int(config, "jobs", "config", 1, &r->jobs) < 0 ||
-	    get_string(config, "policy", "config", &r->policy) < 0)
+	const cJSON *config = jget_object(root, "config", ""), *modes;
+	if (!config || !(modes = jget_array(config, "modes", "config")) ||
+	    jget_int(config, "runs", "config", 1, &r->runs) < 0 ||
+	    jget_int(config, "warmup", "config", 0, &r->warmup) < 0 ||
+	    jget_int(config, "jobs", "config", 1, &r->jobs) < 0 ||
+	    jget_string(config, "policy", "config", &r->policy) < 0)
 		return -1;
 	size_t len = 1;
 	for (const cJSON *m = modes->child; m; m = m->next) {
@@ -392,6 +289,38 @@ static int read_config(const cJSON *root, struct report *r)
 		if (m != modes->child)
 			strcat(r->modes, ",");
 		strcat(r->modes, m->valuestring);
+	}
+	r->config = json_compact(config);
+	return 0;
+}
+
+/* host and tool are kept whole; hostname (null when unreadable) and version
+ * are what compare and the exports name. */
+static int read_host_tool(const cJSON *root, struct report *r)
+{
+	const cJSON *tool = jget_object(root, "tool", ""), *host, *calibration, *name;
+	if (!tool || jget_string(tool, "version", "tool", &r->version) < 0 ||
+	    !(host = jget_object(root, "host", "")) || !(name = jget_member(host, "hostname", "host")) ||
+	    !(calibration = jget_object(root, "calibration", "")))
+		return -1;
+	if (!cJSON_IsString(name) && !cJSON_IsNull(name))
+		return error("host: \"hostname\" must be a string or null");
+	r->hostname = xstrdup(cJSON_IsString(name) ? name->valuestring : "(unknown)");
+	r->tool = json_compact(tool);
+	r->host = json_compact(host);
+	r->calibration = json_compact(calibration);
+	return 0;
+}
+
+static int read_warnings(const cJSON *root, struct report *r)
+{
+	const cJSON *a = jget_array(root, "warnings", "");
+	if (!a)
+		return -1;
+	for (const cJSON *w = a->child; w; w = w->next) {
+		if (!cJSON_IsString(w))
+			return error("\"warnings\" must hold strings");
+		report_add_warning(r, xstrdup(w->valuestring));
 	}
 	return 0;
 }
@@ -408,14 +337,12 @@ static int read_report(const cJSON *root, struct report *r)
 	if (version->valuedouble != 1)
 		return error("schema_version %g is not supported (this tribench reads version 1)",
 			     version->valuedouble);
-	const cJSON *tool = get_object(root, "tool", ""), *host, *workloads;
-	if (!tool || get_string(tool, "version", "tool", &r->version) < 0 ||
-	    get_string(root, "started_at", "", &r->started_at) < 0 ||
-	    !(host = get_object(root, "host", "")) ||
-	    get_string(host, "hostname", "host", &r->hostname) < 0 || read_config(root, r) < 0 ||
-	    !(workloads = get_array(root, "workloads", "")))
+	const cJSON *workloads;
+	if (read_host_tool(root, r) < 0 || jget_string(root, "started_at", "", &r->started_at) < 0 ||
+	    jget_bool(root, "interrupted", "", &r->interrupted) < 0 || read_warnings(root, r) < 0 ||
+	    read_config(root, r) < 0 || !(workloads = jget_array(root, "workloads", "")))
 		return -1;
-	r->workloads = xcalloc((size_t)cJSON_GetArraySize(workloads), sizeof(*r->workloads));
+	r->workloads = xcalloc((size_t)cJSON_GetArraySize(workloads) + 1, sizeof(*r->workloads));
 	for (const cJSON *w = workloads->child; w; w = w->next) {
 		char where[64];
 		snprintf(where, sizeof(where), "workloads[%d]", r->nworkloads);
@@ -428,6 +355,7 @@ static int read_report(const cJSON *root, struct report *r)
 	}
 	if (!r->nworkloads)
 		return error("\"workloads\" is empty");
+	r->extra = fields_extra(root, NULL, report_keys);
 	return 0;
 }
 
