@@ -211,7 +211,7 @@ static void build(struct report *r, const char *host, double ops, const double *
 	w->modes = xcalloc(1, sizeof(*w->modes));
 	struct report_mode *m = &w->modes[0];
 	m->mode = xstrdup("serial");
-	m->speedup = 1;
+	m->summary.speedup = 1;
 	m->nruns = n;
 	m->runs = xcalloc((size_t)n, sizeof(*m->runs));
 	for (int i = 0; i < n; i++)
