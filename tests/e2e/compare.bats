@@ -107,8 +107,8 @@ unusable() {
 	tb compare --format markdown "$A50" "$C100"
 	cat out
 	[ "$rc" -eq 1 ]
-	[ "$(sed -n 1p out)" = '| workload | mode | old median | new median | change | speedup | p-value | verdict |' ]
-	sed -n 2p out | grep -E '^\|(:?-+:?\|){8}$'
+	[ "$(sed -n 1p out)" = '| workload | mode | old median | new median | change | speedup | p-value | failed tasks (old/new) | verdict |' ]
+	sed -n 2p out | grep -E '^\|(:?-+:?\|){9}$'
 	[ "$(grep -c '^| custom | serial |' out)" -eq 1 ]
 	grep -F '| **regression** |' out
 	grep -F '**1 regression**: custom/serial' out

@@ -55,7 +55,7 @@ bad() {
 
 @test "export csv: a header and one row per task per run per mode per workload" {
 	export_ok csv
-	[ "$(head -1 out)" = "workload,mode,run,task_id,kind,pid,slot,cpuset,cpus_seen,start_s,end_s,wall_s,user_s,sys_s,running_s,ready_s,blocked_s,voluntary_switches,involuntary_switches,max_rss_kb,exit_status,exitcode,timed_out" ]
+	[ "$(head -1 out)" = "workload,mode,phase,run,run_wall_s,run_failed,run_partial,kind,task_id,pid,slot,cpuset,cpus_allowed,cpus_seen,start_s,end_s,wall_s,user_s,sys_s,running_s,ready_s,blocked_s,states_source,voluntary_switches,involuntary_switches,max_rss_kb,exit_status,exit_code,signal,signal_name,exitcode,timed_out,error" ]
 	want=$(jqr "$REPORT" '[.workloads[].modes[].runs[].tasks[]] | length')
 	# parse it as CSV: quoted fields hold commas, so lines cannot be counted by split
 	"$PYTHON_JSONSCHEMA" - out "$REPORT" "$want" <<'EOF'
@@ -63,7 +63,8 @@ import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 report = json.load(open(sys.argv[2]))
 assert len(rows) == int(sys.argv[3]), (len(rows), sys.argv[3])
-assert all(len(r) == 23 and None not in r for r in rows), "ragged rows"
+assert all(len(r) == 33 and None not in r for r in rows), "ragged rows"
+assert all(r["phase"] == "measured" for r in rows), "no warmup in this report"
 expected = [(w["name"], m["mode"], str(k), str(t["id"]), str(t["pid"]), t["exit"]["status"])
             for w in report["workloads"] for m in w["modes"]
             for k, run in enumerate(m["runs"]) for t in run["tasks"]]
@@ -80,19 +81,23 @@ EOF
 @test "export markdown: the summary table has a row per workload" {
 	export_ok markdown
 	cat out
-	[ "$(sed -n 1p out)" = '| workload | serial | concurrent | parallel |' ]
-	[ "$(sed -n 2p out)" = '|:--|--:|--:|--:|' ]
+	[ "$(sed -n 1p out)" = '| workload | serial | concurrent | parallel | failed runs |' ]
+	[ "$(sed -n 2p out)" = '|:--|--:|--:|--:|--:|' ]
 	n=$(jqr "$REPORT" '.workloads | length')
 	[ "$(grep -c '^| ' out)" -eq $((n + 1)) ]
-	grep -E '^\| io \| [0-9.]+ s ×1\.00 \(100%\) \|' out
+	grep -E '^\| io \| [0-9.]+ s ×1\.00 \(100%\) \|.*\| 0 of 6 \|$' out
+	grep -F 'Median wall time of 2 measured runs per mode (of 2 configured' out
 	grep -F '| odd, "quoted" \| name |' out
 }
 
 @test "export gab: customSmallerIsBetter entries with exactly the documented fields" {
 	export_ok gab
 	n=$(jqr "$REPORT" '[.workloads[].modes[]] | length')
-	jq -e --argjson n "$n" 'type == "array" and length == $n' out
-	jq -e 'all(.[]; (keys == ["extra", "name", "range", "unit", "value"])
+	# a wall figure and a failed-tasks figure per workload and mode
+	jq -e --argjson n "$n" 'type == "array" and length == 2 * $n' out
+	jq -e 'all(.[] | select(.unit == "tasks"); (keys == ["extra", "name", "unit", "value"])
+		and (.name | endswith(" failed tasks")) and .value == 0)' out
+	jq -e '[.[] | select(.unit != "tasks")] | all(.[]; (keys == ["extra", "name", "range", "unit", "value"])
 		and (.name | type) == "string" and (.unit | type) == "string"
 		and (.value | type) == "number" and (.range | type) == "string"
 		and (.extra | type) == "string" and .unit == "s" and (.range | startswith("± ")))' out
@@ -105,7 +110,7 @@ EOF
 	export_ok bmf
 	n=$(jqr "$REPORT" '[.workloads[].modes[]] | length')
 	jq -e --argjson n "$n" 'type == "object" and length == $n' out
-	jq -e 'all(.[]; keys == ["latency"]
+	jq -e 'all(.[]; keys == ["failures", "latency"] and .failures == {"value": 0}
 		and (.latency | keys == ["lower_value", "upper_value", "value"])
 		and (.latency | all(.[]; type == "number"))
 		and .latency.lower_value <= .latency.value and .latency.value <= .latency.upper_value)' out
@@ -157,7 +162,7 @@ EOF
 @test "export: unknown format, bad report or output exit with one line" {
 	echo 'not json' >bad.json
 	jq '.schema_version = 2' "$REPORT" >v2.json
-	bad "unknown export format 'xml' (expected one of csv, markdown, gab, bmf, trace)" 2 \
+	bad "unknown export format 'xml' (expected one of json, csv, markdown, gab, bmf, trace)" 2 \
 		export --format xml "$REPORT"
 	bad "needs --format" 2 export "$REPORT"
 	bad "malformed JSON" 2 export --format csv bad.json
