@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "json/json.h"
 #include "output.h"
+#include "preflight.h"
 #include "runner.h"
 #include "sched.h"
 #include "table.h"
@@ -130,6 +131,8 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		return error("cannot run on a simulated topology (HWLOC_SYNTHETIC or HWLOC_XMLFILE is "
 			     "set): use 'tribench plan'"),
 		       EXIT_BAD_INPUT;
+	if (preflight_run(o) < 0)
+		return EXIT_RUNTIME;
 	struct suite suite = {0};
 	struct results r = {.topo = ti, .opts = o};
 	struct output out = {.fd = -1};
