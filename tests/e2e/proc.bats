@@ -24,6 +24,13 @@ need_mount_ns() {
 	unshare -m true 2>/dev/null || skip "unshare -m is not permitted here"
 }
 
+# AddressSanitizer needs /proc itself (it reads its options from
+# /proc/self/environ and checks leaks through /proc/PID/task): a sanitized
+# binary cannot be tested without /proc.
+skip_if_sanitized() {
+	! ldd "$TRIBENCH" 2>/dev/null | grep -q libasan || skip "AddressSanitizer itself needs /proc"
+}
+
 # The descriptor limit tribench asks for with the given options, from its error.
 needed_limit() {
 	bash -c 'ulimit -n 8; exec "$@"' _ "$TRIBENCH" run "$@" 2>&1 >/dev/null |
@@ -94,12 +101,14 @@ lowest_free_fd() {
 
 @test "/proc not mounted: exit 3 naming /proc" {
 	need_mount_ns
+	skip_if_sanitized
 	run unshare -m sh -c 'umount -l /proc && exec "$0" run -t sleep:ms=1 --runs 1 --warmup 0 -q -o r.json' "$TRIBENCH"
 	assert_fatal "'/proc'"
 }
 
 @test "/proc an empty tmpfs: exit 3 naming /proc" {
 	need_mount_ns
+	skip_if_sanitized
 	run unshare -m sh -c 'mount -t tmpfs none /proc && exec "$0" run -t sleep:ms=1 --runs 1 --warmup 0 -q -o r.json' "$TRIBENCH"
 	assert_fatal "'/proc'"
 }
