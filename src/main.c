@@ -16,6 +16,7 @@
 #include "json/json.h"
 #include "json/report_json.h"
 #include "output.h"
+#include "preflight.h"
 #include "runner.h"
 #include "sched.h"
 #include "table.h"
@@ -154,6 +155,8 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		return error("cannot run on a simulated topology (HWLOC_SYNTHETIC or HWLOC_XMLFILE is "
 			     "set): use 'tribench plan'"),
 		       EXIT_BAD_INPUT;
+	if (preflight_run(o) < 0)
+		return EXIT_RUNTIME;
 	struct suite suite = {0};
 	struct report r = {0};
 	struct output out = {.fd = -1};

@@ -36,6 +36,7 @@ static void exit_to_report(const struct task_exit *e, struct report_exit *out)
 	}
 	out->exitcode = exited ? e->code : signaled ? -e->signal : NAN;
 	out->timed_out = e->timed_out;
+	out->stopped = e->stopped;
 	out->error = e->error ? xstrdup(e->error) : NULL;
 }
 
@@ -94,6 +95,7 @@ void record_to_report(struct run_record *rec, struct report_run *out, bool cut)
 	for (int i = 0; i < rec->ntasks; i++) {
 		task_to_report(&rec->tasks[i], &out->tasks[i]);
 		out->failed |= report_task_failed(&out->tasks[i]);
-		out->partial |= rec->tasks[i].exit.status == EXIT_STATUS_NOT_STARTED;
+		out->partial |= rec->tasks[i].exit.status == EXIT_STATUS_NOT_STARTED ||
+				rec->tasks[i].exit.stopped;
 	}
 }

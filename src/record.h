@@ -15,6 +15,7 @@ struct task_exit {
 	int code;                 /* exited: the exit code */
 	int signal;               /* signaled: the signal number */
 	bool timed_out;
+	bool stopped;             /* tribench stopped it (signal, --halt now, error) */
 	char *error;              /* why it could not start, or NULL */
 };
 

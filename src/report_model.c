@@ -38,6 +38,7 @@ static const struct field exit_fields[] = {
 	F(struct report_exit, signal_name, STRING, true, NULL, "signal_name"),
 	F(struct report_exit, exitcode, INTEGER, true, NULL, "exitcode"),
 	F(struct report_exit, timed_out, BOOL, false, NULL, "timed_out"),
+	F(struct report_exit, stopped, BOOL, false, NULL, "stopped"),
 	F(struct report_exit, error, STRING, true, NULL, "error"),
 };
 
@@ -223,7 +224,7 @@ const struct report_task_spec *report_task_spec_find(const struct report_workloa
 bool report_task_failed(const struct report_task *t)
 {
 	const struct report_exit *e = &t->exit;
-	if (!e->status || !strcmp(e->status, "not_started"))
+	if (!e->status || !strcmp(e->status, "not_started") || e->stopped)
 		return false;
 	return strcmp(e->status, "exited") || e->code != 0 || e->timed_out;
 }

@@ -57,6 +57,7 @@ struct report_exit {
 	char *signal_name;
 	double exitcode;          /* Python's: the code, or -N for signal N */
 	bool timed_out;
+	bool stopped;             /* tribench stopped it: not the task's failure */
 	char *error;              /* why it could not start or failed inside tribench */
 	char *extra;
 };
@@ -165,8 +166,9 @@ const struct report_workload *report_workload_find(const struct report *r, const
 const struct report_mode *report_mode_find(const struct report_workload *w, const char *mode);
 const struct report_task_spec *report_task_spec_find(const struct report_workload *w, int id);
 
-/* Did this task fail: a non-zero exit, a signal, a timeout? (not_started is
- * not a failure of the task: its run is partial.) */
+/* Did this task fail: a non-zero exit, a signal, a timeout? Not when it never
+ * started or tribench stopped it (a stop signal, --halt now, a runtime
+ * error): its run is partial, not failed. */
 bool report_task_failed(const struct report_task *t);
 /* A run statistics may use: complete and without a failed task. */
 bool report_run_usable(const struct report_run *run);

@@ -19,7 +19,7 @@ void sampler_begin(struct sampler *s, const struct intlist *cpus, double period_
 	s->series = series;
 	series->period_s = period_s;
 	series->ncpus = cpus->n;
-	probe_cpu_jiffies(s->start, s->ncpu_max);
+	s->have_start = s->have_prev = probe_cpu_jiffies(s->start, s->ncpu_max) == 0;
 	memcpy(s->prev, s->start, (size_t)s->ncpu_max * sizeof(*s->start));
 }
 
@@ -35,10 +35,14 @@ void sampler_charge(struct sampler *s, int cpu, double seconds)
 /*
  * busy / total over an interval, from two readings. Counters are differenced
  * as signed numbers and clamped: iowait may go backwards (proc(5)), which must
- * neither wrap round nor push the share past 1.
+ * neither wrap round nor push the share past 1. A CPU missing from either
+ * reading (offline: all zero) has no share: its counters since boot are not
+ * an interval.
  */
 static double share(const struct cpu_jiffies *now, const struct cpu_jiffies *then)
 {
+	if (now->total == 0 || then->total == 0)
+		return NAN;
 	int64_t busy = (int64_t)(now->busy - then->busy), total = (int64_t)(now->total - then->total);
 	if (total <= 0)
 		return NAN;
@@ -60,19 +64,24 @@ void sampler_tick(struct sampler *s, double t)
 		ser->task_busy =
 			xrealloc(ser->task_busy, (size_t)ser->alloc * (size_t)ser->ncpus * sizeof(double));
 	}
-	probe_cpu_jiffies(s->cur, s->ncpu_max);
+	bool ok = probe_cpu_jiffies(s->cur, s->ncpu_max) == 0;
 	double *busy = &ser->busy[ser->n * ser->ncpus];
 	double *task_busy = &ser->task_busy[ser->n * ser->ncpus];
 	for (int i = 0; i < s->cpus->n; i++) {
 		int c = s->cpus->v[i];
-		busy[i] = share(&s->cur[c], &s->prev[c]);
+		busy[i] = ok && s->have_prev ? share(&s->cur[c], &s->prev[c]) : NAN;
 		task_busy[i] = s->charged[i] / dt;
 		s->charged[i] = 0;
 	}
 	ser->t[ser->n++] = t;
-	struct cpu_jiffies *tmp = s->prev;
-	s->prev = s->cur;
-	s->cur = tmp;
+	/* after a failed reading the next interval has no start either: a
+	 * longer interval written as this one's would be a different number */
+	if (ok) {
+		struct cpu_jiffies *tmp = s->prev;
+		s->prev = s->cur;
+		s->cur = tmp;
+	}
+	s->have_prev = ok;
 	s->t_prev = t;
 }
 
@@ -82,7 +91,7 @@ void sampler_end(struct sampler *s, struct cpu_usage *cpus)
 	for (int i = 0; i < s->cpus->n; i++) {
 		int c = s->cpus->v[i];
 		cpus[i].cpu = c;
-		cpus[i].busy = share(&s->prev[c], &s->start[c]);
+		cpus[i].busy = s->have_start && s->have_prev ? share(&s->prev[c], &s->start[c]) : NAN;
 	}
 }
 

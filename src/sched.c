@@ -284,6 +284,7 @@ static void terminate_all(struct run_state *rs, bool now)
 	rs->stopping = true;
 	for (int i = 0; i < rs->in_flight; i++) {
 		struct task_record *t = &rs->out->tasks[rs->inflight[i]];
+		t->exit.stopped = !t->exit.timed_out;
 		if (now || rs->s->o.grace_s <= 0)
 			signal_task(rs, t, SIGKILL);
 		else if (!t->term_sent)
@@ -484,6 +485,14 @@ static void run_state_init(struct run_state *rs, int max)
 	build_env(rs);
 }
 
+/* A probe found no descriptor left: the run has holes, a runtime error. */
+static int fatal_probe(void)
+{
+	if (!probe_fatal_errno())
+		return 0;
+	return error("cannot open '%s': %s", probe_fatal_path(), strerror(probe_fatal_errno()));
+}
+
 int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 	      const struct run_label *label, struct run_record *out)
 {
@@ -527,11 +536,15 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 		if (fds[0].revents & POLLIN)
 			handle_signals(&rs);
 		enforce_deadlines(&rs);
+		if (rc == 0 && (rc = fatal_probe()) < 0)
+			terminate_all(&rs, true);
 	}
 	arm_timer(s, false);
 	out->wall_s = now_s() - rs.t0;
 	kill_adopted(s);
 	sample(&rs);
+	if (rc == 0)
+		rc = fatal_probe();
 	sampler_end(&rs.sampler, out->cpus);
 	sampler_free(&rs.sampler);
 	out->runner_cpu_s = self_cpu_s() - cpu0;

@@ -156,6 +156,8 @@ void warnings_collect(struct report *r, const struct host_facts *h, bool quiet)
 	if (h->procs_running > 1)
 		add(&c, "%d other runnable process%s at the start (procs_running in /proc/stat): "
 			"results may be noisy", h->procs_running - 1, h->procs_running > 2 ? "es" : "");
+	for (int i = 0; i < h->nunread; i++)
+		add(&c, "%s", h->unread[i]);
 	if (h->governor[0] && strcmp(h->governor, "performance"))
 		add(&c, "CPU frequency governor is '%s', not 'performance': clock speed may vary",
 		    h->governor);
