@@ -17,8 +17,4 @@ void number_text(char *buf, size_t size, double v);
  * (| head) is not an error. */
 int stdout_finish(void);
 
-/* TMP-DECL */ char **fit_names(const char *const *names, int n, int width);
-/* TMP-DECL */ void fit_names_free(char **v, int n);
-/* TMP-DECL */ int pad_columns(FILE *f, const char *s, int width);
-/* TMP-DECL */ int utf8_columns(const char *s);
 #endif

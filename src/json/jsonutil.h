@@ -15,5 +15,4 @@ cJSON *jbool(bool b);
 cJSON *jnull(void);
 char *jprint(cJSON *root);      /* pretty text with a final newline; frees root */
 
-/* TMP-DECL */ int json_sanitize_tree(cJSON *root, char ***warnings, int *nwarnings);
 #endif
