@@ -355,3 +355,139 @@ void cpulist_format(const int *cpus, int n, char *buf, size_t size)
 		i = j;
 	}
 }
+
+/* Table 3-7 of the Unicode standard, one lead byte at a time: the range the
+ * second byte must fall in is narrowed for E0 (no overlongs), ED (no
+ * surrogates), F0 (no overlongs) and F4 (nothing above U+10FFFF); every later
+ * byte is 80..BF. Stopping at the first byte outside the range gives the
+ * maximal subpart, and the NUL terminator is never in range. */
+int utf8_decode(const char *s, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char c = u[0], lo = 0x80, hi = 0xBF;
+	int need;
+	uint32_t v;
+
+	*cp = c;
+	if (c < 0x80)
+		return c ? 1 : 0;
+	*cp = 0xFFFD;
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 1;
+		v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2;
+		v = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3;
+		v = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else {
+		return -1;	/* 80..C1 (continuation, overlong lead), F5..FF */
+	}
+	for (int i = 1; i <= need; i++) {
+		if (u[i] < lo || u[i] > hi)
+			return -i;
+		v = (v << 6) | (u[i] & 0x3F);
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*cp = v;
+	return need + 1;
+}
+
+bool utf8_valid(const char *s)
+{
+	uint32_t cp;
+	int n;
+	while ((n = utf8_decode(s, &cp)) > 0)
+		s += n;
+	return n == 0;
+}
+
+char *utf8_sanitize(const char *s)
+{
+	size_t len = strlen(s);
+	char *out = xmalloc(len * 3 + 1), *o = out;	/* one byte -> EF BF BD at worst */
+	uint32_t cp;
+	int n;
+	while ((n = utf8_decode(s, &cp)) != 0) {
+		if (n > 0) {
+			memcpy(o, s, (size_t)n);
+			o += n;
+			s += n;
+		} else {
+			memcpy(o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			s += -n;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+char *utf8_escape_raw(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = strlen(s);
+	char *out = xmalloc(len * 4 + 1), *o = out;	/* one byte -> \xNN at worst */
+	uint32_t cp;
+	int n;
+	while ((n = utf8_decode(s, &cp)) != 0) {
+		int bytes = n > 0 ? n : -n;
+		if (n > 0 && *s != '\\') {
+			memcpy(o, s, (size_t)bytes);
+			o += bytes;
+		} else {
+			for (int i = 0; i < bytes; i++) {
+				unsigned char b = (unsigned char)s[i];
+				*o++ = '\\';
+				*o++ = 'x';
+				*o++ = hex[b >> 4];
+				*o++ = hex[b & 0xF];
+			}
+		}
+		s += bytes;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Ranges of code points two columns wide (East Asian Wide and Fullwidth,
+ * emoji), after the compact table of Markus Kuhn's wcwidth.c; sorted. */
+static const uint32_t wide_ranges[][2] = {
+	{0x1100, 0x115F},   {0x2E80, 0xA4CF},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},
+	{0xFE30, 0xFE4F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
+	{0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+};
+
+int utf8_cp_columns(uint32_t cp)
+{
+	if (cp == 0 || (cp >= 0x300 && cp <= 0x36F))
+		return 0;
+	if (cp < 0x1100)
+		return 1;
+	for (size_t i = 0; i < ARRAY_SIZE(wide_ranges); i++)
+		if (cp >= wide_ranges[i][0] && cp <= wide_ranges[i][1])
+			return 2;
+	return 1;
+}
+
+int utf8_columns(const char *s)
+{
+	long long cols = 0;
+	uint32_t cp;
+	int n;
+	while ((n = utf8_decode(s, &cp)) != 0) {
+		cols += utf8_cp_columns(cp);
+		s += n > 0 ? n : -n;
+	}
+	return cols > INT_MAX ? INT_MAX : (int)cols;
+}

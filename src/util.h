@@ -69,4 +69,37 @@ int cpulist_parse(const char *s, struct intlist *out);
 /* Sorted list -> "0,2-3" into buf (always NUL-terminated). */
 void cpulist_format(const int *cpus, int n, char *buf, size_t size);
 
+/* UTF-8 (RFC 3629: no overlong forms, no surrogates U+D800..DFFF, nothing
+ * above U+10FFFF). Names, argv and host facts come from users and the system,
+ * which promise no encoding; JSON and CSV readers demand valid UTF-8. All of
+ * these take a NUL-terminated s that must not be NULL. */
+
+/* The code point at s: returns the length in bytes (1..4) of the well-formed
+ * sequence at s and sets *cp; or -n when the n bytes at s (1..3) are one
+ * maximal invalid subpart (Unicode ch. 3 "U+FFFD substitution of maximal
+ * subparts", as Python's decode('utf-8', 'replace')), *cp then U+FFFD; or 0 at
+ * the terminating NUL (*cp 0). Never reads past the NUL. */
+int utf8_decode(const char *s, uint32_t *cp);
+/* Whether all of s is well-formed UTF-8 ("" is). */
+bool utf8_valid(const char *s);
+/* A malloc'd copy of s (the caller frees it) with each maximal invalid
+ * subpart replaced by U+FFFD, byte for byte what Python's
+ * s.decode('utf-8', 'replace').encode() gives. Valid input comes back equal.
+ * Dies on allocation failure. */
+char *utf8_sanitize(const char *s);
+/* A malloc'd, valid UTF-8 copy of s (the caller frees it) for the "_raw"
+ * fields: every byte that is not part of a well-formed sequence becomes the
+ * four characters \xNN (lower-case hex), a backslash becomes \x5c, all else is
+ * kept, so the original bytes can always be recovered (replace every \xNN).
+ * Dies on allocation failure. */
+char *utf8_escape_raw(const char *s);
+/* Terminal columns of code point cp: 2 for East Asian wide and fullwidth
+ * characters and the common emoji blocks (a compact range table, not all of
+ * wcwidth), 0 for combining marks U+0300..036F and U+0000, 1 for all else
+ * (control characters too: displays show them as U+FFFD). */
+int utf8_cp_columns(uint32_t cp);
+/* Terminal columns of s by utf8_cp_columns(), each invalid subpart counted as
+ * the one U+FFFD that replaces it; saturates at INT_MAX. */
+int utf8_columns(const char *s);
+
 #endif

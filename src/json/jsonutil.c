@@ -1,4 +1,5 @@
-/* Checked cJSON builders, so no return value goes unchecked. */
+/* Checked cJSON builders, so no return value goes unchecked; and the repair
+ * that makes any tree valid UTF-8. */
 #include "config.h"
 #include "json/jsonutil.h"
 
@@ -27,7 +28,11 @@ cJSON *jnew_array(void)
 
 cJSON *jadd(cJSON *parent, const char *key, cJSON *item)
 {
+	char *fixed = key && !utf8_valid(key) ? utf8_sanitize(key) : NULL;
+	if (fixed)
+		key = fixed;
 	cJSON_bool ok = key ? cJSON_AddItemToObject(parent, key, item) : cJSON_AddItemToArray(parent, item);
+	free(fixed);
 	if (!ok) {
 		cJSON_Delete(item);	/* cJSON does not free it on failure */
 		die("out of memory building JSON");
@@ -47,7 +52,14 @@ cJSON *jint(long long v)
 
 cJSON *jstr(const char *s)
 {
-	return s ? check(cJSON_CreateString(s)) : jnull();
+	if (!s)
+		return jnull();
+	if (utf8_valid(s))
+		return check(cJSON_CreateString(s));
+	char *fixed = utf8_sanitize(s);
+	cJSON *item = check(cJSON_CreateString(fixed));
+	free(fixed);
+	return item;
 }
 
 cJSON *jbool(bool b)
@@ -73,4 +85,247 @@ char *jprint(cJSON *root)
 	out[n + 1] = '\0';
 	cJSON_free(text);
 	return out;
+}
+
+/* ---- json_sanitize_tree ------------------------------------------------- */
+
+/* One warning per path pattern: how many strings, where their bytes went. */
+struct san_warning {
+	char *pattern;
+	const char *what;	/* "string" or "key" */
+	char *raw_name;		/* NULL: the bytes are not kept */
+	int count;
+};
+
+struct san {
+	struct san_warning *w;
+	int nw;
+	int fixed;
+};
+
+static void san_note(struct san *st, const char *pattern, const char *what, const char *raw_name, int count)
+{
+	st->fixed += count;
+	for (int i = 0; i < st->nw; i++)
+		if (st->w[i].what == what && strcmp(st->w[i].pattern, pattern) == 0) {
+			st->w[i].count += count;
+			return;
+		}
+	st->w = xrealloc(st->w, (size_t)(st->nw + 1) * sizeof(*st->w));
+	st->w[st->nw++] = (struct san_warning){xstrdup(pattern), what, raw_name ? xstrdup(raw_name) : NULL, count};
+}
+
+/* A copy of s in cJSON's allocator, which cJSON_Delete frees. */
+static char *cjson_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = cJSON_malloc(n);
+	if (!p)
+		die("out of memory building JSON");
+	memcpy(p, s, n);
+	return p;
+}
+
+/* Replace the string of item by its sanitized form; returns the original
+ * bytes, escaped (malloc'd). References and constant keys are not freed. */
+static char *fix_value(cJSON *item)
+{
+	char *raw = utf8_escape_raw(item->valuestring), *fixed = utf8_sanitize(item->valuestring);
+	if (!(item->type & cJSON_IsReference))
+		cJSON_free(item->valuestring);
+	item->valuestring = cjson_strdup(fixed);
+	item->type &= ~cJSON_IsReference;
+	free(fixed);
+	return raw;
+}
+
+static char *fix_key(cJSON *item)
+{
+	char *raw = utf8_escape_raw(item->string), *fixed = utf8_sanitize(item->string);
+	if (!(item->type & cJSON_StringIsConst))
+		cJSON_free(item->string);
+	item->string = cjson_strdup(fixed);
+	item->type &= ~cJSON_StringIsConst;
+	free(fixed);
+	return raw;
+}
+
+static bool bad_string(const cJSON *item)
+{
+	return cJSON_IsString(item) && item->valuestring && !utf8_valid(item->valuestring);
+}
+
+static void walk(cJSON *node, const char *path, struct san *st);
+
+/* The elements of arr, at path "<path>[]": walk the containers, fix the
+ * invalid strings and return how many there were. With raw (a member's
+ * array), *raw is then the array of every element's escaped bytes, NULL when
+ * nothing was fixed. */
+static int fix_array(cJSON *arr, const char *path, cJSON **raw, struct san *st)
+{
+	int bad = 0;
+	char *elpath = xasprintf("%s[]", path);
+	cJSON *el;
+	cJSON_ArrayForEach(el, arr) {
+		if (cJSON_IsArray(el) || cJSON_IsObject(el))
+			walk(el, elpath, st);
+		bad += bad_string(el);
+	}
+	free(elpath);
+	if (raw)
+		*raw = bad ? jnew_array() : NULL;
+	if (!bad)
+		return 0;
+	cJSON_ArrayForEach(el, arr) {
+		char *esc = NULL;
+		if (bad_string(el))
+			esc = fix_value(el);
+		else if (cJSON_IsString(el) && el->valuestring)
+			esc = utf8_escape_raw(el->valuestring);
+		if (raw)
+			jadd(*raw, NULL, esc ? jstr(esc) : jnull());
+		free(esc);
+	}
+	return bad;
+}
+
+/* Link item into obj right after anchor. cJSON_InsertItemInArray of Debian
+ * 12's cJSON (1.7.15-1+deb12u4) refuses to insert anywhere but at the end
+ * (returns false), so the members after anchor are detached and appended
+ * again, which keeps their keys. */
+static void insert_after(cJSON *obj, cJSON *anchor, cJSON *item)
+{
+	int n = 0;
+	for (cJSON *c = anchor->next; c; c = c->next)
+		n++;
+	cJSON **rest = xmalloc((size_t)(n + 1) * sizeof(*rest));
+	n = 0;
+	for (cJSON *c = anchor->next; c; c = c->next)
+		rest[n++] = c;
+	for (int i = 0; i < n; i++)
+		cJSON_DetachItemViaPointer(obj, rest[i]);
+	bool ok = cJSON_AddItemToArray(obj, item);
+	for (int i = 0; i < n; i++)
+		ok = cJSON_AddItemToArray(obj, rest[i]) && ok;
+	free(rest);
+	if (!ok)
+		die("cannot insert into a JSON object");
+}
+
+/* Put value beside anchor in obj as name (or name2, name3, ... when name is
+ * taken by something else); nothing when an equal one is already there.
+ * Returns the name used (malloc'd). Takes value. */
+static char *add_raw(cJSON *obj, cJSON *anchor, const char *name, cJSON *value)
+{
+	for (int k = 1;; k++) {
+		char *cand = k == 1 ? xstrdup(name) : xasprintf("%s%d", name, k);
+		cJSON *have = cJSON_GetObjectItemCaseSensitive(obj, cand);
+		if (have && cJSON_Compare(have, value, true)) {
+			cJSON_Delete(value);
+			return cand;
+		}
+		if (!have) {
+			value->string = cjson_strdup(cand);
+			insert_after(obj, anchor, value);
+			return cand;
+		}
+		free(cand);
+	}
+}
+
+/* One member of obj: its key, then its value. */
+static void walk_member(cJSON *obj, cJSON *m, const char *path, struct san *st)
+{
+	char *raw_key = m->string && !utf8_valid(m->string) ? fix_key(m) : NULL;
+	const char *key = m->string ? m->string : "";
+	char *mpath = *path ? xasprintf("%s.%s", path, key) : xstrdup(key);
+	cJSON *raw_value = NULL;
+	int bad = 0;
+
+	if (bad_string(m)) {
+		char *esc = fix_value(m);
+		raw_value = jstr(esc);
+		free(esc);
+		bad = 1;
+	} else if (cJSON_IsArray(m)) {
+		bad = fix_array(m, mpath, &raw_value, st);
+	} else if (cJSON_IsObject(m)) {
+		walk(m, mpath, st);
+	}
+	char *value_name = xasprintf("%s_raw", key);
+	char *key_name = xasprintf(raw_value ? "%s_key_raw" : "%s_raw", key);
+	if (raw_key) {
+		/* after the value's raw, which goes first below, right after m */
+		char *used = add_raw(obj, m, key_name, jstr(raw_key));
+		san_note(st, mpath, "key", used, 1);
+		free(used);
+	}
+	if (raw_value) {
+		char *used = add_raw(obj, m, value_name, raw_value);
+		char *pattern = cJSON_IsArray(m) ? xasprintf("%s[]", mpath) : xstrdup(mpath);
+		san_note(st, pattern, "string", used, bad);
+		free(pattern);
+		free(used);
+	}
+	free(value_name);
+	free(key_name);
+	free(raw_key);
+	free(mpath);
+}
+
+/* Members are walked from a snapshot taken first, so the _raw siblings
+ * inserted meanwhile are neither walked nor able to break the walk. */
+static void walk(cJSON *node, const char *path, struct san *st)
+{
+	if (cJSON_IsArray(node)) {
+		int bad = fix_array(node, path, NULL, st);
+		if (bad) {
+			char *pattern = xasprintf("%s[]", path);
+			san_note(st, pattern, "string", NULL, bad);
+			free(pattern);
+		}
+		return;
+	}
+	if (!cJSON_IsObject(node))
+		return;
+	int n = cJSON_GetArraySize(node), i = 0;
+	cJSON **members = xmalloc((size_t)(n + 1) * sizeof(*members));
+	for (cJSON *c = node->child; c && i < n; c = c->next)
+		members[i++] = c;
+	for (i = 0; i < n; i++)
+		walk_member(node, members[i], path, st);
+	free(members);
+}
+
+int json_sanitize_tree(cJSON *root, char ***warnings, int *nwarnings)
+{
+	struct san st = {0};
+	if (!root)
+		return 0;
+	if (bad_string(root)) {
+		free(fix_value(root));
+		san_note(&st, "", "string", NULL, 1);
+	} else {
+		walk(root, "", &st);
+	}
+	for (int i = 0; i < st.nw; i++) {
+		struct san_warning *w = &st.w[i];
+		if (warnings && nwarnings) {
+			char *where = *w->pattern ? xasprintf("%s%s", w->what[0] == 'k' ? "the key " : "",
+							     w->pattern)
+						  : xstrdup("the document");
+			char *kept = w->raw_name ? xasprintf(", the original bytes are in %s", w->raw_name)
+						 : xstrdup("");
+			*warnings = xrealloc(*warnings, (size_t)(*nwarnings + 1) * sizeof(**warnings));
+			(*warnings)[(*nwarnings)++] =
+				xasprintf("invalid UTF-8 in %s (%d %s%s): replaced with U+FFFD%s", where, w->count,
+					  w->what, w->count == 1 ? "" : "s", kept);
+			free(where);
+			free(kept);
+		}
+		free(w->pattern);
+		free(w->raw_name);
+	}
+	free(st.w);
+	return st.fixed;
 }

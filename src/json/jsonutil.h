@@ -7,12 +7,41 @@
 /* Checked builders: cJSON fails only on allocation, which dies like xmalloc. */
 cJSON *jnew_object(void);
 cJSON *jnew_array(void);
-cJSON *jadd(cJSON *parent, const char *key, cJSON *item);  /* key NULL: append */
+/* key NULL: append. A key that is not valid UTF-8 is added utf8_sanitize()d. */
+cJSON *jadd(cJSON *parent, const char *key, cJSON *item);
 cJSON *jnum(double v);          /* NaN and infinities become null */
 cJSON *jint(long long v);
-cJSON *jstr(const char *s);     /* NULL becomes null */
+/* A string item of s, utf8_sanitize()d when s is not valid UTF-8 (every
+ * invalid subpart becomes U+FFFD), so every JSON the tool writes is valid
+ * UTF-8 whatever bytes names, argv or the system gave; NULL becomes null.
+ * Where the original bytes matter, keep them with json_sanitize_tree(). */
+cJSON *jstr(const char *s);
 cJSON *jbool(bool b);
 cJSON *jnull(void);
 char *jprint(cJSON *root);      /* pretty text with a final newline; frees root */
+
+/* Make every string in the tree rooted at root valid UTF-8, keeping the
+ * original bytes beside it. Each string value and each object key that is not
+ * valid UTF-8 is replaced by its utf8_sanitize()d form, and its bytes,
+ * utf8_escape_raw()d (\xNN per invalid byte, reversible), go into a new sibling
+ * inserted after the member:
+ *   - member K with a string value: "K_raw", a string;
+ *   - member K whose value is an array holding such strings: "K_raw", an array
+ *     as long as K holding utf8_escape_raw() of every string element (valid
+ *     ones too, so the indexes line up) and null for other elements;
+ *   - an invalid key: renamed to its sanitized form S, the raw key in "S_raw"
+ *     (in "S_key_raw" when the value needs "S_raw" too).
+ * Strings with no member to sit beside (the root, arrays inside arrays) are
+ * only replaced. A _raw member that already exists with the same content is
+ * not added again; one with other content is kept and the new one is named
+ * K_raw2, K_raw3, ... So a tree that is all valid UTF-8 is left untouched,
+ * and a second run changes nothing.
+ * Appends one malloc'd warning per path pattern (array indexes stripped) to
+ * *warnings (xrealloc'd; the caller frees the strings and the array), e.g.
+ *   invalid UTF-8 in workloads[].tasks[].params.argv[] (3 strings): replaced
+ *   with U+FFFD, the original bytes are in argv_raw
+ * warnings NULL: none are made. Returns the number of strings (values and
+ * keys) replaced; allocation failure dies. root NULL: returns 0. */
+int json_sanitize_tree(cJSON *root, char ***warnings, int *nwarnings);
 
 #endif
