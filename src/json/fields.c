@@ -176,7 +176,7 @@ void fields_write(cJSON *obj, const struct field_table *t, const void *base)
 			v = jint(*(const int *)FIELD_CONST(field_count, f, base));
 			break;
 		case FIELD_STRING:
-			v = jstr(*(char *const *)FIELD_CONST(field_string, f, base));
+			v = jraw(*(char *const *)FIELD_CONST(field_string, f, base));
 			break;
 		case FIELD_BOOL:
 			v = jbool(*(const bool *)FIELD_CONST(field_bool, f, base));
@@ -247,7 +247,7 @@ char *fields_extra(const cJSON *obj, const struct field_table *t, const char *co
 		cJSON *copy = cJSON_Duplicate(c, 1);
 		if (!copy)
 			die("out of memory copying JSON");
-		jadd(extra, c->string, copy);
+		jadd_raw(extra, c->string, copy);
 	}
 	if (!extra)
 		return NULL;
@@ -264,7 +264,7 @@ void fields_add_extra(cJSON *obj, const char *extra)
 	while (e->child) {
 		cJSON *c = cJSON_DetachItemViaPointer(e, e->child);
 		char *key = xstrdup(c->string);
-		jadd(obj, key, c);
+		jadd_raw(obj, key, c);
 		free(key);
 	}
 	cJSON_Delete(e);

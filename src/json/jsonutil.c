@@ -26,17 +26,21 @@ cJSON *jnew_array(void)
 	return check(cJSON_CreateArray());
 }
 
-cJSON *jadd(cJSON *parent, const char *key, cJSON *item)
+cJSON *jadd_raw(cJSON *parent, const char *key, cJSON *item)
 {
-	char *fixed = key && !utf8_valid(key) ? utf8_sanitize(key) : NULL;
-	if (fixed)
-		key = fixed;
 	cJSON_bool ok = key ? cJSON_AddItemToObject(parent, key, item) : cJSON_AddItemToArray(parent, item);
-	free(fixed);
 	if (!ok) {
 		cJSON_Delete(item);	/* cJSON does not free it on failure */
 		die("out of memory building JSON");
 	}
+	return item;
+}
+
+cJSON *jadd(cJSON *parent, const char *key, cJSON *item)
+{
+	char *fixed = key && !utf8_valid(key) ? utf8_sanitize(key) : NULL;
+	jadd_raw(parent, fixed ? fixed : key, item);
+	free(fixed);
 	return item;
 }
 
@@ -48,6 +52,11 @@ cJSON *jnum(double v)
 cJSON *jint(long long v)
 {
 	return check(cJSON_CreateNumber((double)v));
+}
+
+cJSON *jraw(const char *s)
+{
+	return s ? check(cJSON_CreateString(s)) : jnull();
 }
 
 cJSON *jstr(const char *s)

@@ -16,6 +16,10 @@ cJSON *jint(long long v);
  * UTF-8 whatever bytes names, argv or the system gave; NULL becomes null.
  * Where the original bytes matter, keep them with json_sanitize_tree(). */
 cJSON *jstr(const char *s);
+/* The report's own builders: the bytes as given, valid or not, for
+ * json_sanitize_tree to repair with a _raw sibling and a warning. */
+cJSON *jraw(const char *s);
+cJSON *jadd_raw(cJSON *parent, const char *key, cJSON *item);
 cJSON *jbool(bool b);
 cJSON *jnull(void);
 char *jprint(cJSON *root);      /* pretty text with a final newline; frees root */

@@ -100,7 +100,7 @@ static cJSON *mode(const struct report_mode *m)
 static cJSON *workload(const struct report_workload *w)
 {
 	cJSON *o = jnew_object();
-	jadd(o, "name", jstr(w->name));
+	jadd(o, "name", jraw(w->name));
 	cJSON *tasks = jadd(o, "tasks", jnew_array());
 	for (int i = 0; i < w->ntasks; i++) {
 		cJSON *t = jadd(tasks, NULL, jnew_object());

@@ -94,13 +94,13 @@ char *json_params_text(const struct task_spec *s)
 		if (!spec_has(s, i))
 			continue;
 		const struct task_param *p = &s->kind->params[i];
-		jadd(o, p->name, p->type == PARAM_U64 ? jint((long long)s->num[i]) : jstr(s->str[i]));
+		jadd(o, p->name, p->type == PARAM_U64 ? jint((long long)s->num[i]) : jraw(s->str[i]));
 	}
 	if (s->argv) {
 		cJSON *argv = jadd(o, "argv", jnew_array());
 		for (int i = 0; s->argv[i]; i++)
-			jadd(argv, NULL, jstr(s->argv[i]));
-		jadd(o, "path", jstr(s->path));
+			jadd(argv, NULL, jraw(s->argv[i]));
+		jadd(o, "path", jraw(s->path));
 	}
 	return text_of(o);
 }
@@ -108,33 +108,33 @@ char *json_params_text(const struct task_spec *s)
 char *json_tool_text(void)
 {
 	cJSON *tool = jnew_object();
-	jadd(tool, "name", jstr(PACKAGE_NAME));
-	jadd(tool, "version", jstr(PACKAGE_VERSION));
-	jadd(tool, "commit", jstr(TRIBENCH_GIT_COMMIT[0] ? TRIBENCH_GIT_COMMIT : NULL));
+	jadd(tool, "name", jraw(PACKAGE_NAME));
+	jadd(tool, "version", jraw(PACKAGE_VERSION));
+	jadd(tool, "commit", jraw(TRIBENCH_GIT_COMMIT[0] ? TRIBENCH_GIT_COMMIT : NULL));
 	return text_of(tool);
 }
 
 char *json_host_text(const struct host_facts *h, const struct topo_info *ti, const struct options *opt)
 {
 	cJSON *o = jnew_object();
-	jadd(o, "hostname", jstr(h->hostname[0] ? h->hostname : NULL));
-	jadd(o, "kernel", jstr(h->kernel[0] ? h->kernel : NULL));
-	jadd(o, "cpu_model", jstr(h->cpu_model[0] ? h->cpu_model : NULL));
+	jadd(o, "hostname", jraw(h->hostname[0] ? h->hostname : NULL));
+	jadd(o, "kernel", jraw(h->kernel[0] ? h->kernel : NULL));
+	jadd(o, "cpu_model", jraw(h->cpu_model[0] ? h->cpu_model : NULL));
 	cJSON *la = jadd(o, "load_avg", jnew_array());
 	for (int i = 0; i < 3; i++)
 		jadd(la, NULL, jnum(h->load_avg[i]));
 	jadd(o, "procs_running", h->procs_running < 0 ? jnull() : jint(h->procs_running));
 	jadd(o, "cpu_mhz", h->cpu_mhz < 0 ? jnull() : jnum(h->cpu_mhz));
-	jadd(o, "governor", jstr(h->governor[0] ? h->governor : NULL));
-	jadd(o, "smt", jstr(h->smt[0] ? h->smt : NULL));
+	jadd(o, "governor", jraw(h->governor[0] ? h->governor : NULL));
+	jadd(o, "smt", jraw(h->smt[0] ? h->smt : NULL));
 	jadd(o, "boost", h->boost < 0 ? jnull() : jbool(h->boost));
 	jadd(o, "aslr", h->aslr < 0 ? jnull() : jint(h->aslr));
-	jadd(o, "isolcpus", jstr(h->isolcpus[0] ? h->isolcpus : NULL));
-	jadd(o, "nohz_full", jstr(h->nohz_full[0] ? h->nohz_full : NULL));
+	jadd(o, "isolcpus", jraw(h->isolcpus[0] ? h->isolcpus : NULL));
+	jadd(o, "nohz_full", jraw(h->nohz_full[0] ? h->nohz_full : NULL));
 	jadd(o, "virtualized", h->virtualized < 0 ? jnull() : jbool(h->virtualized));
 	cJSON *meta = jadd(o, "meta", jnew_object());
 	for (int i = 0; i < opt->nmeta; i++)
-		jadd(meta, opt->meta[i].key, jstr(opt->meta[i].value));
+		jadd_raw(meta, opt->meta[i].key, jraw(opt->meta[i].value));
 	jadd(o, "topology", topology(ti));
 	return text_of(o);
 }
@@ -161,7 +161,7 @@ char *json_config_text(const struct options *opt, int jobs, int cpu)
 	jadd(o, "halt", jstr(halts[so->halt]));
 	jadd(o, "halt_fail", so->halt == HALT_NEVER ? jnull() : jint(so->halt_fail));
 	jadd(o, "task_output", jstr(so->output == OUTPUT_INHERIT ? "inherit" : "null"));
-	jadd(o, "results", jstr(so->results_dir));
+	jadd(o, "results", jraw(so->results_dir));
 	jadd(o, "format", jstr(opt->format ? opt->format : "json"));
 	return text_of(o);
 }
