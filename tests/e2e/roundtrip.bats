@@ -115,8 +115,8 @@ check_report() {
 	"$TRIBENCH" run --runs 1 --warmup 0 -m serial --count 1 -q -o r.json -- \
 		printf '%s\n' 'a b' '"q"' $'tab\there' '' 'ünï €' $'caf\xe9' $'\\x5c'
 	/usr/bin/python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' r.json
-	jq -e '.workloads[0].tasks[0].params.argv[6] == "caf\ufffd"' r.json
-	jq -e '.workloads[0].tasks[0].params.argv_raw[6] == "caf\\xe9"' r.json
+	jq -e '.workloads[0].tasks[0].params.argv[7] == "caf\ufffd"' r.json
+	jq -e '.workloads[0].tasks[0].params.argv_raw[7] == "caf\\xe9"' r.json
 	jq -e '[.warnings[] | select(test("argv"))] | length == 1' r.json
 	check_report r.json
 }
