@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "json/json.h"
 #include "output.h"
+#include "resultsdir.h"
 #include "runner.h"
 #include "sched.h"
 #include "table.h"
@@ -139,20 +140,16 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		suite_free(&suite);
 		return EXIT_BAD_INPUT;
 	}
-	if (o->sched.results_dir && mkdir_p(o->sched.results_dir) < 0) {
-		suite_free(&suite);
-		return error("cannot create --results '%s': %s", o->sched.results_dir, strerror(errno)),
-		       EXIT_BAD_INPUT;
-	}
 	/* signals are ours and the watchdog runs before the temporary exists:
 	 * however tribench ends from here on, it does not stay behind */
 	struct sched_opts so = o->sched;
 	so.sample_ms = o->sample_ms;
 	if (sched_init(&s, &ti->usable, &so, true) < 0 ||
 	    output_open(&out, o->output, isatty(STDOUT_FILENO)) < 0) {
-		rc = EXIT_RUNTIME;
+		rc = out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
 		goto out;
 	}
+	s.o.report_on_stdout = output_on_stdout(&out);
 	watchdog_set_file(&s.wd, out.tmp);
 	struct progress progress;
 	progress_init(&progress, !o->quiet && isatty(STDERR_FILENO), total_tasks(&suite, o));
@@ -170,8 +167,9 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		}
 		r.calibrated = true;
 	}
-	if (suite_prepare(&suite, &r.cal) < 0) {
-		rc = EXIT_BAD_INPUT;
+	if (suite_prepare(&suite, &r.cal) < 0 ||
+	    (o->sched.results_dir && resultsdir_create(o->sched.results_dir) < 0)) {
+		rc = EXIT_BAD_INPUT;	/* --results last: a rejected run creates nothing */
 		goto out;
 	}
 	int ran = runner_run(&r, &s, t, &suite);
@@ -193,7 +191,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	if (o->format && strcmp(o->format, "json") && reformat(&text, o->format) < 0)
 		rc = EXIT_RUNTIME;
 	else if (output_commit(&out, text) < 0)
-		rc = EXIT_RUNTIME;
+		rc = out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
 	watchdog_set_file(&s.wd, NULL);
 	free(text);
 	if (r.interrupted && rc != EXIT_RUNTIME)
