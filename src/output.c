@@ -142,10 +142,8 @@ static int open_temp(struct output *o, const char *target)
 	return 0;
 }
 
-int output_open(struct output *o, const char *arg, bool stdout_is_tty)
+static int open_target(struct output *o, const char *arg, bool stdout_is_tty)
 {
-	memset(o, 0, sizeof(*o));
-	o->fd = -1;
 	if (!arg) {
 		o->to_stdout = !stdout_is_tty;
 		return 0;
@@ -177,6 +175,19 @@ int output_open(struct output *o, const char *arg, bool stdout_is_tty)
 	int rc = open_temp(o, real ? real : arg);
 	free(real);
 	return rc;
+}
+
+/* On failure o holds nothing to free: callers need not call output_abort. */
+int output_open(struct output *o, const char *arg, bool stdout_is_tty)
+{
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	if (open_target(o, arg, stdout_is_tty) == 0)
+		return 0;
+	int sig = o->signal;
+	output_abort(o);
+	o->signal = sig;
+	return -1;
 }
 
 bool output_on_stdout(const struct output *o)

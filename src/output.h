@@ -29,7 +29,8 @@ struct output {
  * offset are kept. A FIFO is opened without blocking: while it has no reader,
  * a pending SIGINT/SIGTERM/SIGHUP (blocked by the caller, as sched_init does)
  * ends the wait; the signal is consumed and stored in o->signal.
- * Returns 0, or -1: after one error line, or silently with o->signal set.
+ * Returns 0, or -1: after one error line, or silently with o->signal set;
+ * on -1 nothing is left to free or remove.
  */
 int output_open(struct output *o, const char *arg, bool stdout_is_tty);
 
