@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "export.h"
+#include "resultsdir.h"
 #include "suite.h"
 #include "util.h"
 
@@ -285,7 +286,7 @@ static int apply_option(struct options *o, int c, char *arg)
 		if (!*arg)
 			return error("invalid --results: empty directory name");
 		o->sched.results_dir = arg;
-		return 0;
+		return resultsdir_check(arg);	/* a directory or nothing yet; made last */
 	case OPT_TIMEOUT:
 		return parse_dur("--timeout", arg, true, &o->sched.timeout_s);
 	case OPT_GRACE:

@@ -17,6 +17,7 @@
 #include "json/report_json.h"
 #include "output.h"
 #include "preflight.h"
+#include "resultsdir.h"
 #include "runner.h"
 #include "sched.h"
 #include "table.h"
@@ -167,20 +168,16 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		suite_free(&suite);
 		return EXIT_BAD_INPUT;
 	}
-	if (o->sched.results_dir && mkdir_p(o->sched.results_dir) < 0) {
-		suite_free(&suite);
-		return error("cannot create --results '%s': %s", o->sched.results_dir, strerror(errno)),
-		       EXIT_BAD_INPUT;
-	}
 	/* signals are ours and the watchdog runs before the temporary exists:
 	 * however tribench ends from here on, it does not stay behind */
 	struct sched_opts so = o->sched;
 	so.sample_ms = o->sample_ms;
 	if (sched_init(&s, &ti->usable, &so, true) < 0 ||
 	    output_open(&out, o->output, isatty(STDOUT_FILENO)) < 0) {
-		rc = EXIT_RUNTIME;
+		rc = out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
 		goto out;
 	}
+	s.o.report_on_stdout = output_on_stdout(&out);
 	watchdog_set_file(&s.wd, out.tmp);
 	struct progress progress;
 	progress_init(&progress, !o->quiet && isatty(STDERR_FILENO), total_tasks(&suite, o));
@@ -201,8 +198,9 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		calibrated = true;
 	}
 	r.calibration = json_calibration_text(calibrated ? &cal : NULL);
-	if (suite_prepare(&suite, &cal) < 0) {
-		rc = EXIT_BAD_INPUT;
+	if (suite_prepare(&suite, &cal) < 0 ||
+	    (o->sched.results_dir && resultsdir_create(o->sched.results_dir) < 0)) {
+		rc = EXIT_BAD_INPUT;	/* --results last: a rejected run creates nothing */
 		goto out;
 	}
 	/* a runtime error mid-run still leaves a valid report of what ran */
@@ -217,7 +215,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		table_print(out.to_stdout || out.to_stdout_too ? stderr : stdout, &r);
 	char *text = report_text(&r, o->format, o->quiet);
 	if (output_commit(&out, text) < 0)
-		rc = EXIT_RUNTIME;
+		rc = out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
 	watchdog_set_file(&s.wd, NULL);
 	free(text);
 	if (r.interrupted && rc != EXIT_RUNTIME)

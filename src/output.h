@@ -3,21 +3,49 @@
 
 #include <stdbool.h>
 
-/* Where the JSON goes: a file written atomically, stdout, or nowhere. */
+/*
+ * Where the JSON goes: a regular file replaced atomically (temporary + rename),
+ * stdout, a descriptor written in place (a device, a FIFO, /dev/fd/N, the file
+ * our stderr is), or nowhere.
+ */
 struct output {
-	char *path;               /* -o FILE */
+	char *arg;                /* -o as given, for messages; NULL without -o */
+	char *path;               /* the regular file replaced at commit, or NULL */
 	char *tmp;                /* its temporary sibling until commit */
-	int fd;
-	bool to_stdout;
-	bool special;             /* a device or FIFO, written in place */
-	bool to_stdout_too;       /* ... and it is our stdout (-o /dev/stdout) */
+	int fd;                   /* ours (close-on-exec): the temporary or the
+	                             descriptor written in place; -1: none */
+	bool to_stdout;           /* no -o (stdout not a terminal) or -o - */
+	bool to_stdout_too;       /* -o names our stdout (/dev/stdout, /dev/fd/1, the
+	                             file stdout is): written through fd 1 */
+	bool special;             /* fd is written in place, never renamed over */
+	int signal;               /* SIGINT/SIGTERM/SIGHUP that cut a wait short, or 0 */
 };
 
-/* Decide by DESIGN §3 and, for a file, create the temporary now (fail early: -1). */
+/*
+ * Decide by DESIGN §3 and, for a regular file, create the temporary now (fail
+ * early). A path naming an open descriptor (/dev/stdout, /dev/stderr,
+ * /dev/fd/N, /proc/self/fd/N) or the very file stdout or stderr is (same
+ * st_dev and st_ino) is written through that descriptor, so O_APPEND and the
+ * offset are kept. A FIFO is opened without blocking: while it has no reader,
+ * a pending SIGINT/SIGTERM/SIGHUP (blocked by the caller, as sched_init does)
+ * ends the wait; the signal is consumed and stored in o->signal.
+ * Returns 0, or -1: after one error line, or silently with o->signal set;
+ * on -1 nothing is left to free or remove.
+ */
 int output_open(struct output *o, const char *arg, bool stdout_is_tty);
-/* Write text and publish it (rename over the path); -1 on failure, nothing left. */
+
+/* True when the report goes to our stdout (the table and tasks' output must not). */
+bool output_on_stdout(const struct output *o);
+
+/*
+ * Write text and publish it (rename over the path for a regular file). Pipes
+ * and FIFOs are written in pieces as poll() says they take them, so a reader
+ * that stops reading cannot make tribench deaf to a stop signal (o->signal).
+ * Returns 0, or -1 (error line, or o->signal set); a temporary is removed.
+ */
 int output_commit(struct output *o, const char *text);
-/* Remove the temporary: no partial file pretends to be complete. */
+
+/* Remove the temporary and free o: no partial file pretends to be complete. */
 void output_abort(struct output *o);
 
 #endif

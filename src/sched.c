@@ -20,6 +20,7 @@
 
 #include "launch.h"
 #include "probe.h"
+#include "resultsdir.h"
 #include "sampler.h"
 
 extern char **environ;
@@ -168,38 +169,13 @@ static void build_env(struct run_state *rs)
 	snprintf(rs->env_mode, sizeof(rs->env_mode), "TRIBENCH_MODE=%s", mode_name(rs->plan->mode));
 }
 
-/* A name safe as one path component: [A-Za-z0-9._-], never "." or "..". */
-static char *path_component(const char *name)
-{
-	char *c = xasprintf("%s%s", name[0] == '.' ? "_" : "", name);
-	for (char *p = c; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '_' || *p == '-'))
-			*p = '_';
-	return c;
-}
-
 /* --results DIR/<workload>/<mode>/<run>/ for measured runs. */
 static int results_dir(struct run_state *rs)
 {
 	if (!rs->s->o.results_dir || rs->label->run < 1)
 		return 0;
-	char *w = path_component(rs->label->workload);
-	rs->results = xasprintf("%s/%s/%s/%d", rs->s->o.results_dir, w, rs->label->mode, rs->label->run);
-	free(w);
-	if (mkdir_p(rs->results) < 0)
-		return error("cannot create '%s': %s", rs->results, strerror(errno));
-	return 0;
-}
-
-static int open_result(const struct run_state *rs, int id, const char *ext)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%d.%s", rs->results, id, ext);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0)
-		error("cannot create '%s': %s", path, strerror(errno));
-	return fd;
+	rs->results = resultsdir_run(rs->s->o.results_dir, rs->label->workload, rs->label->mode, rs->label->run);
+	return rs->results ? 0 : -1;
 }
 
 /* fork/vfork failing with EAGAIN (a process limit) is retried with back-off. */
@@ -227,16 +203,18 @@ static int launch(struct run_state *rs, int slot)
 	int id = rs->next++;
 	struct task_record *t = &rs->out->tasks[id];
 	const struct task_spec *spec = &rs->w->tasks[id];
+	/* inherit: never into a JSON report on our stdout; stderr takes it then */
+	int inherit_out = s->o.report_on_stdout ? STDERR_FILENO : -1;
 	struct launch l = {
 		.fd_in = s->devnull,
-		.fd_out = s->o.output == OUTPUT_INHERIT ? -1 : s->devnull,
+		.fd_out = s->o.output == OUTPUT_INHERIT ? inherit_out : s->devnull,
 		.fd_err = s->o.output == OUTPUT_INHERIT ? -1 : s->devnull,
 		.mask = s->bind ? &ps->mask : NULL,
 		.envp = rs->envp,
 		.close_fd = s->wd.fd,
 	};
-	if (rs->results && ((l.fd_out = open_result(rs, id, "out")) < 0 ||
-			    (l.fd_err = open_result(rs, id, "err")) < 0)) {
+	if (rs->results && ((l.fd_out = resultsdir_open(rs->results, id, "out")) < 0 ||
+			    (l.fd_err = resultsdir_open(rs->results, id, "err")) < 0)) {
 		if (l.fd_out >= 0)
 			close(l.fd_out);
 		return -1;

@@ -21,6 +21,8 @@ struct sched_opts {
 	int halt_fail;                /* halt after this many failed tasks in a run */
 	enum task_output output;
 	const char *results_dir;      /* keep each task's stdout/stderr here, or NULL */
+	bool report_on_stdout;        /* the JSON report goes to our stdout: under
+	                                 OUTPUT_INHERIT tasks' stdout goes to our stderr */
 };
 
 /* The one scheduler: any plan, any workload; the parent sleeps between events. */
