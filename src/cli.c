@@ -202,6 +202,14 @@ static int add_meta(struct options *o, char *arg)
 	char *eq = strchr(arg, '=');
 	if (!eq || eq == arg)
 		return error("invalid --meta '%s': expected KEY=VALUE", arg);
+	/* a key is a name in the report's JSON: two keys that differ only in
+	 * invalid bytes would become one after U+FFFD repair (values may hold any
+	 * bytes: they are repaired with a _raw sibling) */
+	*eq = '\0';
+	bool valid = utf8_valid(arg);
+	*eq = '=';
+	if (!valid)
+		return error("invalid --meta key: it is not valid UTF-8");
 	for (int i = 0; i < o->nmeta; i++)
 		if (strlen(o->meta[i].key) == (size_t)(eq - arg) && !strncmp(o->meta[i].key, arg, (size_t)(eq - arg)))
 			return error("invalid --meta '%s': key '%.*s' given twice", arg, (int)(eq - arg), arg);

@@ -87,27 +87,27 @@ TABLE(summary_table, "summary", summary_fields);
 
 double *field_number(const struct field *f, void *base)
 {
-	return (double *)((char *)base + f->offset);
+	return (double *)(void *)((char *)base + f->offset);
 }
 
 int *field_count(const struct field *f, void *base)
 {
-	return (int *)((char *)base + f->offset);
+	return (int *)(void *)((char *)base + f->offset);
 }
 
 char **field_string(const struct field *f, void *base)
 {
-	return (char **)((char *)base + f->offset);
+	return (char **)(void *)((char *)base + f->offset);
 }
 
 bool *field_bool(const struct field *f, void *base)
 {
-	return (bool *)((char *)base + f->offset);
+	return (bool *)(void *)((char *)base + f->offset);
 }
 
 struct intlist *field_intlist(const struct field *f, void *base)
 {
-	return (struct intlist *)((char *)base + f->offset);
+	return (struct intlist *)(void *)((char *)base + f->offset);
 }
 
 /* Strings and lists of a level, by its table: a field added there is freed too. */

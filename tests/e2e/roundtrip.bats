@@ -120,3 +120,13 @@ check_report() {
 	jq -e '[.warnings[] | select(test("argv"))] | length == 1' r.json
 	check_report r.json
 }
+
+@test "--meta: a key that is not UTF-8 is refused, a value is repaired with its _raw" {
+	run "$TRIBENCH" run -q --meta $'k\xff=1' -t sleep:ms=1 -o r.json
+	[ "$status" -eq 2 ]
+	assert_one_line_error
+	[ ! -e r.json ]
+	"$TRIBENCH" run -q --meta $'k=v\xfe' -t sleep:ms=1 --runs 1 --warmup 0 -m serial -o r.json
+	jq -e '.host.meta.k == "v\ufffd" and .host.meta.k_raw == "v\\xfe"' r.json
+	check_report r.json
+}
