@@ -66,6 +66,14 @@ static void task_to_report(const struct task_record *t, struct report_task *out)
 	exit_to_report(&t->exit, &out->exit);
 }
 
+int record_schedstat_unread(const struct run_record *rec)
+{
+	int n = 0;
+	for (int i = 0; i < rec->ntasks; i++)
+		n += rec->tasks[i].exit.status != EXIT_STATUS_NOT_STARTED && rec->tasks[i].schedstat_errno;
+	return n;
+}
+
 void record_to_report(struct run_record *rec, struct report_run *out, bool cut)
 {
 	memset(out, 0, sizeof(*out));

@@ -31,6 +31,7 @@ struct task_record {
 	double user_s, sys_s;
 	double running_s, ready_s, blocked_s;
 	bool have_schedstat;      /* false: states from rusage (several threads or processes) */
+	int schedstat_errno;      /* why /proc/PID/schedstat could not be read, or 0 */
 	long voluntary_switches, involuntary_switches, max_rss_kb;
 	struct task_exit exit;
 	double sampled_running_s; /* schedstat running time at the last sample */
@@ -70,5 +71,8 @@ void run_record_free(struct run_record *r);
  * The samples move into out (rec keeps none); everything else is copied.
  */
 void record_to_report(struct run_record *rec, struct report_run *out, bool cut);
+/* Tasks of rec whose /proc/PID/schedstat could not be read (their ready_s and
+ * blocked_s are null for that reason, not by design). */
+int record_schedstat_unread(const struct run_record *rec);
 
 #endif

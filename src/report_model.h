@@ -116,6 +116,8 @@ struct report_mode {
 	int nruns;
 	struct report_run *runs;
 	struct report_summary summary;
+	int schedstat_unread;     /* run time only, not in the JSON: tasks whose
+				   * schedstat could not be read (a warning says so) */
 	char *extra;
 };
 

@@ -58,6 +58,7 @@ static int run_round(struct report *r, const struct plan *plans, struct sched *s
 			int rc = sched_run(s, &plans[i * MODE_COUNT + m], w, &label, &rec);
 			bool cut = s->signal || s->halted;
 			struct report_run *out = measured ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
+			rm->schedstat_unread += record_schedstat_unread(&rec);
 			record_to_report(&rec, out, cut);
 			run_record_free(&rec);
 			if (rc < 0 || cut)

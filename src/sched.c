@@ -282,6 +282,7 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	t->end_s = now_s() - rs->t0;
 	t->wall_s = t->end_s - t->start_s;
 	t->have_schedstat = probe_schedstat(pid, &t->running_s, &t->ready_s) == 0;
+	t->schedstat_errno = t->have_schedstat ? 0 : errno;
 	see_cpu(t, pid);
 	if (probe_cpus_allowed(pid, t->cpus_allowed, sizeof(t->cpus_allowed)) < 0)
 		t->cpus_allowed[0] = '\0';

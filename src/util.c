@@ -93,11 +93,16 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 	char buf[1024];
 	int n = snprintf(buf, sizeof(buf), "%s", error_context);
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
-	/* One line, always: a newline in user input must not split the message. */
+	/* One line, always, and safe for a terminal: a newline in user input must
+	 * not split the message, nor an escape sequence or invalid byte reach it */
 	for (char *c = buf; *c; c++)
-		if (*c == '\n' || *c == '\r')
+		if (*c == '\n' || *c == '\r' || *c == '\t')
 			*c = ' ';
-	fprintf(stderr, "tribench: %s%s\n", prefix, buf);
+		else if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	char *text = utf8_valid(buf) ? NULL : utf8_sanitize(buf);
+	fprintf(stderr, "tribench: %s%s\n", prefix, text ? text : buf);
+	free(text);
 }
 
 int error(const char *fmt, ...)

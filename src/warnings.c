@@ -138,6 +138,10 @@ static void check_unread(struct collector *c, const char *name, const struct rep
 		add(c, "%s/%s: cpus_allowed is null for %d task%s: /proc/PID/status of the zombie "
 		       "could not be read",
 		    name, m->mode, n, n == 1 ? "" : "s");
+	if (m->schedstat_unread)
+		add(c, "%s/%s: ready_s and blocked_s are null for %d task%s: /proc/PID/schedstat of the "
+		       "zombie could not be read (running_s is rusage user+sys)",
+		    name, m->mode, m->schedstat_unread, m->schedstat_unread == 1 ? "" : "s");
 }
 
 static int failed_tasks(const struct report_run *runs, int n)
