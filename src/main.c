@@ -214,6 +214,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	if (!o->quiet)
 		table_print(out.to_stdout || out.to_stdout_too ? stderr : stdout, &r);
 	char *text = report_text(&r, o->format, o->quiet);
+	out.signal = r.interrupted ? s.signal : 0;	/* no endless wait on a reader then */
 	if (output_commit(&out, text) < 0)
 		rc = out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
 	watchdog_set_file(&s.wd, NULL);

@@ -206,16 +206,24 @@ static int write_out(struct output *o, int fd, const char *text)
 	struct stat st;
 	bool sock = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 	bool stream = sock || S_ISFIFO(st.st_mode);
+	/* a stop signal already ended the run (o->signal set by the caller): a
+	 * reader gets one second without progress, then the report is given up */
+	int stopped = o->signal, idle_ms = 0;
 	while (done < n) {
 		if (stream) {
-			if ((o->signal = stop_signal(0)))
+			if ((o->signal = stop_signal(0)) || (stopped && idle_ms >= 1000)) {
+				o->signal = o->signal ? o->signal : stopped;
 				return -1;
+			}
 			struct pollfd p = {.fd = fd, .events = POLLOUT};
 			int r = poll(&p, 1, 100);
 			if (r < 0 && errno != EINTR)
 				return -1;
-			if (r <= 0)
+			if (r <= 0) {
+				idle_ms += 100;
 				continue;
+			}
+			idle_ms = 0;
 		}
 		size_t len = n - done;
 		if (stream && len > PIPE_BUF)
@@ -246,8 +254,10 @@ int output_commit(struct output *o, const char *text)
 			o->fd = -1;
 			o->special = false;
 		}
-		if (rc == 0 || o->signal || (e == EPIPE && output_on_stdout(o)))
-			return o->signal ? -1 : 0;
+		if (rc == 0 || (e == EPIPE && output_on_stdout(o)))
+			return 0;
+		if (o->signal)
+			return -1;
 		return error("cannot write the report to '%s': %s", o->arg ? o->arg : "stdout", strerror(e));
 	}
 	if (!o->path)

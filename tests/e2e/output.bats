@@ -190,3 +190,22 @@ EOF
 	[ -z "$(find . -name '*tmp*')" ]
 	[ -z "$(ls -A)" ]
 }
+
+@test "output: a SIGTERM mid-run, then a FIFO reader that never reads: exit 143 within about a second" {
+	mkfifo f
+	(exec 3<f; sleep 30) &
+	local reader=$!
+	# 300 tasks of 10 ms: the signal lands mid-run; the report (> 64 KiB) cannot fit the pipe
+	"$TRIBENCH" run -t sleep:ms=10,count=300 -m serial --runs 1 --warmup 0 -q -o f &
+	local pid=$!
+	sleep 1
+	local t0
+	t0=$(now_ms)
+	kill -TERM "$pid"
+	stop_within "$pid" || { kill "$reader"; return 1; }
+	local took=$(($(now_ms) - t0))
+	kill "$reader"
+	echo "rc=$rc took=${took}ms"
+	[ "$rc" -eq 143 ]
+	[ "$took" -lt 3500 ]
+}
