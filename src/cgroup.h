@@ -1,0 +1,86 @@
+#ifndef TRIBENCH_CGROUP_H
+#define TRIBENCH_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/*
+ * cgroup v2 for containment: the only file that knows cgroupfs (as topo.c is
+ * for hwloc). No controller is ever enabled: only core files are used
+ * (cgroup.procs, cgroup.kill, cgroup.freeze, cgroup.events, cpu.stat, PSI),
+ * so tribench never moves itself and never fights systemd.
+ */
+
+/* Where the v2 hierarchy is and where tribench sits in it. */
+struct cgroup_where {
+	int version;              /* 2: a cgroup2 mount exists (pure or hybrid); 1: v1 only; 0: none */
+	bool hybrid;              /* v1 controllers mounted beside the cgroup2 mount */
+	char mount[PATH_MAX];     /* the cgroup2 mount point, "" when none */
+	char self[PATH_MAX];      /* tribench's own cgroup, absolute ("/sys/fs/cgroup/user.slice/..."), "" when unknown */
+};
+
+/* A pure function of the texts of /proc/self/mountinfo and /proc/self/cgroup:
+ * 0, or -1 when they cannot be parsed (out->version is then 0). Handles pure
+ * v2, hybrid (v2 at .../unified), v1-only and a namespaced container (mount
+ * root not "/", "0::/" in the cgroup file). */
+int cgroup_discover_text(const char *mountinfo, const char *self_cgroup, struct cgroup_where *out);
+/* The same from this process's /proc files: 0, or -1 with errno. */
+int cgroup_discover(struct cgroup_where *out);
+
+/* One leaf: the cgroup a task tree lives in, reused for the next task. */
+struct cgroup_leaf {
+	int index;
+	char path[PATH_MAX];
+	int dirfd;                /* O_PATH|O_DIRECTORY, for clone3 CLONE_INTO_CGROUP */
+	int events_fd;            /* cgroup.events, kept open: POLLPRI when populated changes */
+	bool busy;                /* handed out by cgroup_leaf_get */
+};
+
+/* The run cgroup beneath tribench's own, named tribench-PID-STARTTIME (the
+ * owner's pid and its start time in clock ticks, field 22 of /proc/PID/stat),
+ * and its pool of leaves. */
+struct cgroup_run {
+	char path[PATH_MAX];
+	int nleaves, alloc;
+	struct cgroup_leaf **leaves;
+};
+
+/* Create the run cgroup: 0, or -1 with errno (EACCES/EROFS/ENOENT: not
+ * writable here; the caller falls back to process groups). */
+int cgroup_run_create(const struct cgroup_where *w, struct cgroup_run *run);
+/* Kill everything in the run cgroup and its leaves, wait until they are
+ * empty, remove them. Safe on a run that was never created. */
+void cgroup_run_destroy(struct cgroup_run *run);
+/*
+ * Run cgroups beside ours (tribench-PID-STARTTIME under w->self) whose owner
+ * is gone (no such pid, or another start time): killed and removed. Returns
+ * how many, -1 on error; *names gets their paths joined by ", " (caller
+ * frees; NULL when none).
+ */
+int cgroup_reap_stale(const struct cgroup_where *w, char **names);
+
+/* An empty leaf (made on first need, then reused): 0, or -1 with errno. */
+int cgroup_leaf_get(struct cgroup_run *run, struct cgroup_leaf **out);
+/* Hand a leaf back; it must be empty (cgroup_wait_empty). */
+void cgroup_leaf_put(struct cgroup_run *run, struct cgroup_leaf *leaf);
+
+/* 1 populated, 0 empty (cgroup.events "populated"), -1 with errno. */
+int cgroup_populated(const struct cgroup_leaf *leaf);
+/* Wait until the leaf is empty, up to timeout_ms (-1: forever): 0, or -1
+ * (ETIMEDOUT, or errno). Note the kernel says empty once the last member is
+ * a zombie, before it is reaped. */
+int cgroup_wait_empty(const struct cgroup_leaf *leaf, int timeout_ms);
+/* How many processes are in the leaf now (cgroup.procs), -1 with errno. */
+int cgroup_count(const struct cgroup_leaf *leaf);
+/* SIGKILL every process in the leaf: cgroup.kill, or on kernels without it
+ * freeze, SIGKILL each pid in cgroup.procs, thaw. 0, or -1 with errno. */
+int cgroup_kill(const struct cgroup_leaf *leaf);
+/* Send sig to every process of the leaf, frozen meanwhile so that none forks
+ * past it (the TERM phase of a stop keeps --grace meaningful). 0 or -1. */
+int cgroup_signal(const struct cgroup_leaf *leaf, int sig);
+/* Move pid into the leaf by writing cgroup.procs (the fallback join when
+ * clone3 CLONE_INTO_CGROUP is not available): 0, or -1 with errno. */
+int cgroup_join(const struct cgroup_leaf *leaf, pid_t pid);
+
+#endif
