@@ -10,6 +10,7 @@
  * with strace (the highest descriptor number is 3 + this - 1):
  *   1  the watchdog pipe's write end, for the whole run (watchdog.c; the read
  *      end is closed in tribench right after the fork)
+ *   1  the watchdog's pidfd, for the whole run (watchdog_pidfd)
  *   1  the signalfd (sched.c)
  *   1  the timerfd (sched.c)
  *   1  /dev/null, every task's stdin (sched.c)
@@ -24,7 +25,7 @@
  * taskfile is read and closed before the watchdog starts; a forked or
  * vforked child gets its own table, so launching costs the parent none.
  */
-#define PREFLIGHT_RUN_FDS 7
+#define PREFLIGHT_RUN_FDS 8
 
 /* Descriptors `run` needs with these options (-o decides the report's one):
  * PREFLIGHT_RUN_FDS or one less. Pure. */
