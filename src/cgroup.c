@@ -234,17 +234,11 @@ int cgroup_discover(struct cgroup_where *out)
 {
 	memset(out, 0, sizeof(*out));
 	char *mi = slurp("/proc/self/mountinfo");
-	if (!mi)
-		return -1;
 	/* No /proc/self/cgroup: a kernel without cgroups. */
-	char *cg = slurp("/proc/self/cgroup");
-	if (!cg && errno != ENOENT) {
-		int saved = errno;
-		free(mi);
-		errno = saved;
-		return -1;
-	}
-	int rc = cgroup_discover_text(mi, cg ? cg : "", out);
+	char *cg = mi ? slurp("/proc/self/cgroup") : NULL;
+	int rc = -1;
+	if (mi && (cg || errno == ENOENT))
+		rc = cgroup_discover_text(mi, cg ? cg : "", out);
 	int saved = errno;
 	free(mi);
 	free(cg);
@@ -453,17 +447,19 @@ static int signal_one(pid_t pid, void *arg)
  * Freeze the group, send sig to each of its processes, thaw. Frozen, none
  * can fork a child that escapes the list; a frozen process still dies of
  * SIGKILL. A freeze that does not settle within FREEZE_WAIT_MS is not
- * waited for further: signalling late beats not signalling.
+ * waited for further: signalling late beats not signalling. 0, or -1 with errno.
  */
 static int signal_frozen(int dirfd, int events_fd, int sig)
 {
-	if (write_at(dirfd, "cgroup.freeze", "1", 1) < 0)
+	/* Kernels before 5.2 have no cgroup.freeze: signal unfrozen, best effort. */
+	bool frozen = write_at(dirfd, "cgroup.freeze", "1", 1) == 0;
+	if (!frozen && errno != ENOENT)
 		return -1;
-	if (events_fd >= 0)
+	if (frozen && events_fd >= 0)
 		events_wait(events_fd, "frozen", 1, FREEZE_WAIT_MS);
 	int rc = for_each_pid(dirfd, "cgroup.procs", signal_one, &sig) < 0 ? -1 : 0;
 	int saved = errno;
-	if (write_at(dirfd, "cgroup.freeze", "0", 1) < 0 && rc == 0)
+	if (frozen && write_at(dirfd, "cgroup.freeze", "0", 1) < 0 && rc == 0)
 		return -1;
 	errno = saved;
 	return rc;
