@@ -25,8 +25,13 @@ struct cgroup_where {
  * v2, hybrid (v2 at .../unified), v1-only and a namespaced container (mount
  * root not "/", "0::/" in the cgroup file). */
 int cgroup_discover_text(const char *mountinfo, const char *self_cgroup, struct cgroup_where *out);
-/* The same from this process's /proc files: 0, or -1 with errno. */
+/* The same from this process's /proc files: 0, or -1 with errno (EINVAL:
+ * the texts did not parse). A kernel without /proc/self/cgroup gives 0 with
+ * version 0 or 1 and self "". */
 int cgroup_discover(struct cgroup_where *out);
+/* The start time of a /proc/PID/stat text (field 22, clock ticks since boot,
+ * read after the last ')' since comm may hold one): 0, or -1 with EINVAL. */
+int cgroup_parse_starttime(const char *stat, unsigned long long *out);
 
 /* One leaf: the cgroup a task tree lives in, reused for the next task. */
 struct cgroup_leaf {
@@ -47,20 +52,31 @@ struct cgroup_run {
 };
 
 /* Create the run cgroup: 0, or -1 with errno (EACCES/EROFS/ENOENT: not
- * writable here; the caller falls back to process groups). */
+ * writable here, or no cgroup2 mount or unknown self; ENOTSUP: w->self is not
+ * on cgroup2, so nothing is made there; EEXIST: this process already has
+ * one). The caller falls back to process groups. Prints nothing. *run is
+ * zeroed first, so cgroup_run_destroy is safe after a failure. */
 int cgroup_run_create(const struct cgroup_where *w, struct cgroup_run *run);
 /* Kill everything in the run cgroup and its leaves, wait until they are
- * empty, remove them. Safe on a run that was never created. */
+ * empty (2 s at most in all), close the leaves' fds, remove the directories,
+ * free the pool and zero *run. Safe on a run that was never created (zeroed).
+ * A directory that cannot be removed gets one warning line (a later
+ * cgroup_reap_stale removes it). */
 void cgroup_run_destroy(struct cgroup_run *run);
 /*
  * Run cgroups beside ours (tribench-PID-STARTTIME under w->self) whose owner
- * is gone (no such pid, or another start time): killed and removed. Returns
- * how many, -1 on error; *names gets their paths joined by ", " (caller
- * frees; NULL when none).
+ * is gone (no such pid, or another start time): killed (cgroup.kill on the
+ * run dir covers its leaves) and removed, leaves first, waiting 2 s at most
+ * for each to empty. Returns how many, -1 with errno when w->self cannot be
+ * listed or one of them could not be removed (the others still are);
+ * *names gets the removed ones' paths joined by ", " (caller frees; NULL
+ * when none). 0 when there is no cgroup2 hierarchy. Prints nothing.
  */
 int cgroup_reap_stale(const struct cgroup_where *w, char **names);
 
-/* An empty leaf (made on first need, then reused): 0, or -1 with errno. */
+/* An empty leaf <run>/t<index> (made on first need, then reused; the pool
+ * grows only to the most leaves busy at once, 2 fds each): 0, or -1 with
+ * errno (EINVAL: no run). The run owns the leaf. */
 int cgroup_leaf_get(struct cgroup_run *run, struct cgroup_leaf **out);
 /* Hand a leaf back; it must be empty (cgroup_wait_empty). */
 void cgroup_leaf_put(struct cgroup_run *run, struct cgroup_leaf *leaf);
@@ -77,10 +93,13 @@ int cgroup_count(const struct cgroup_leaf *leaf);
  * freeze, SIGKILL each pid in cgroup.procs, thaw. 0, or -1 with errno. */
 int cgroup_kill(const struct cgroup_leaf *leaf);
 /* Send sig to every process of the leaf, frozen meanwhile so that none forks
- * past it (the TERM phase of a stop keeps --grace meaningful). 0 or -1. */
+ * past it (the TERM phase of a stop keeps --grace meaningful; a freeze that
+ * has not settled within 1 s is not waited for further). Always thaws.
+ * 0, or -1 with errno. */
 int cgroup_signal(const struct cgroup_leaf *leaf, int sig);
 /* Move pid into the leaf by writing cgroup.procs (the fallback join when
- * clone3 CLONE_INTO_CGROUP is not available): 0, or -1 with errno. */
+ * clone3 CLONE_INTO_CGROUP is not available): 0, or -1 with errno.
+ * Async-signal-safe (no allocation): a child may call it after fork. */
 int cgroup_join(const struct cgroup_leaf *leaf, pid_t pid);
 
 #endif

@@ -1,0 +1,798 @@
+/* cgroup v2 containment: discovery, the run cgroup, its leaves, kill and reap. */
+#include "config.h"
+#include "cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/* How long a freeze may take before we act anyway, and the destroy's bound. */
+#define FREEZE_WAIT_MS 1000
+#define DESTROY_WAIT_MS 2000
+
+/* ---- discovery: pure text parsing --------------------------------------- */
+
+/*
+ * Copy one space-separated mountinfo field, undoing the kernel's octal
+ * escapes (\040 space, \011 tab, \012 newline, \134 backslash): 0, or -1 when
+ * it does not fit.
+ */
+static int unescape_field(const char *s, size_t len, char *out, size_t size)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '\\' && i + 3 < len && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '7') {
+			c = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+			i += 3;
+		}
+		if (o + 1 >= size)
+			return -1;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* The next line of text: its start and length, advancing *p; false at the end. */
+static bool next_line(const char **p, const char **line, size_t *len)
+{
+	if (**p == '\0')
+		return false;
+	const char *nl = strchr(*p, '\n');
+	*line = *p;
+	*len = nl ? (size_t)(nl - *p) : strlen(*p);
+	*p = nl ? nl + 1 : *p + *len;
+	return true;
+}
+
+enum { MI_MAXFIELDS = 64 };
+
+/*
+ * Split one mountinfo line into fields; the separator "-" ends the optional
+ * fields, so fstype is the field after it. 0 with root, mountpoint and fstype
+ * filled, or -1 when the line is not a mountinfo line.
+ */
+static int parse_mountinfo_line(const char *line, size_t len, char *root, char *mnt, size_t size,
+				char *fstype, size_t fsize)
+{
+	const char *f[MI_MAXFIELDS];
+	size_t flen[MI_MAXFIELDS];
+	int n = 0;
+	for (size_t i = 0; i < len;) {
+		while (i < len && line[i] == ' ')
+			i++;
+		if (i >= len)
+			break;
+		if (n == MI_MAXFIELDS)
+			return -1;
+		f[n] = line + i;
+		while (i < len && line[i] != ' ')
+			i++;
+		flen[n] = (size_t)(line + i - f[n]);
+		n++;
+	}
+	int dash = -1;
+	for (int i = 6; i < n; i++) {
+		if (flen[i] == 1 && f[i][0] == '-') {
+			dash = i;
+			break;
+		}
+	}
+	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS */
+	if (dash < 0 || dash + 3 >= n)
+		return -1;
+	if (f[3][0] != '/' || f[4][0] != '/' || strchr("0123456789", f[0][0]) == NULL)
+		return -1;
+	if (unescape_field(f[3], flen[3], root, size) < 0 ||
+	    unescape_field(f[4], flen[4], mnt, size) < 0 ||
+	    unescape_field(f[dash + 1], flen[dash + 1], fstype, fsize) < 0)
+		return -1;
+	return 0;
+}
+
+/* Is prefix a path prefix of path ("/a" of "/a" and "/a/b", not of "/ab")? */
+static bool path_has_prefix(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (n == 1 && prefix[0] == '/')
+		return true;
+	return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/*
+ * The path of the "0::" line of a /proc/PID/cgroup text into path ("" when
+ * there is none, as on v1-only): 0, or -1 when a line is not
+ * hierarchy-ID:controllers:/path (the path may itself hold ':').
+ */
+static int parse_self_cgroup(const char *text, char *path, size_t size)
+{
+	const char *p = text, *line;
+	size_t len;
+	path[0] = '\0';
+	while (next_line(&p, &line, &len)) {
+		if (len == 0)
+			continue;
+		const char *c1 = memchr(line, ':', len);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
+		if (!c1 || !c2 || c1 == line || c2 + 1 >= line + len || c2[1] != '/')
+			return -1;
+		for (const char *d = line; d < c1; d++)
+			if (*d < '0' || *d > '9')
+				return -1;
+		if (c1 - line == 1 && line[0] == '0' && c2 == c1 + 1) {
+			size_t n = len - (size_t)(c2 + 1 - line);
+			if (n >= size)
+				return -1;
+			memcpy(path, c2 + 1, n);
+			path[n] = '\0';
+		}
+	}
+	return 0;
+}
+
+int cgroup_discover_text(const char *mountinfo, const char *self_cgroup, struct cgroup_where *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!mountinfo || !self_cgroup) {
+		errno = EINVAL;
+		return -1;
+	}
+	char path[PATH_MAX], root[PATH_MAX], mnt[PATH_MAX], fstype[64], v2root[PATH_MAX];
+	if (parse_self_cgroup(self_cgroup, path, sizeof(path)) < 0)
+		goto bad;
+
+	bool has_v1 = false, has_v2 = false, v2_holds_us = false;
+	int lines = 0;
+	const char *p = mountinfo, *line;
+	size_t len;
+	while (next_line(&p, &line, &len)) {
+		if (len == 0)
+			continue;
+		if (parse_mountinfo_line(line, len, root, mnt, sizeof(root), fstype, sizeof(fstype)) < 0)
+			goto bad;
+		lines++;
+		if (strcmp(fstype, "cgroup") == 0)
+			has_v1 = true;
+		if (strcmp(fstype, "cgroup2") != 0)
+			continue;
+		/* The first cgroup2 mount, unless a later one shows our cgroup and it does not. */
+		bool holds = path[0] && path_has_prefix(path, root);
+		if (!has_v2 || (holds && !v2_holds_us)) {
+			has_v2 = true;
+			v2_holds_us = holds;
+			strcpy(out->mount, mnt);
+			strcpy(v2root, root);
+		}
+	}
+	if (lines == 0)
+		goto bad;
+
+	out->version = has_v2 ? 2 : has_v1 ? 1 : 0;
+	out->hybrid = has_v2 && has_v1;
+	if (!has_v2 || path[0] == '\0')
+		return 0;
+	/*
+	 * The mount shows the hierarchy from its ROOT down: strip that prefix. In
+	 * a cgroup namespace whose mount came from outside it, the path is "/" and
+	 * the ROOT is not: we sit at the mount's top. Anything else is outside
+	 * what the mount shows, so self stays unknown.
+	 */
+	const char *rest;
+	if (path_has_prefix(path, v2root))
+		rest = strcmp(v2root, "/") == 0 ? path : path + strlen(v2root);
+	else if (strcmp(path, "/") == 0)
+		rest = "";
+	else
+		return 0;
+	if (strcmp(rest, "/") == 0)
+		rest = "";
+	const char *mount = strcmp(out->mount, "/") == 0 ? "" : out->mount;
+	int n = snprintf(out->self, sizeof(out->self), "%s%s", mount, rest);
+	if (n < 0 || (size_t)n >= sizeof(out->self))
+		goto bad;
+	if (out->self[0] == '\0')
+		strcpy(out->self, "/");
+	return 0;
+bad:
+	memset(out, 0, sizeof(*out));
+	errno = EINVAL;
+	return -1;
+}
+
+/* All of a /proc file, NUL-terminated (caller frees): NULL with errno. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	size_t len;
+	char *text = read_stream(f, 16u << 20, &len);
+	int saved = errno;
+	fclose(f);
+	errno = saved;
+	return text;
+}
+
+int cgroup_discover(struct cgroup_where *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *mi = slurp("/proc/self/mountinfo");
+	/* No /proc/self/cgroup: a kernel without cgroups. */
+	char *cg = mi ? slurp("/proc/self/cgroup") : NULL;
+	int rc = -1;
+	if (mi && (cg || errno == ENOENT))
+		rc = cgroup_discover_text(mi, cg ? cg : "", out);
+	int saved = errno;
+	free(mi);
+	free(cg);
+	errno = saved;
+	return rc;
+}
+
+int cgroup_parse_starttime(const char *stat, unsigned long long *out)
+{
+	/* comm may hold ") ", so the fields start after the last ')'. */
+	const char *p = strrchr(stat, ')');
+	if (!p) {
+		errno = EINVAL;
+		return -1;
+	}
+	p++;
+	for (int field = 3; field < 22; field++) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0' || *p == '\n') {
+			errno = EINVAL;
+			return -1;
+		}
+		while (*p && *p != ' ' && *p != '\n')
+			p++;
+	}
+	while (*p == ' ')
+		p++;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(p, &end, 10);
+	if (end == p || errno || (*end != ' ' && *end != '\n' && *end != '\0')) {
+		errno = EINVAL;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* pid's start time in clock ticks: 0, or -1 with errno (ENOENT: no such pid). */
+static int proc_starttime(pid_t pid, unsigned long long *out)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = read_full(fd, buf, sizeof(buf) - 1);
+	int saved = errno;
+	close(fd);
+	if (n == 0) {
+		/* A process that died between open and read. */
+		errno = saved ? saved : ENOENT;
+		return -1;
+	}
+	buf[n] = '\0';
+	return cgroup_parse_starttime(buf, out);
+}
+
+/* ---- small cgroupfs file helpers ---------------------------------------- */
+
+/*
+ * Write text to the file name under dirfd. Only open/write/close, no
+ * allocation: async-signal-safe, so cgroup_join may run after fork.
+ */
+static int write_at(int dirfd, const char *name, const char *text, size_t len)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t w = write(fd, text, len);
+	int saved = errno;
+	close(fd);
+	if (w < 0) {
+		errno = saved;
+		return -1;
+	}
+	if ((size_t)w != len) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* The value of "key N" in a cgroup.events text, -1 when absent. */
+static int events_field(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, key, klen) == 0 && p[klen] == ' ' && (p[klen + 1] == '0' || p[klen + 1] == '1'))
+			return p[klen + 1] - '0';
+	}
+	return -1;
+}
+
+/* Read cgroup.events from offset 0 (which also re-arms POLLPRI) and give key's value. */
+static int events_read(int events_fd, const char *key)
+{
+	char buf[256];
+	ssize_t n = pread(events_fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	int v = events_field(buf, key);
+	if (v < 0)
+		errno = EPROTO;
+	return v;
+}
+
+/* Milliseconds on the monotonic clock. */
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait until key reads want in cgroup.events, up to timeout_ms (-1: forever):
+ * read, then poll for the kernel's POLLPRI, so a change between the two is
+ * never missed. 0, or -1 (ETIMEDOUT, or errno).
+ */
+static int events_wait(int events_fd, const char *key, int want, int timeout_ms)
+{
+	long long deadline = timeout_ms < 0 ? -1 : mono_ms() + timeout_ms;
+	for (;;) {
+		int v = events_read(events_fd, key);
+		if (v < 0)
+			return -1;
+		if (v == want)
+			return 0;
+		int left = -1;
+		if (deadline >= 0) {
+			long long l = deadline - mono_ms();
+			if (l <= 0) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			left = l > 1000000 ? 1000000 : (int)l;
+		}
+		struct pollfd pfd = {.fd = events_fd, .events = POLLPRI};
+		if (poll(&pfd, 1, left) < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+/*
+ * Call fn for each pid listed in file (cgroup.procs) under dirfd, parsing
+ * in chunks so that a big group needs no big buffer. fn returning -1 stops
+ * the walk. The number of pids, or -1 with errno.
+ */
+static int for_each_pid(int dirfd, const char *file, int (*fn)(pid_t, void *), void *arg)
+{
+	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char buf[4096];
+	long long cur = -1;
+	int count = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		/* A last number without its newline ends at EOF (n == 0). */
+		for (ssize_t i = 0; i < (n ? n : 1); i++) {
+			char c = n ? buf[i] : '\n';
+			if (c >= '0' && c <= '9') {
+				cur = (cur < 0 ? 0 : cur * 10) + (c - '0');
+				if (cur > INT_MAX)
+					cur = INT_MAX;
+				continue;
+			}
+			if (cur < 0)
+				continue;
+			count++;
+			if (fn && fn((pid_t)cur, arg) < 0) {
+				int saved = errno;
+				close(fd);
+				errno = saved;
+				return -1;
+			}
+			cur = -1;
+		}
+		if (n == 0)
+			break;
+	}
+	close(fd);
+	return count;
+}
+
+/* kill(pid, *sig), ignoring a pid that is already gone. */
+static int signal_one(pid_t pid, void *arg)
+{
+	if (kill(pid, *(int *)arg) < 0 && errno != ESRCH)
+		return -1;
+	return 0;
+}
+
+/*
+ * Freeze the group, send sig to each of its processes, thaw. Frozen, none
+ * can fork a child that escapes the list; a frozen process still dies of
+ * SIGKILL. A freeze that does not settle within FREEZE_WAIT_MS is not
+ * waited for further: signalling late beats not signalling. 0, or -1 with errno.
+ */
+static int signal_frozen(int dirfd, int events_fd, int sig)
+{
+	/* Kernels before 5.2 have no cgroup.freeze: signal unfrozen, best effort. */
+	bool frozen = write_at(dirfd, "cgroup.freeze", "1", 1) == 0;
+	if (!frozen && errno != ENOENT)
+		return -1;
+	if (frozen && events_fd >= 0)
+		events_wait(events_fd, "frozen", 1, FREEZE_WAIT_MS);
+	int rc = for_each_pid(dirfd, "cgroup.procs", signal_one, &sig) < 0 ? -1 : 0;
+	int saved = errno;
+	if (frozen && write_at(dirfd, "cgroup.freeze", "0", 1) < 0 && rc == 0)
+		return -1;
+	errno = saved;
+	return rc;
+}
+
+/* cgroup.kill (the whole subtree), or the freeze-and-kill fallback. */
+static int kill_at(int dirfd, int events_fd)
+{
+	if (write_at(dirfd, "cgroup.kill", "1", 1) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	return signal_frozen(dirfd, events_fd, SIGKILL);
+}
+
+/* ---- leaves ------------------------------------------------------------- */
+
+int cgroup_populated(const struct cgroup_leaf *leaf)
+{
+	return events_read(leaf->events_fd, "populated");
+}
+
+int cgroup_wait_empty(const struct cgroup_leaf *leaf, int timeout_ms)
+{
+	return events_wait(leaf->events_fd, "populated", 0, timeout_ms);
+}
+
+int cgroup_count(const struct cgroup_leaf *leaf)
+{
+	return for_each_pid(leaf->dirfd, "cgroup.procs", NULL, NULL);
+}
+
+int cgroup_kill(const struct cgroup_leaf *leaf)
+{
+	return kill_at(leaf->dirfd, leaf->events_fd);
+}
+
+int cgroup_signal(const struct cgroup_leaf *leaf, int sig)
+{
+	return signal_frozen(leaf->dirfd, leaf->events_fd, sig);
+}
+
+int cgroup_join(const struct cgroup_leaf *leaf, pid_t pid)
+{
+	/* Formatted by hand: snprintf is not async-signal-safe. */
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long v = pid > 0 ? (unsigned long)pid : 0;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return write_at(leaf->dirfd, "cgroup.procs", p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* Make leaf t<index> under the run (or take the one a crash left) and open its fds. */
+static struct cgroup_leaf *leaf_new(const struct cgroup_run *run, int index)
+{
+	struct cgroup_leaf *leaf = xcalloc(1, sizeof(*leaf));
+	leaf->index = index;
+	leaf->dirfd = leaf->events_fd = -1;
+	int n = snprintf(leaf->path, sizeof(leaf->path), "%s/t%d", run->path, index);
+	if (n < 0 || (size_t)n >= sizeof(leaf->path)) {
+		errno = ENAMETOOLONG;
+		goto fail;
+	}
+	if (mkdir(leaf->path, 0755) < 0 && errno != EEXIST)
+		goto fail;
+	leaf->dirfd = open(leaf->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (leaf->dirfd < 0)
+		goto fail;
+	leaf->events_fd = openat(leaf->dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	if (leaf->events_fd < 0)
+		goto fail;
+	return leaf;
+fail:;
+	int saved = errno;
+	if (leaf->dirfd >= 0) {
+		close(leaf->dirfd);
+		rmdir(leaf->path);
+	}
+	free(leaf);
+	errno = saved;
+	return NULL;
+}
+
+int cgroup_leaf_get(struct cgroup_run *run, struct cgroup_leaf **out)
+{
+	*out = NULL;
+	if (run->path[0] == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Reuse first: the pool grows only to the most leaves busy at once. */
+	for (int i = 0; i < run->nleaves; i++) {
+		struct cgroup_leaf *leaf = run->leaves[i];
+		if (!leaf->busy && cgroup_populated(leaf) == 0) {
+			leaf->busy = true;
+			*out = leaf;
+			return 0;
+		}
+	}
+	struct cgroup_leaf *leaf = leaf_new(run, run->nleaves);
+	if (!leaf)
+		return -1;
+	if (run->nleaves == run->alloc) {
+		run->alloc = run->alloc ? 2 * run->alloc : 8;
+		run->leaves = xrealloc(run->leaves, (size_t)run->alloc * sizeof(*run->leaves));
+	}
+	run->leaves[run->nleaves++] = leaf;
+	leaf->busy = true;
+	*out = leaf;
+	return 0;
+}
+
+void cgroup_leaf_put(struct cgroup_run *run, struct cgroup_leaf *leaf)
+{
+	(void)run;
+	leaf->busy = false;
+}
+
+/* ---- the run cgroup ------------------------------------------------------ */
+
+int cgroup_run_create(const struct cgroup_where *w, struct cgroup_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	if (w->version != 2 || w->self[0] == '\0') {
+		errno = ENOENT;
+		return -1;
+	}
+	/* Never mkdir into something that is not cgroupfs (a stale or wrong self). */
+	struct statfs sfs;
+	if (statfs(w->self, &sfs) < 0)
+		return -1;
+	if ((unsigned long)sfs.f_type != (unsigned long)CGROUP2_SUPER_MAGIC) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	unsigned long long start;
+	if (proc_starttime(getpid(), &start) < 0)
+		return -1;
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/tribench-%d-%llu",
+			 strcmp(w->self, "/") == 0 ? "" : w->self, (int)getpid(), start);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (mkdir(path, 0755) < 0)
+		return -1;
+	strcpy(run->path, path);
+	return 0;
+}
+
+/* rmdir, retried for a moment while the kernel still holds the group busy. */
+static int rmdir_settled(const char *path)
+{
+	for (int i = 0; i < 100; i++) {
+		if (rmdir(path) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -1;
+		struct timespec ts = {0, 10 * 1000000};
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+void cgroup_run_destroy(struct cgroup_run *run)
+{
+	long long deadline = mono_ms() + DESTROY_WAIT_MS;
+	for (int i = 0; i < run->nleaves; i++) {
+		struct cgroup_leaf *leaf = run->leaves[i];
+		kill_at(leaf->dirfd, leaf->events_fd);
+		long long left = deadline - mono_ms();
+		events_wait(leaf->events_fd, "populated", 0, left > 0 ? (int)left : 0);
+		close(leaf->events_fd);
+		close(leaf->dirfd);
+		if (rmdir_settled(leaf->path) < 0)
+			warning("cannot remove cgroup '%s': %s", leaf->path, strerror(errno));
+		free(leaf);
+	}
+	free(run->leaves);
+	if (run->path[0] && rmdir_settled(run->path) < 0)
+		warning("cannot remove cgroup '%s': %s", run->path, strerror(errno));
+	memset(run, 0, sizeof(*run));
+}
+
+/* ---- stale runs ---------------------------------------------------------- */
+
+/* "tribench-PID-STARTTIME", both numbers plain decimal: 0, or -1 for any other name. */
+static int parse_run_name(const char *name, pid_t *pid, unsigned long long *start)
+{
+	static const char prefix[] = "tribench-";
+	if (strncmp(name, prefix, sizeof(prefix) - 1) != 0)
+		return -1;
+	const char *p = name + sizeof(prefix) - 1;
+	if (*p < '0' || *p > '9')
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long pv = strtoul(p, &end, 10);
+	if (errno || *end != '-' || pv == 0 || pv > INT_MAX)
+		return -1;
+	p = end + 1;
+	if (*p < '0' || *p > '9')
+		return -1;
+	errno = 0;
+	unsigned long long sv = strtoull(p, &end, 10);
+	if (errno || *end != '\0')
+		return -1;
+	*pid = (pid_t)pv;
+	*start = sv;
+	return 0;
+}
+
+/*
+ * Remove a cgroup directory and every cgroup beneath it, deepest first,
+ * waiting (within deadline) for each to empty. Its processes must already
+ * have been killed. 0, or -1 with errno.
+ */
+static int remove_tree(const char *path, long long deadline, int depth)
+{
+	if (depth > 16) {
+		errno = ELOOP;
+		return -1;
+	}
+	DIR *d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	int rc = 0, saved = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *sub = xasprintf("%s/%s", path, e->d_name);
+		if (remove_tree(sub, deadline, depth + 1) < 0 && rc == 0) {
+			rc = -1;
+			saved = errno;
+		}
+		free(sub);
+	}
+	closedir(d);
+	int dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		int efd = openat(dfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+		if (efd >= 0) {
+			long long left = deadline - mono_ms();
+			events_wait(efd, "populated", 0, left > 0 ? (int)left : 0);
+			close(efd);
+		}
+		close(dfd);
+	}
+	if (rmdir_settled(path) < 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	errno = saved;
+	return rc;
+}
+
+/*
+ * Kill everything in a stale run cgroup: cgroup.kill on the run covers its
+ * subtree; without it, the freeze-and-kill fallback on the run and each leaf.
+ */
+static int kill_tree(const char *path)
+{
+	int dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	int rc = write_at(dfd, "cgroup.kill", "1", 1);
+	if (rc < 0 && errno == ENOENT) {
+		int efd = openat(dfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+		rc = signal_frozen(dfd, efd, SIGKILL);
+		if (efd >= 0)
+			close(efd);
+		DIR *d = opendir(path);
+		struct dirent *e;
+		while (d && (e = readdir(d)) != NULL) {
+			if (e->d_type != DT_DIR || e->d_name[0] == '.')
+				continue;
+			char *sub = xasprintf("%s/%s", path, e->d_name);
+			if (kill_tree(sub) < 0)
+				rc = -1;
+			free(sub);
+		}
+		if (d)
+			closedir(d);
+	}
+	int saved = errno;
+	close(dfd);
+	errno = saved;
+	return rc;
+}
+
+int cgroup_reap_stale(const struct cgroup_where *w, char **names)
+{
+	*names = NULL;
+	if (w->version != 2 || w->self[0] == '\0')
+		return 0;
+	DIR *d = opendir(w->self);
+	if (!d)
+		return -1;
+	const char *base = strcmp(w->self, "/") == 0 ? "" : w->self;
+	int count = 0, failed = 0;
+	size_t len = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		pid_t pid;
+		unsigned long long start, now;
+		if (e->d_type != DT_DIR || parse_run_name(e->d_name, &pid, &start) < 0)
+			continue;
+		if (proc_starttime(pid, &now) == 0 && now == start)
+			continue;
+		char *path = xasprintf("%s/%s", base, e->d_name);
+		if (kill_tree(path) < 0 || remove_tree(path, mono_ms() + DESTROY_WAIT_MS, 0) < 0) {
+			if (!failed)
+				failed = errno;
+			free(path);
+			continue;
+		}
+		size_t plen = strlen(path);
+		*names = xrealloc(*names, len + plen + 3);
+		if (len)
+			memcpy(*names + len, ", ", 2), len += 2;
+		memcpy(*names + len, path, plen + 1);
+		len += plen;
+		count++;
+		free(path);
+	}
+	closedir(d);
+	if (failed) {
+		errno = failed;
+		return -1;
+	}
+	return count;
+}
