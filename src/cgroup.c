@@ -475,31 +475,72 @@ static int kill_at(int dirfd, int events_fd)
 	return signal_frozen(dirfd, events_fd, SIGKILL);
 }
 
+/* rmdir, retried for a moment while the kernel still holds the group busy. */
+static int rmdir_settled(const char *path)
+{
+	for (int i = 0; i < 100; i++) {
+		if (rmdir(path) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -1;
+		struct timespec ts = {0, 10 * 1000000};
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
 /* ---- leaves ------------------------------------------------------------- */
 
-int cgroup_populated(const struct cgroup_leaf *leaf)
+/*
+ * A leaf's descriptors are open only while it is being launched into or
+ * handled (a concurrent run of thousands of tasks would otherwise hold two
+ * per task): opened here on demand, closed by cgroup_leaf_rest. 0 or -1.
+ */
+static int leaf_open(struct cgroup_leaf *leaf)
 {
-	return events_read(leaf->events_fd, "populated");
+	if (leaf->dirfd < 0 && (leaf->dirfd = open(leaf->path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	if (leaf->events_fd < 0 &&
+	    (leaf->events_fd = openat(leaf->dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	return 0;
 }
 
-int cgroup_wait_empty(const struct cgroup_leaf *leaf, int timeout_ms)
+void cgroup_leaf_rest(struct cgroup_leaf *leaf)
 {
-	return events_wait(leaf->events_fd, "populated", 0, timeout_ms);
+	if (leaf->events_fd >= 0)
+		close(leaf->events_fd);
+	if (leaf->dirfd >= 0)
+		close(leaf->dirfd);
+	leaf->dirfd = leaf->events_fd = -1;
 }
 
-int cgroup_count(const struct cgroup_leaf *leaf)
+int cgroup_populated(struct cgroup_leaf *leaf)
 {
-	return for_each_pid(leaf->dirfd, "cgroup.procs", NULL, NULL);
+	return leaf_open(leaf) < 0 ? -1 : events_read(leaf->events_fd, "populated");
 }
 
-int cgroup_kill(const struct cgroup_leaf *leaf)
+int cgroup_wait_empty(struct cgroup_leaf *leaf, int timeout_ms)
 {
+	return leaf_open(leaf) < 0 ? -1 : events_wait(leaf->events_fd, "populated", 0, timeout_ms);
+}
+
+int cgroup_count(struct cgroup_leaf *leaf)
+{
+	return leaf_open(leaf) < 0 ? -1 : for_each_pid(leaf->dirfd, "cgroup.procs", NULL, NULL);
+}
+
+int cgroup_kill(struct cgroup_leaf *leaf)
+{
+	if (leaf_open(leaf) < 0)
+		return -1;
+	leaf->killed = true;
 	return kill_at(leaf->dirfd, leaf->events_fd);
 }
 
-int cgroup_signal(const struct cgroup_leaf *leaf, int sig)
+int cgroup_signal(struct cgroup_leaf *leaf, int sig)
 {
-	return signal_frozen(leaf->dirfd, leaf->events_fd, sig);
+	return leaf_open(leaf) < 0 ? -1 : signal_frozen(leaf->dirfd, leaf->events_fd, sig);
 }
 
 int cgroup_join(const struct cgroup_leaf *leaf, pid_t pid)
@@ -527,17 +568,13 @@ static struct cgroup_leaf *leaf_new(const struct cgroup_run *run, int index)
 	}
 	if (mkdir(leaf->path, 0755) < 0 && errno != EEXIST)
 		goto fail;
-	leaf->dirfd = open(leaf->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (leaf->dirfd < 0)
-		goto fail;
-	leaf->events_fd = openat(leaf->dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
-	if (leaf->events_fd < 0)
+	if (leaf_open(leaf) < 0)
 		goto fail;
 	return leaf;
 fail:;
 	int saved = errno;
 	if (leaf->dirfd >= 0) {
-		close(leaf->dirfd);
+		cgroup_leaf_rest(leaf);
 		rmdir(leaf->path);
 	}
 	free(leaf);
@@ -555,11 +592,14 @@ int cgroup_leaf_get(struct cgroup_run *run, struct cgroup_leaf **out)
 	/* Reuse first: the pool grows only to the most leaves busy at once. */
 	for (int i = 0; i < run->nleaves; i++) {
 		struct cgroup_leaf *leaf = run->leaves[i];
-		if (!leaf->busy && cgroup_populated(leaf) == 0) {
+		if (leaf->busy)
+			continue;
+		if (cgroup_populated(leaf) == 0) {
 			leaf->busy = true;
 			*out = leaf;
 			return 0;
 		}
+		cgroup_leaf_rest(leaf);
 	}
 	struct cgroup_leaf *leaf = leaf_new(run, run->nleaves);
 	if (!leaf)
@@ -574,10 +614,36 @@ int cgroup_leaf_get(struct cgroup_run *run, struct cgroup_leaf **out)
 	return 0;
 }
 
+/*
+ * A leaf that cgroup.kill was written to is not reused: on this kernel
+ * (6.18) a child cloned with CLONE_INTO_CGROUP into a cgroup whose kill
+ * count moved since is killed at birth. It is removed once empty and its
+ * place in the pool is made anew on the next need (the index is kept).
+ */
 void cgroup_leaf_put(struct cgroup_run *run, struct cgroup_leaf *leaf)
 {
-	(void)run;
 	leaf->busy = false;
+	if (!leaf->killed) {
+		cgroup_leaf_rest(leaf);
+		return;
+	}
+	for (int i = 0; i < run->nleaves; i++)
+		if (run->leaves[i] == leaf) {
+			struct cgroup_leaf *fresh;
+			cgroup_leaf_rest(leaf);
+			if (rmdir_settled(leaf->path) < 0) {
+				leaf->killed = false;	/* still there: keep using the path */
+				return;
+			}
+			fresh = leaf_new(run, leaf->index);
+			if (fresh) {
+				run->leaves[i] = fresh;
+				cgroup_leaf_rest(fresh);
+				free(leaf);
+			} else
+				leaf->killed = false;
+			return;
+		}
 }
 
 /* ---- the run cgroup ------------------------------------------------------ */
@@ -613,30 +679,18 @@ int cgroup_run_create(const struct cgroup_where *w, struct cgroup_run *run)
 	return 0;
 }
 
-/* rmdir, retried for a moment while the kernel still holds the group busy. */
-static int rmdir_settled(const char *path)
-{
-	for (int i = 0; i < 100; i++) {
-		if (rmdir(path) == 0 || errno == ENOENT)
-			return 0;
-		if (errno != EBUSY)
-			return -1;
-		struct timespec ts = {0, 10 * 1000000};
-		nanosleep(&ts, NULL);
-	}
-	return -1;
-}
 
 void cgroup_run_destroy(struct cgroup_run *run)
 {
 	long long deadline = mono_ms() + DESTROY_WAIT_MS;
 	for (int i = 0; i < run->nleaves; i++) {
 		struct cgroup_leaf *leaf = run->leaves[i];
-		kill_at(leaf->dirfd, leaf->events_fd);
-		long long left = deadline - mono_ms();
-		events_wait(leaf->events_fd, "populated", 0, left > 0 ? (int)left : 0);
-		close(leaf->events_fd);
-		close(leaf->dirfd);
+		if (leaf_open(leaf) == 0) {
+			kill_at(leaf->dirfd, leaf->events_fd);
+			long long left = deadline - mono_ms();
+			events_wait(leaf->events_fd, "populated", 0, left > 0 ? (int)left : 0);
+		}
+		cgroup_leaf_rest(leaf);
 		if (rmdir_settled(leaf->path) < 0)
 			warning("cannot remove cgroup '%s': %s", leaf->path, strerror(errno));
 		free(leaf);

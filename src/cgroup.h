@@ -37,9 +37,10 @@ int cgroup_parse_starttime(const char *stat, unsigned long long *out);
 struct cgroup_leaf {
 	int index;
 	char path[PATH_MAX];
-	int dirfd;                /* O_PATH|O_DIRECTORY, for clone3 CLONE_INTO_CGROUP */
-	int events_fd;            /* cgroup.events, kept open: POLLPRI when populated changes */
+	int dirfd;                /* O_PATH|O_DIRECTORY, for clone3 CLONE_INTO_CGROUP; -1 at rest */
+	int events_fd;            /* cgroup.events: POLLPRI when populated changes; -1 at rest */
 	bool busy;                /* handed out by cgroup_leaf_get */
+	bool killed;              /* cgroup.kill was written: not reused (see cgroup_leaf_put) */
 };
 
 /* The run cgroup beneath tribench's own, named tribench-PID-STARTTIME (the
@@ -75,28 +76,33 @@ void cgroup_run_destroy(struct cgroup_run *run);
 int cgroup_reap_stale(const struct cgroup_where *w, char **names);
 
 /* An empty leaf <run>/t<index> (made on first need, then reused; the pool
- * grows only to the most leaves busy at once, 2 fds each): 0, or -1 with
+ * grows only to the most leaves busy at once; its 2 fds are open until
+ * cgroup_leaf_rest): 0, or -1 with
  * errno (EINVAL: no run). The run owns the leaf. */
 int cgroup_leaf_get(struct cgroup_run *run, struct cgroup_leaf **out);
-/* Hand a leaf back; it must be empty (cgroup_wait_empty). */
+/* Close the leaf's descriptors until it is handled again (after the launch):
+ * each leaf function reopens what it needs. */
+void cgroup_leaf_rest(struct cgroup_leaf *leaf);
+/* Hand a leaf back; it must be empty (cgroup_wait_empty). A leaf that was
+ * killed is replaced by a fresh one of the same name. */
 void cgroup_leaf_put(struct cgroup_run *run, struct cgroup_leaf *leaf);
 
 /* 1 populated, 0 empty (cgroup.events "populated"), -1 with errno. */
-int cgroup_populated(const struct cgroup_leaf *leaf);
+int cgroup_populated(struct cgroup_leaf *leaf);
 /* Wait until the leaf is empty, up to timeout_ms (-1: forever): 0, or -1
  * (ETIMEDOUT, or errno). Note the kernel says empty once the last member is
  * a zombie, before it is reaped. */
-int cgroup_wait_empty(const struct cgroup_leaf *leaf, int timeout_ms);
+int cgroup_wait_empty(struct cgroup_leaf *leaf, int timeout_ms);
 /* How many processes are in the leaf now (cgroup.procs), -1 with errno. */
-int cgroup_count(const struct cgroup_leaf *leaf);
+int cgroup_count(struct cgroup_leaf *leaf);
 /* SIGKILL every process in the leaf: cgroup.kill, or on kernels without it
  * freeze, SIGKILL each pid in cgroup.procs, thaw. 0, or -1 with errno. */
-int cgroup_kill(const struct cgroup_leaf *leaf);
+int cgroup_kill(struct cgroup_leaf *leaf);
 /* Send sig to every process of the leaf, frozen meanwhile so that none forks
  * past it (the TERM phase of a stop keeps --grace meaningful; a freeze that
  * has not settled within 1 s is not waited for further). Always thaws.
  * 0, or -1 with errno. */
-int cgroup_signal(const struct cgroup_leaf *leaf, int sig);
+int cgroup_signal(struct cgroup_leaf *leaf, int sig);
 /* Move pid into the leaf by writing cgroup.procs (the fallback join when
  * clone3 CLONE_INTO_CGROUP is not available): 0, or -1 with errno.
  * Async-signal-safe (no allocation): a child may call it after fork. */

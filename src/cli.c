@@ -27,6 +27,7 @@ enum {
 	OPT_HALT = 'H',
 	OPT_META = 'M',
 	OPT_FORMAT = 'X',
+	OPT_CONTAINMENT = 'Z',
 };
 
 static const struct option long_options[] = {
@@ -49,6 +50,7 @@ static const struct option long_options[] = {
 	{"halt", required_argument, NULL, OPT_HALT},
 	{"meta", required_argument, NULL, OPT_META},
 	{"format", required_argument, NULL, OPT_FORMAT},
+	{"containment", required_argument, NULL, OPT_CONTAINMENT},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -107,6 +109,9 @@ void cli_usage(FILE *f)
 	      "                        terminate the running ones) and stop the benchmark\n"
 	      "      --task-output null|inherit  tasks' stdout/stderr (default null)\n"
 	      "      --results DIR     keep DIR/WORKLOAD/MODE/RUN/TASK.{out,err}\n"
+	      "      --containment auto|cgroup|pgroup  what holds each task's process tree:\n"
+	      "                        a cgroup v2 leaf (auto: when one can be made) or its\n"
+	      "                        process group; cgroup = required (exit 2 without)\n"
 	      "\n"
 	      "Output:\n"
 	      "  -o, --output FILE     write the JSON report to FILE (atomically); - = stdout.\n"
@@ -175,6 +180,12 @@ static void defaults(struct options *o)
 	o->sample_ms = 50;
 	o->sched.grace_s = 1;
 	o->sched.halt_fail = 1;
+	/* the default can come from the environment (the tests run the runner
+	 * files under both containments); a bad value is ignored here and
+	 * caught by --containment's own check when given */
+	const char *c = getenv("TRIBENCH_CONTAINMENT");
+	if (c && containment_parse(c, &o->sched.containment) < 0)
+		o->sched.containment = CONTAIN_AUTO;
 }
 
 /* "soon,fail=N" or "now,fail=N" (fail=N may be left out: 1). */
@@ -281,6 +292,10 @@ static int apply_option(struct options *o, int c, char *arg)
 		if (!*arg)
 			return error("invalid --commands: empty file name");
 		o->commands_file = arg;
+		return 0;
+	case OPT_CONTAINMENT:
+		if (containment_parse(arg, &o->sched.containment) < 0)
+			return error("invalid --containment '%s': expected auto, cgroup or pgroup", arg);
 		return 0;
 	case OPT_TASK_OUTPUT:
 		if (!strcmp(arg, "null"))

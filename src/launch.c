@@ -1,10 +1,18 @@
-/* Starting a task: the child's set-up between fork and work. */
+/* Starting a task: the child's set-up between fork and work, and the join
+ * into its cgroup before it runs. */
 #include "config.h"
 #include "launch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/close_range.h>
+#include <linux/sched.h>
 #include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /*
@@ -33,29 +41,162 @@ int launch_child_setup(const struct launch *l)
 	return 0;
 }
 
+/* The child writes its own pid into cgroup.procs: async-signal-safe calls
+ * only (open, write, close), before anything of the task runs. */
+static int join_by_procs(const char *procs)
+{
+	char buf[24];
+	int n = 0;
+	pid_t pid = (pid_t)syscall(SYS_getpid);
+	char digits[16];
+	do
+		digits[n++] = (char)('0' + pid % 10);
+	while ((pid /= 10) > 0);
+	for (int i = 0; i < n; i++)
+		buf[i] = digits[n - 1 - i];
+	int fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t w = write(fd, buf, (size_t)n);
+	close(fd);
+	return w == n ? 0 : -1;
+}
+
+/* What the exec'd child needs, on the parent's memory (CLONE_VM). */
+struct exec_child {
+	const struct task_spec *spec;
+	const struct launch *l;
+	int *exec_errno;
+	bool join;                /* write cgroup.procs first */
+};
+
+static int exec_child(void *arg)
+{
+	struct exec_child *c = arg;
+	if ((c->join && join_by_procs(c->l->cgroup_procs) < 0) || launch_child_setup(c->l) < 0) {
+		*c->exec_errno = errno;
+		_exit(126);
+	}
+	if (c->spec->path)
+		execve(c->spec->path, c->spec->argv, c->l->envp);
+	*c->exec_errno = c->spec->path ? errno : ENOENT;
+	_exit(*c->exec_errno == ENOENT ? 127 : 126);
+}
+
+/* Sanitizers cannot follow a child onto a stack of its own: they get the
+ * vfork path, joining through cgroup.procs. */
+#if defined(__x86_64__) && defined(SYS_clone3) && defined(CLONE_INTO_CGROUP) && \
+	!defined(__SANITIZE_ADDRESS__)
+/*
+ * clone3 with CLONE_VM|CLONE_VFORK|CLONE_INTO_CGROUP: the child starts inside
+ * its cgroup and shares our memory until it execs, like vfork, so joining
+ * costs nothing extra. glibc 2.36 has no clone3 wrapper, and a child on a
+ * stack of its own cannot return through C, so this stub calls fn(arg) on
+ * that stack and exits with its result; the parent gets the pid or -errno.
+ */
+long tribench_clone3(struct clone_args *args, size_t size, int (*fn)(void *), void *arg);
+__asm__(".text\n"
+	".globl tribench_clone3\n"
+	".type tribench_clone3, @function\n"
+	"tribench_clone3:\n"
+	"	mov %rdx, %r8\n"	/* fn: r8 and r9 survive the syscall */
+	"	mov %rcx, %r9\n"	/* arg */
+	"	mov $" "435" ", %eax\n"	/* SYS_clone3 */
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 1f\n"
+	"	xor %ebp, %ebp\n"	/* child: the new stack, 16-byte aligned */
+	"	mov %r9, %rdi\n"
+	"	call *%r8\n"
+	"	mov %eax, %edi\n"
+	"	mov $60, %eax\n"	/* SYS_exit */
+	"	syscall\n"
+	"	hlt\n"
+	"1:	ret\n"
+	".size tribench_clone3, .-tribench_clone3\n");
+
+#define CHILD_STACK (64 * 1024)
+static char *child_stack;	/* one, reused: the parent waits (CLONE_VFORK) */
+
+/* -1 with errno ENOSYS when clone3 or CLONE_INTO_CGROUP is unavailable. */
+static pid_t clone_into(int cgroup_fd, struct exec_child *c)
+{
+	static bool unavailable;
+	if (unavailable) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (!child_stack) {
+		child_stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if (child_stack == MAP_FAILED) {
+			child_stack = NULL;
+			return -1;
+		}
+	}
+	struct clone_args args;
+	memset(&args, 0, sizeof(args));
+	args.flags = CLONE_VM | CLONE_VFORK | CLONE_INTO_CGROUP;
+	args.exit_signal = SIGCHLD;
+	args.stack = (uint64_t)(uintptr_t)child_stack;
+	args.stack_size = CHILD_STACK;
+	args.cgroup = (uint64_t)cgroup_fd;
+	long r = tribench_clone3(&args, sizeof(args), exec_child, c);
+	if (r < 0) {
+		errno = (int)-r;
+		if (errno == ENOSYS || errno == E2BIG || errno == EINVAL)
+			unavailable = errno == ENOSYS || errno == E2BIG;
+		return -1;
+	}
+	return (pid_t)r;
+}
+#else
+static pid_t clone_into(int cgroup_fd, struct exec_child *c)
+{
+	(void)cgroup_fd;
+	(void)c;
+	errno = ENOSYS;
+	return -1;
+}
+#endif
+
+static const char *join_method;
+
+const char *launch_join_method(void)
+{
+	return join_method;
+}
+
 pid_t launch_task(const struct task_spec *spec, const struct launch *l, int *exec_errno)
 {
 	*exec_errno = 0;
+	join_method = NULL;
 	if (spec->kind->run) {
 		pid_t pid = fork();
 		if (pid == 0) {
-			if (launch_child_setup(l) < 0)
+			if ((l->cgroup_procs && join_by_procs(l->cgroup_procs) < 0) ||
+			    launch_child_setup(l) < 0)
 				_exit(126);
 			_exit(spec->kind->run(spec));
 		}
+		if (pid > 0 && l->cgroup_procs)
+			join_method = "procs";
 		return pid;
 	}
-	/* vfork: the parent waits until exec, and *exec_errno is its memory */
-	pid_t pid = vfork();
-	if (pid == 0) {
-		if (launch_child_setup(l) < 0) {
-			*exec_errno = errno;
-			_exit(126);
+	struct exec_child c = {spec, l, exec_errno, false};
+	if (l->cgroup_fd >= 0) {
+		pid_t pid = clone_into(l->cgroup_fd, &c);
+		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL)) {
+			join_method = pid >= 0 ? "clone3" : NULL;
+			return pid;
 		}
-		if (spec->path)
-			execve(spec->path, spec->argv, l->envp);
-		*exec_errno = spec->path ? errno : ENOENT;
-		_exit(*exec_errno == ENOENT ? 127 : 126);
 	}
+	/* vfork: the parent waits until exec, and *exec_errno is its memory */
+	c.join = l->cgroup_procs != NULL;
+	pid_t pid = vfork();
+	if (pid == 0)
+		exec_child(&c);
+	if (pid > 0 && c.join)
+		join_method = "procs";
 	return pid;
 }

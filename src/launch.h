@@ -14,6 +14,9 @@ struct launch {
 	const cpu_set_t *mask;
 	char **envp;              /* exec'd kinds only */
 	int close_fd;             /* closed in every child (-1: none) */
+	int cgroup_fd;            /* the leaf to start in (O_PATH dir), -1: none */
+	const char *cgroup_procs; /* its cgroup.procs, joined by the child when
+				   * clone3 CLONE_INTO_CGROUP is not available */
 };
 
 /*
@@ -27,5 +30,9 @@ struct launch {
 int launch_child_setup(const struct launch *l);
 
 pid_t launch_task(const struct task_spec *spec, const struct launch *l, int *exec_errno);
+/* How the last launch_task joined its cgroup: "clone3" (CLONE_INTO_CGROUP,
+ * before the child ran), "procs" (the child wrote cgroup.procs before its
+ * work), or NULL (no cgroup). */
+const char *launch_join_method(void);
 
 #endif

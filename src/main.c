@@ -136,13 +136,26 @@ static long total_tasks(const struct suite *s, const struct options *o)
 
 /* The report's parts that do not come from the runs. */
 static void report_begin(struct report *r, const struct options *o, const struct topo_info *ti,
-			 const struct host_facts *h, int cpu, int jobs)
+			 const struct host_facts *h, const struct sched *s, int cpu, int jobs)
 {
 	char started[32];
 	utc_now(started, sizeof(started));
 	r->started_at = xstrdup(started);
 	r->tool = json_tool_text();
-	r->host = json_host_text(h, ti, o);
+	r->host = json_host_text(h, ti, o, &s->contain);
+	r->containment = xstrdup(containment_name(s->contain.kind));
+	/* the one warning of process-group containment, and what a dead
+	 * tribench left behind */
+	char *said[2] = {s->contain_warning ? xstrdup(s->contain_warning) : NULL,
+			 s->contain_stale ? xasprintf("killed the run cgroups of a tribench that died "
+						      "with its watchdog: %s", s->contain_stale)
+					  : NULL};
+	for (int i = 0; i < 2; i++)
+		if (said[i]) {
+			if (!o->quiet)
+				warning("%s", said[i]);
+			report_add_warning(r, said[i]);
+		}
 	r->config = json_config_text(o, jobs, cpu);
 	r->runs = o->runs;
 	r->warmup = o->warmup;
@@ -172,9 +185,9 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	 * however tribench ends from here on, it does not stay behind */
 	struct sched_opts so = o->sched;
 	so.sample_ms = o->sample_ms;
-	if (sched_init(&s, &ti->usable, &so, true) < 0 ||
-	    output_open(&out, o->output, isatty(STDOUT_FILENO)) < 0) {
-		rc = out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
+	int init = sched_init(&s, &ti->usable, &so, true);
+	if (init < 0 || output_open(&out, o->output, isatty(STDOUT_FILENO)) < 0) {
+		rc = init == -2 ? EXIT_BAD_INPUT : out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
 		goto out;
 	}
 	s.o.report_on_stdout = output_on_stdout(&out);
@@ -183,7 +196,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	progress_init(&progress, !o->quiet && isatty(STDERR_FILENO), total_tasks(&suite, o));
 	s.progress = &progress;
 	probe_host(&host, cpu);
-	report_begin(&r, o, ti, &host, cpu, jobs);
+	report_begin(&r, o, ti, &host, &s, cpu, jobs);
 	struct calibration cal = {0};
 	bool calibrated = false;
 	if (suite_needs_calibration(&suite)) {

@@ -16,7 +16,8 @@
 int preflight_fds_needed(const struct options *o)
 {
 	bool report_fd = o->output && strcmp(o->output, "-");
-	return PREFLIGHT_RUN_FDS - (report_fd ? 0 : 1);
+	int cgroup = o->sched.containment == CONTAIN_PGROUP ? 0 : PREFLIGHT_CGROUP_FDS;
+	return PREFLIGHT_RUN_FDS - (report_fd ? 0 : 1) + cgroup;
 }
 
 long preflight_fd_limit(int needed)

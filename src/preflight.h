@@ -26,9 +26,15 @@
  * vforked child gets its own table, so launching costs the parent none.
  */
 #define PREFLIGHT_RUN_FDS 8
+/* With cgroup containment (not --containment pgroup), at the peak: the leaf
+ * being launched into (its directory and cgroup.events, cgroup.c) and one
+ * transient cgroup file (cgroup.procs, cgroup.kill) or the child's own
+ * cgroup.procs when it joins by writing it. */
+#define PREFLIGHT_CGROUP_FDS 3
 
-/* Descriptors `run` needs with these options (-o decides the report's one):
- * PREFLIGHT_RUN_FDS or one less. Pure. */
+/* Descriptors `run` needs with these options (-o decides the report's one,
+ * --containment the cgroup ones): PREFLIGHT_RUN_FDS or one less, plus
+ * PREFLIGHT_CGROUP_FDS unless pgroup. Pure. */
 int preflight_fds_needed(const struct options *o);
 
 /* The smallest RLIMIT_NOFILE soft limit that leaves `needed` descriptor

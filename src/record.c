@@ -63,6 +63,8 @@ static void task_to_report(const struct task_record *t, struct report_task *out)
 	out->voluntary_switches = started ? (double)t->voluntary_switches : nan;
 	out->involuntary_switches = started ? (double)t->involuntary_switches : nan;
 	out->max_rss_kb = started ? (double)t->max_rss_kb : nan;
+	out->leftovers_killed = started && t->leftovers_killed >= 0 ? t->leftovers_killed : nan;
+	out->zombie_s = started ? t->zombie_s : nan;
 	exit_to_report(&t->exit, &out->exit);
 }
 

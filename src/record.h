@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "group.h"
 #include "report_model.h"
 #include "util.h"
 
@@ -34,6 +35,9 @@ struct task_record {
 	int schedstat_errno;      /* why /proc/PID/schedstat could not be read, or 0 */
 	long voluntary_switches, involuntary_switches, max_rss_kb;
 	struct task_exit exit;
+	int leftovers_killed;     /* processes of its tree alive when the leader was reaped; -1 unknown */
+	double zombie_s;          /* exit observed .. reaped: tribench's own latency */
+	struct task_group group;  /* scheduler scratch: the tree's handle */
 	double sampled_running_s; /* schedstat running time at the last sample */
 	double term_at, kill_at;  /* when SIGTERM / SIGKILL is due (0: not due) */
 	bool term_sent;

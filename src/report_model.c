@@ -29,6 +29,8 @@ static const struct field task_fields[] = {
 	F(struct report_task, voluntary_switches, INTEGER, true, "switches", "voluntary_switches"),
 	F(struct report_task, involuntary_switches, INTEGER, true, "switches", "involuntary_switches"),
 	F(struct report_task, max_rss_kb, INTEGER, true, "KiB", "max_rss_kb"),
+	F(struct report_task, leftovers_killed, INTEGER, true, "processes", "leftovers_killed"),
+	F(struct report_task, zombie_s, NUMBER, true, "s", "zombie_s"),
 };
 
 static const struct field exit_fields[] = {
@@ -181,7 +183,7 @@ void report_free(struct report *r)
 	for (int i = 0; i < r->nwarnings; i++)
 		free(r->warnings[i]);
 	free(r->warnings);
-	char *strings[] = {r->source, r->tool, r->version, r->started_at, r->host, r->hostname,
+	char *strings[] = {r->source, r->tool, r->version, r->started_at, r->containment, r->host, r->hostname,
 			   r->config, r->modes, r->policy, r->calibration, r->extra};
 	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
 		free(strings[i]);

@@ -69,6 +69,8 @@ struct report_task {
 	double start_s, end_s, wall_s, user_s, sys_s, running_s, ready_s, blocked_s;
 	char *states_source;
 	double voluntary_switches, involuntary_switches, max_rss_kb;
+	double leftovers_killed;  /* processes of its tree alive when the leader was reaped */
+	double zombie_s;          /* exit observed .. reaped: tribench's own latency */
 	struct report_exit exit;
 	char *extra;              /* unmodelled keys as a JSON object text, or NULL */
 };
@@ -144,6 +146,7 @@ struct report {
 	char *version;            /* tool.version */
 	char *started_at;
 	bool interrupted;
+	char *containment;        /* "cgroup" or "pgroup" */
 	int nwarnings;
 	char **warnings;
 	char *host;               /* the host object as JSON text */

@@ -56,7 +56,7 @@ static int run_round(struct report *r, const struct plan *plans, struct sched *s
 			struct run_label label = {w->name, rm->mode, measured ? round + 1 : 0, o->runs};
 			struct run_record rec;
 			int rc = sched_run(s, &plans[i * MODE_COUNT + m], w, &label, &rec);
-			bool cut = s->signal || s->halted;
+			bool cut = s->signal || s->halted || s->watchdog_died;
 			struct report_run *out = measured ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
 			rm->schedstat_unread += record_schedstat_unread(&rec);
 			record_to_report(&rec, out, cut);
@@ -77,7 +77,7 @@ int runner_run(struct report *r, struct sched *s, const struct topo *t, const st
 		rc = run_round(r, plans, s, suite, o, k, false);
 	for (int k = 0; rc == 0 && !s->signal && !s->halted && k < o->runs; k++)
 		rc = run_round(r, plans, s, suite, o, k, true);
-	r->interrupted = s->signal != 0;
+	r->interrupted = s->signal != 0 || s->watchdog_died;
 	for (int i = 0; i < suite->nworkloads * MODE_COUNT; i++)
 		plan_free(&plans[i]);
 	free(plans);

@@ -32,10 +32,15 @@ int sched_init(struct sched *s, const struct intlist *usable, const struct sched
 	s->bind = bind;
 	s->cpus = usable;
 	s->sigfd = s->timerfd = s->devnull = -1;
+	s->wd.fd = -1;
 	/* orphaned grandchildren of a task come to us, not to init, and are reaped */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (containment_init(&s->contain, o->containment, &s->contain_warning, &s->contain_stale) < 0)
+		return -2;
 	if (watchdog_start(&s->wd) < 0)
 		return -1;
+	if (s->contain.kind == CONTAIN_CGROUP)
+		watchdog_set_cgroup(&s->wd, s->contain.run.path);
 	sigset_t mask;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
@@ -94,7 +99,10 @@ void sched_fini(struct sched *s)
 		close(s->timerfd);
 	if (s->devnull >= 0)
 		close(s->devnull);
+	containment_fini(&s->contain);
 	watchdog_stop(&s->wd);
+	free(s->contain_warning);
+	free(s->contain_stale);
 	/* orphans of tasks that came to us (subreaper) and exited since the last reap */
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
@@ -212,12 +220,26 @@ static int launch(struct run_state *rs, int slot)
 		.mask = s->bind ? &ps->mask : NULL,
 		.envp = rs->envp,
 		.close_fd = s->wd.fd,
+		.cgroup_fd = -1,
 	};
 	if (rs->results && ((l.fd_out = resultsdir_open(rs->results, id, "out")) < 0 ||
 			    (l.fd_err = resultsdir_open(rs->results, id, "err")) < 0)) {
 		if (l.fd_out >= 0)
 			close(l.fd_out);
 		return -1;
+	}
+	if (group_open(&s->contain, &t->group) < 0) {
+		if (rs->results) {
+			close(l.fd_out);
+			close(l.fd_err);
+		}
+		return error("cannot make a cgroup for task %d: %s", id, strerror(errno));
+	}
+	char procs[PATH_MAX + 16];
+	if (t->group.leaf) {
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", t->group.leaf->path);
+		l.cgroup_fd = t->group.leaf->dirfd;
+		l.cgroup_procs = procs;
 	}
 	snprintf(rs->env_id, sizeof(rs->env_id), "TRIBENCH_TASK_ID=%d", id);
 	snprintf(rs->env_slot, sizeof(rs->env_slot), "TRIBENCH_SLOT=%d", slot);
@@ -232,8 +254,12 @@ static int launch(struct run_state *rs, int slot)
 		close(l.fd_out);
 		close(l.fd_err);
 	}
-	if (pid < 0)
+	if (pid < 0) {
+		group_close(&s->contain, &t->group);
 		return error("cannot start a task: fork: %s", strerror(fork_errno));
+	}
+	t->group.leader = pid;
+	group_launched(&t->group);
 	setpgid(pid, pid);
 	watchdog_add(&s->wd, pid);
 	if (s->bind)
@@ -251,7 +277,7 @@ static int launch(struct run_state *rs, int slot)
 
 static void signal_task(struct run_state *rs, struct task_record *t, int sig)
 {
-	kill(-t->pid, sig);
+	group_signal(&t->group, sig);
 	t->term_sent = true;	/* SIGKILL too: the deadline is spent either way */
 	t->kill_at = sig == SIGTERM ? now_s() - rs->t0 + rs->s->o.grace_s : 0;
 }
@@ -286,14 +312,16 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	see_cpu(t, pid);
 	if (probe_cpus_allowed(pid, t->cpus_allowed, sizeof(t->cpus_allowed)) < 0)
 		t->cpus_allowed[0] = '\0';
-	/* what the task left in its group (a shell's background jobs) ends with
-	 * it, while the zombie still holds the group's number */
-	kill(-pid, SIGKILL);
+	/* what the task left of its tree (a shell's background jobs, setsid'd
+	 * daemons) ends with it, before the slot takes the next task */
+	t->leftovers_killed = group_end(&t->group);
 	watchdog_remove(&rs->s->wd, pid);
 	int status;
 	struct rusage ru;
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
+	t->zombie_s = now_s() - rs->t0 - t->end_s;
+	group_close(&rs->s->contain, &t->group);
 	t->user_s = tv_s(ru.ru_utime);
 	t->sys_s = tv_s(ru.ru_stime);
 	t->voluntary_switches = ru.ru_nvcsw;
@@ -502,8 +530,10 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 		}
 		if (rs.in_flight == 0 && (rs.stopping || rs.next == w->ntasks))
 			break;
-		struct pollfd fds[2] = {{.fd = s->sigfd, .events = POLLIN}, {.fd = s->timerfd, .events = POLLIN}};
-		if (poll(fds, 2, next_deadline_ms(&rs)) < 0 && errno != EINTR) {
+		struct pollfd fds[3] = {{.fd = s->sigfd, .events = POLLIN},
+					{.fd = s->timerfd, .events = POLLIN},
+					{.fd = watchdog_pidfd(&s->wd), .events = POLLIN}};
+		if (poll(fds, 3, next_deadline_ms(&rs)) < 0 && errno != EINTR) {
 			rc = error("poll: %s", strerror(errno));
 			terminate_all(&rs, true);
 		}
@@ -517,6 +547,12 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 		enforce_deadlines(&rs);
 		if (rc == 0 && (rc = fatal_probe()) < 0)
 			terminate_all(&rs, true);
+		/* without the watchdog nothing would clean up if we died: stop */
+		if ((fds[2].revents & POLLIN) && !s->watchdog_died) {
+			s->watchdog_died = true;
+			rc = error("the watchdog (pid %d) died: stopping the run", (int)s->wd.pid);
+			terminate_all(&rs, true);
+		}
 	}
 	arm_timer(s, false);
 	out->wall_s = now_s() - rs.t0;
@@ -548,7 +584,7 @@ int sched_run_in_child(struct sched *s, const struct plan_slot *slot,
 		return error("fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
-		struct launch l = {.fd_in = s->devnull, .fd_out = -1, .fd_err = -1,
+		struct launch l = {.fd_in = s->devnull, .fd_out = -1, .fd_err = -1, .cgroup_fd = -1,
 				   .mask = s->bind ? &slot->mask : NULL, .close_fd = s->wd.fd};
 		close(fds[0]);
 		int rc = launch_child_setup(&l) < 0 ? 1 : fn(arg, result);

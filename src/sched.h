@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "group.h"
 #include "progress.h"
 #include "record.h"
 #include "suite.h"
@@ -20,6 +21,7 @@ struct sched_opts {
 	enum halt_mode halt;
 	int halt_fail;                /* halt after this many failed tasks in a run */
 	enum task_output output;
+	enum containment_kind containment;  /* --containment */
 	const char *results_dir;      /* keep each task's stdout/stderr here, or NULL */
 	bool report_on_stdout;        /* the JSON report goes to our stdout: under
 	                                 OUTPUT_INHERIT tasks' stdout goes to our stderr */
@@ -33,11 +35,15 @@ struct sched {
 	const struct intlist *cpus;   /* usable CPUs */
 	sigset_t old_mask;
 	struct watchdog wd;
+	struct containment contain;   /* cgroup leaves or process groups */
+	char *contain_warning;        /* why containment is only process groups, or NULL */
+	char *contain_stale;          /* run cgroups of dead tribenches killed at start, or NULL */
 	struct progress *progress;    /* NULL: none */
 	int signal;                   /* the first SIGINT/SIGTERM/SIGHUP seen, or 0 */
 	int stop_signals;             /* how many: a second one skips the grace */
 	int failed;                   /* failed tasks so far, for --halt */
 	bool halted;                  /* --halt fired: start nothing more */
+	bool watchdog_died;           /* its pidfd said so: the run stopped, exit 3 */
 };
 
 /* Where a run's task output goes under --results, and what the progress shows. */
@@ -47,6 +53,9 @@ struct run_label {
 	int runs;
 };
 
+/* 0; -1 on a runtime error; -2 when the containment asked for cannot be had
+ * (--containment cgroup without a writable cgroup v2 hierarchy: bad input).
+ * One error line either way. */
 int sched_init(struct sched *s, const struct intlist *usable, const struct sched_opts *o, bool bind);
 void sched_fini(struct sched *s);
 

@@ -23,7 +23,8 @@ char *json_plans(const struct topo_info *ti, const struct plan *plans, int nplan
 char *json_plan_text(const struct plan *p);
 char *json_params_text(const struct task_spec *s);
 char *json_tool_text(void);
-char *json_host_text(const struct host_facts *h, const struct topo_info *ti, const struct options *opt);
+char *json_host_text(const struct host_facts *h, const struct topo_info *ti, const struct options *opt,
+		     const struct containment *c);
 char *json_config_text(const struct options *opt, int jobs, int cpu);
 char *json_calibration_text(const struct calibration *cal);
 

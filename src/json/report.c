@@ -123,6 +123,7 @@ int json_report(struct report *r, char **text)
 	jadd(root, "tool", own(r->tool));
 	jadd(root, "started_at", jstr(r->started_at));
 	jadd(root, "interrupted", jbool(r->interrupted));
+	jadd(root, "containment", jstr(r->containment));
 	jadd(root, "host", own(r->host));
 	jadd(root, "config", own(r->config));
 	jadd(root, "calibration", own(r->calibration));

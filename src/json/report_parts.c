@@ -114,7 +114,8 @@ char *json_tool_text(void)
 	return text_of(tool);
 }
 
-char *json_host_text(const struct host_facts *h, const struct topo_info *ti, const struct options *opt)
+char *json_host_text(const struct host_facts *h, const struct topo_info *ti, const struct options *opt,
+		     const struct containment *c)
 {
 	cJSON *o = jnew_object();
 	jadd(o, "hostname", jraw(h->hostname[0] ? h->hostname : NULL));
@@ -135,6 +136,12 @@ char *json_host_text(const struct host_facts *h, const struct topo_info *ti, con
 	cJSON *meta = jadd(o, "meta", jnew_object());
 	for (int i = 0; i < opt->nmeta; i++)
 		jadd_raw(meta, opt->meta[i].key, jraw(opt->meta[i].value));
+	cJSON *cg = jadd(o, "cgroup", jnew_object());
+	jadd(cg, "version", c->where.version ? jint(c->where.version) : jnull());
+	jadd(cg, "hybrid", jbool(c->where.hybrid));
+	jadd(cg, "mount", jraw(c->where.mount[0] ? c->where.mount : NULL));
+	jadd(cg, "self", jraw(c->where.self[0] ? c->where.self : NULL));
+	jadd(cg, "run", jraw(c->kind == CONTAIN_CGROUP ? c->run.path : NULL));
 	jadd(o, "topology", topology(ti));
 	return text_of(o);
 }
@@ -163,6 +170,7 @@ char *json_config_text(const struct options *opt, int jobs, int cpu)
 	jadd(o, "task_output", jstr(so->output == OUTPUT_INHERIT ? "inherit" : "null"));
 	jadd(o, "results", jraw(so->results_dir));
 	jadd(o, "format", jstr(opt->format ? opt->format : "json"));
+	jadd(o, "containment", jstr(containment_name(so->containment)));
 	return text_of(o);
 }
 

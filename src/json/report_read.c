@@ -61,6 +61,7 @@ static const char *const mode_keys[] = {"mode", "plan", "warmup_runs", "runs", "
 static const char *const spec_keys[] = {"id", "kind", "params", NULL};
 static const char *const workload_keys[] = {"name", "tasks", "modes", NULL};
 static const char *const report_keys[] = {"schema_version", "tool", "started_at", "interrupted",
+					  "containment",
 					  "warnings", "host", "config", "calibration", "workloads",
 					  NULL};
 
@@ -339,7 +340,8 @@ static int read_report(const cJSON *root, struct report *r)
 			     version->valuedouble);
 	const cJSON *workloads;
 	if (read_host_tool(root, r) < 0 || jget_string(root, "started_at", "", &r->started_at) < 0 ||
-	    jget_bool(root, "interrupted", "", &r->interrupted) < 0 || read_warnings(root, r) < 0 ||
+	    jget_bool(root, "interrupted", "", &r->interrupted) < 0 ||
+	    jget_string(root, "containment", "", &r->containment) < 0 || read_warnings(root, r) < 0 ||
 	    read_config(root, r) < 0 || !(workloads = jget_array(root, "workloads", "")))
 		return -1;
 	r->workloads = xcalloc((size_t)cJSON_GetArraySize(workloads) + 1, sizeof(*r->workloads));

@@ -235,3 +235,11 @@ tasks() {
 	[ "$status" -eq 1 ]
 	tasks r.json '.[0].exit | .timed_out and .code == 0'
 }
+
+@test "the report says which containment held the tasks" {
+	"$TRIBENCH" run -t sleep:ms=1 --runs 1 --warmup 0 -m serial -q -o r.json
+	local want=${TRIBENCH_CONTAINMENT:-cgroup}
+	[ "$(id -u)" -eq 0 ] && grep -q ' - cgroup2 ' /proc/self/mountinfo || want=pgroup
+	[ "$(jq -r .containment r.json)" = "$want" ]
+	[ "$(jq -r .config.containment r.json)" = "${TRIBENCH_CONTAINMENT:-auto}" ]
+}

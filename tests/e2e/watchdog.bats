@@ -84,7 +84,7 @@ no_survivors() {
 	validate r.json
 }
 
-@test "SIGINT, SIGTERM and SIGHUP leave the watchdog be; SIGKILL of the watchdog does not" {
+@test "SIGINT, SIGTERM and SIGHUP leave the watchdog be; its SIGKILL stops the run: exit 3, report interrupted" {
 	"$TRIBENCH" run -t sleep:ms=1500 --runs 1 --warmup 0 -m serial -q -o r.json &
 	pid=$!
 	wd=$(watchdog_of "$pid")
@@ -95,11 +95,17 @@ no_survivors() {
 	[ "$(cat /proc/"$wd"/comm)" = tribench-wd ]
 	state=$(ps -o stat= -p "$wd")
 	[[ "$state" != Z* ]]
+	SECONDS=0
 	kill -KILL "$wd"
 	gone "$wd"
-	# tribench runs on without its guard
-	wait "$pid"
+	# tribench does not run on without its guard: tasks killed, exit 3
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 3 ]
+	[ "$SECONDS" -le 2 ]
 	validate r.json
+	[ "$(jq .interrupted r.json)" = true ]
+	jq -e '.workloads[0].modes[0].runs[0].partial' r.json
 }
 
 @test "Ctrl-C to tribench's process group: tribench exits 130, the watchdog goes with it, no task survives" {

@@ -628,6 +628,9 @@ static void preflight_counts_the_report_descriptor(void **state)
 	(void)state;
 	struct options o;
 	memset(&o, 0, sizeof(o));
+	/* cgroup containment (auto) holds a few more */
+	assert_int_equal(preflight_fds_needed(&o), PREFLIGHT_RUN_FDS - 1 + PREFLIGHT_CGROUP_FDS);
+	o.sched.containment = CONTAIN_PGROUP;
 	assert_int_equal(preflight_fds_needed(&o), PREFLIGHT_RUN_FDS - 1);	/* stdout or nothing */
 	o.output = "-";
 	assert_int_equal(preflight_fds_needed(&o), PREFLIGHT_RUN_FDS - 1);
