@@ -86,7 +86,10 @@ EOS
 	local wd
 	wd=$(pgrep -P "$pid" -x tribench-wd || true)
 	[ -n "$wd" ]
-	kill -9 "$pid" "$wd"
+	# stopped first, so that it cannot react to its watchdog's death
+	kill -STOP "$pid"
+	kill -9 "$wd"
+	kill -9 "$pid"
 	wait "$pid" || true
 	sleep 0.2
 	[ "$(pgrep -fc 'sleep 7[56]')" -ge 1 ]	# orphaned: nobody killed them
