@@ -78,27 +78,6 @@ EOS
 	[ "$(survivors 'sleep 7[234]')" -eq 0 ]
 }
 
-@test "SIGKILL of tribench and its watchdog together: the next tribench kills what they left" {
-	need_cgroup
-	"$TRIBENCH" run -m concurrent --runs 1 --warmup 0 --count 3 -q -o r.json -- sh -c 'setsid sleep 75 & sleep 76' &
-	local pid=$!
-	sleep 1
-	local wd
-	wd=$(pgrep -P "$pid" -x tribench-wd || true)
-	[ -n "$wd" ]
-	# stopped first, so that it cannot react to its watchdog's death
-	kill -STOP "$pid"
-	kill -9 "$wd"
-	kill -9 "$pid"
-	wait "$pid" || true
-	sleep 0.2
-	[ "$(pgrep -fc 'sleep 7[56]')" -ge 1 ]	# orphaned: nobody killed them
-	run "$TRIBENCH" run -t sleep:ms=1 --runs 1 --warmup 0 -m serial -o r2.json
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"killed the run cgroups of a tribench that died with its watchdog"* ]]
-	[ "$(survivors 'sleep 7[56]')" -eq 0 ]
-}
-
 @test "the watchdog is named tribench-wd: killall -x tribench misses it" {
 	need_cgroup
 	"$TRIBENCH" run -t sleep:ms=1500 --runs 1 --warmup 0 -m serial -q -o r.json &
