@@ -5,7 +5,16 @@ load helpers
 
 setup_file() {
 	export REPORT="$BATS_FILE_TMPDIR/io.json"
-	"$TRIBENCH" run -t sleep:ms=200,count=16 -m serial,concurrent --runs 1 --warmup 0 -q -o "$REPORT"
+	# the VM is shared: a run that tribench itself finds disturbed is taken
+	# again, 3 tries at most, and the count reported
+	local try
+	for try in 1 2 3; do
+		"$TRIBENCH" run -t sleep:ms=200,count=16 -m serial,concurrent --runs 1 --warmup 0 -q \
+			-o "$REPORT"
+		jq -e '[.warnings[] | select(test("busy with other work"))] | length == 0' "$REPORT" \
+			>/dev/null && break
+	done
+	echo "# timing-io: report taken on try $try of 3" >&3
 }
 
 @test "the report is valid against the schema" {
