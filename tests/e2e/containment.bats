@@ -5,22 +5,6 @@
 # cgroup2 mount; the cases that need one skip visibly without it.
 load helpers
 
-need_cgroup() {
-	[ "$(id -u)" -eq 0 ] || skip "needs root for a writable cgroup v2 hierarchy"
-	grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "no cgroup2 mount"
-}
-
-# survivors PATTERN: how many processes match, waiting up to 3 s for none.
-survivors() {
-	local n i
-	for i in $(seq 30); do
-		n=$(pgrep -fc "$1" || true)
-		[ "$n" -eq 0 ] && break
-		sleep 0.1
-	done
-	echo "$n"
-}
-
 teardown() {
 	pkill -9 -f 'sleep 7[0-9]' 2>/dev/null || true
 	cd / && rm -rf "$SCRATCH"
@@ -40,7 +24,7 @@ EOS
 	done
 	jq -e '[.workloads[0].modes[0].runs[0].tasks[].leftovers_killed] | all(. >= 1)' r.json
 	jq -e '[.workloads[0].modes[0].runs[0].tasks[].zombie_s] | all(. >= 0 and . < 1)' r.json
-	[ "$(survivors 'sleep 77')" -eq 0 ]
+	no_survivors 'sleep 77'
 	validate r.json
 }
 
@@ -52,7 +36,7 @@ EOS
 	[ "$SECONDS" -le 4 ]
 	[ "$status" -eq 1 ]
 	jq -e '.workloads[0].modes[0].runs[0].tasks[0].exit.timed_out' r.json
-	[ "$(survivors 'time.sleep(60)')" -eq 0 ]
+	no_survivors 'time.sleep(60)'
 }
 
 @test "SIGKILL of tribench during a 3000-task concurrent launch: no survivor" {
@@ -62,7 +46,7 @@ EOS
 	sleep 1
 	kill -9 "$pid"
 	wait "$pid" || true
-	[ "$(survivors 'sleep 71')" -eq 0 ]
+	no_survivors 'sleep 71'
 	[ -z "$(ls -A | grep tmp)" ]
 }
 
@@ -75,7 +59,7 @@ EOS
 	[ "$(pgrep -fc 'sleep 7[234]')" -ge 8 ]
 	kill -9 "$pid"
 	wait "$pid" || true
-	[ "$(survivors 'sleep 7[234]')" -eq 0 ]
+	no_survivors 'sleep 7[234]'
 }
 
 @test "the watchdog is named tribench-wd: killall -x tribench misses it" {
@@ -94,7 +78,7 @@ EOS
 	[ "$status" -eq 0 ]
 	[ "$(jq -r .containment r.json)" = pgroup ]
 	[ "$(jq '.workloads[0].modes[0].runs[0].tasks[0].leftovers_killed' r.json)" = null ]
-	[ "$(survivors 'sleep 70')" -eq 0 ]
+	no_survivors 'sleep 70'
 	validate r.json
 }
 

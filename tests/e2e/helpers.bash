@@ -30,3 +30,21 @@ assert_one_line_error() {
 		return 1
 	}
 }
+
+# no_survivors PATTERN: no process matches (pgrep -f), allowing the kernel up to
+# 3 s to finish killing; names what still runs otherwise.
+no_survivors() {
+	for _ in $(seq 30); do
+		pgrep -f "$1" >/dev/null || return 0
+		sleep 0.1
+	done
+	echo "still running:" >&2
+	pgrep -fa "$1" >&2
+	return 1
+}
+
+# need_cgroup: skip (visibly) where no writable cgroup v2 hierarchy can be had.
+need_cgroup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for a writable cgroup v2 hierarchy"
+	grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "no cgroup2 mount"
+}

@@ -104,15 +104,16 @@ middle_is_report() {
 	validate got
 }
 
-@test "output: a FIFO reader that stops reading does not make tribench deaf to SIGTERM" {
+# sigterm_with_stalled_reader TASKS MS WAIT_S LIMIT_MS: a run of TASKS sleeps of
+# MS each into a FIFO whose reader never reads (the report, > 64 KiB, fills
+# the pipe), SIGTERM after WAIT_S: exit 143 within LIMIT_MS.
+sigterm_with_stalled_reader() {
 	mkfifo f
-	# opens the FIFO and never reads: the report (> 64 KiB) fills the pipe
 	(exec 3<f; sleep 30) &
 	local reader=$!
-	"$TRIBENCH" run -t sleep:ms=1,count=300 -m serial --runs 1 --warmup 0 -q -o f &
+	"$TRIBENCH" run -t "sleep:ms=$2,count=$1" -m serial --runs 1 --warmup 0 -q -o f &
 	local pid=$!
-	# until the report fills the pipe (the tasks take about a second)
-	sleep 3
+	sleep "$3"
 	local t0
 	t0=$(now_ms)
 	kill -TERM "$pid"
@@ -121,7 +122,12 @@ middle_is_report() {
 	kill "$reader"
 	echo "rc=$rc took=${took}ms"
 	[ "$rc" -eq 143 ]
-	[ "$took" -lt 2000 ]
+	[ "$took" -lt "$4" ]
+}
+
+@test "output: a FIFO reader that stops reading does not make tribench deaf to SIGTERM" {
+	# the tasks take about a second: the signal comes while the report waits
+	sigterm_with_stalled_reader 300 1 3 2000
 }
 
 @test "output: --results keeps distinct workload names in distinct folders" {
@@ -192,20 +198,6 @@ EOF
 }
 
 @test "output: a SIGTERM mid-run, then a FIFO reader that never reads: exit 143 within about a second" {
-	mkfifo f
-	(exec 3<f; sleep 30) &
-	local reader=$!
-	# 300 tasks of 10 ms: the signal lands mid-run; the report (> 64 KiB) cannot fit the pipe
-	"$TRIBENCH" run -t sleep:ms=10,count=300 -m serial --runs 1 --warmup 0 -q -o f &
-	local pid=$!
-	sleep 1
-	local t0
-	t0=$(now_ms)
-	kill -TERM "$pid"
-	stop_within "$pid" || { kill "$reader"; return 1; }
-	local took=$(($(now_ms) - t0))
-	kill "$reader"
-	echo "rc=$rc took=${took}ms"
-	[ "$rc" -eq 143 ]
-	[ "$took" -lt 3500 ]
+	# 300 tasks of 10 ms: the signal lands mid-run
+	sigterm_with_stalled_reader 300 10 1 3500
 }

@@ -8,17 +8,6 @@ marker() {
 	echo "3$((RANDOM % 10)).$RANDOM$RANDOM"
 }
 
-# no_survivors PATTERN: no process matches, allowing a moment for the kernel.
-no_survivors() {
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		pgrep -f "$1" >/dev/null || return 0
-		sleep 0.1
-	done
-	echo "still running:" >&2
-	pgrep -fa "$1" >&2
-	return 1
-}
-
 # tasks REPORT FILTER: FILTER applied to the array of every task record.
 tasks() {
 	jqr "$1" "[.workloads[0].modes[].runs[].tasks[]] | $2"

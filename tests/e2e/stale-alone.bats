@@ -5,22 +5,6 @@
 # this file the machine to itself (the *-alone.bats files take the exclusive lock).
 load helpers
 
-need_cgroup() {
-	[ "$(id -u)" -eq 0 ] || skip "needs root for a writable cgroup v2 hierarchy"
-	grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "no cgroup2 mount"
-}
-
-# survivors PATTERN: how many processes match, waiting up to 3 s for none.
-survivors() {
-	local n i
-	for i in $(seq 30); do
-		n=$(pgrep -fc "$1" || true)
-		[ "$n" -eq 0 ] && break
-		sleep 0.1
-	done
-	echo "$n"
-}
-
 teardown() {
 	pkill -9 -f 'sleep 7[0-9]' 2>/dev/null || true
 	cd / && rm -rf "$SCRATCH"
@@ -44,5 +28,5 @@ teardown() {
 	run "$TRIBENCH" run -t sleep:ms=1 --runs 1 --warmup 0 -m serial -o r2.json
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"killed the run cgroups of a tribench that died with its watchdog"* ]]
-	[ "$(survivors 'sleep 7[56]')" -eq 0 ]
+	no_survivors 'sleep 7[56]'
 }

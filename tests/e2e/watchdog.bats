@@ -33,16 +33,6 @@ gone() {
 	return 1
 }
 
-no_survivors() {
-	for _ in $(seq 20); do
-		pgrep -f "$1" >/dev/null || return 0
-		sleep 0.1
-	done
-	echo "still running:" >&2
-	pgrep -fa "$1" >&2
-	return 1
-}
-
 @test "the watchdog is tribench-wd during a run: pgrep -x tribench finds tribench alone" {
 	"$TRIBENCH" run -t sleep:ms=2000 --runs 1 --warmup 0 -m serial -q -o r.json &
 	pid=$!
