@@ -73,7 +73,8 @@ struct exec_child {
 static int exec_child(void *arg)
 {
 	struct exec_child *c = arg;
-	if ((c->join && join_by_procs(c->l->cgroup_procs) < 0) || launch_child_setup(c->l) < 0) {
+	/* bound first, then joined: nothing of the child runs off its CPU longer than needed */
+	if (launch_child_setup(c->l) < 0 || (c->join && join_by_procs(c->l->cgroup_procs) < 0)) {
 		*c->exec_errno = errno;
 		_exit(126);
 	}
@@ -174,8 +175,8 @@ pid_t launch_task(const struct task_spec *spec, const struct launch *l, int *exe
 	if (spec->kind->run) {
 		pid_t pid = fork();
 		if (pid == 0) {
-			if ((l->cgroup_procs && join_by_procs(l->cgroup_procs) < 0) ||
-			    launch_child_setup(l) < 0)
+			if (launch_child_setup(l) < 0 ||
+			    (l->cgroup_procs && join_by_procs(l->cgroup_procs) < 0))
 				_exit(126);
 			_exit(spec->kind->run(spec));
 		}
