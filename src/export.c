@@ -43,6 +43,7 @@ static void csv_header(FILE *f, const struct field_table *t)
 			fprintf(f, ",%s", t->fields[i].csv);
 }
 
+/* base NULL (a null object): every column empty. */
 static void csv_values(FILE *f, const struct field_table *t, const void *base)
 {
 	for (int i = 0; i < t->n; i++) {
@@ -50,6 +51,8 @@ static void csv_values(FILE *f, const struct field_table *t, const void *base)
 		if (!fd->csv)
 			continue;
 		fputc(',', f);
+		if (!base)
+			continue;
 		switch (fd->type) {
 		case FIELD_NUMBER:
 		case FIELD_INTEGER:
@@ -94,6 +97,7 @@ static void csv_runs(FILE *f, const struct report_workload *w, const struct repo
 			fputc(',', f);
 			csv_field(f, spec ? spec->kind : "");
 			csv_values(f, &task_table, t);
+			csv_values(f, &task_cgroup_table, t->cgroup);
 			csv_values(f, &exit_table, &t->exit);
 			fputc('\n', f);
 		}
@@ -108,6 +112,7 @@ static void write_csv(FILE *f, const struct report *r)
 	csv_header(f, &run_table);
 	fputs(",kind", f);
 	csv_header(f, &task_table);
+	csv_header(f, &task_cgroup_table);
 	csv_header(f, &exit_table);
 	fputc('\n', f);
 	for (int i = 0; i < r->nworkloads; i++) {

@@ -65,6 +65,12 @@ static void task_to_report(const struct task_record *t, struct report_task *out)
 	out->max_rss_kb = started ? (double)t->max_rss_kb : nan;
 	out->leftovers_killed = started && t->leftovers_killed >= 0 ? t->leftovers_killed : nan;
 	out->zombie_s = started ? t->zombie_s : nan;
+	out->outside_slot = started && t->outside_slot;
+	if (started && t->have_tree) {
+		out->cgroup = xmalloc(sizeof(*out->cgroup));
+		*out->cgroup = t->tree;
+		out->cgroup->extra = NULL;
+	}
 	exit_to_report(&t->exit, &out->exit);
 }
 
@@ -85,6 +91,7 @@ void record_to_report(struct run_record *rec, struct report_run *out, bool cut)
 	out->runner_cpu_s = rec->runner_cpu_s;
 	out->rss_floor_kb = rec->rss_floor_kb < 0 ? NAN : (double)rec->rss_floor_kb;
 	out->partial = cut;
+	out->suspended_s = rec->suspended_s;
 	out->ncpus = rec->ncpus;
 	out->cpus = xcalloc((size_t)rec->ncpus + 1, sizeof(*out->cpus));
 	for (int i = 0; i < rec->ncpus; i++)
@@ -108,4 +115,5 @@ void record_to_report(struct run_record *rec, struct report_run *out, bool cut)
 		out->partial |= rec->tasks[i].exit.status == EXIT_STATUS_NOT_STARTED ||
 				rec->tasks[i].exit.stopped;
 	}
+	out->in_summary = !out->failed && !out->partial && !(out->suspended_s > 0);
 }

@@ -37,6 +37,9 @@ struct task_record {
 	struct task_exit exit;
 	int leftovers_killed;     /* processes of its tree alive when the leader was reaped; -1 unknown */
 	double zombie_s;          /* exit observed .. reaped: tribench's own latency */
+	bool outside_slot;        /* seen on a CPU outside its bound slot */
+	bool have_tree;           /* a cgroup leaf held it: tree below is its numbers */
+	struct report_task_cgroup tree; /* the leaf's numbers, NAN where unread (no extra) */
 	struct task_group group;  /* scheduler scratch: the tree's handle */
 	double sampled_running_s; /* schedstat running time at the last sample */
 	double term_at, kill_at;  /* when SIGTERM / SIGKILL is due (0: not due) */
@@ -59,6 +62,7 @@ struct sample_series {
 
 struct run_record {
 	double wall_s, user_s, sys_s, runner_cpu_s;
+	double suspended_s;       /* tasks frozen by a Ctrl-Z (SIGTSTP .. SIGCONT) */
 	long rss_floor_kb;
 	int ncpus;
 	struct cpu_usage *cpus;   /* every usable CPU, in the order of the usable list */
@@ -71,7 +75,8 @@ void run_record_free(struct run_record *r);
 /*
  * The scheduler's record of one run as the report model's run: nulls where a
  * task never started or a value could not be read, failed when a task failed,
- * partial when cut (a signal or --halt stopped it) or a task never started.
+ * partial when cut (a signal or --halt stopped it) or a task never started,
+ * in_summary when none of these and never suspended.
  * The samples move into out (rec keeps none); everything else is copied.
  */
 void record_to_report(struct run_record *rec, struct report_run *out, bool cut);

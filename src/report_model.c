@@ -1,5 +1,6 @@
 /* The report model: its field tables, its one free function, lookups and the
- * summary statistics (which never use a failed or partial run). */
+ * summary statistics (which use only runs in_summary: never a failed, partial
+ * or suspended one). */
 #include "config.h"
 #include "report_model.h"
 
@@ -31,6 +32,21 @@ static const struct field task_fields[] = {
 	F(struct report_task, max_rss_kb, INTEGER, true, "KiB", "max_rss_kb"),
 	F(struct report_task, leftovers_killed, INTEGER, true, "processes", "leftovers_killed"),
 	F(struct report_task, zombie_s, NUMBER, true, "s", "zombie_s"),
+	F(struct report_task, outside_slot, BOOL, false, NULL, "outside_slot"),
+};
+
+static const struct field task_cgroup_fields[] = {
+	F(struct report_task_cgroup, cpu_s, NUMBER, true, "s", "cgroup_cpu_s"),
+	F(struct report_task_cgroup, user_s, NUMBER, true, "s", "cgroup_user_s"),
+	F(struct report_task_cgroup, sys_s, NUMBER, true, "s", "cgroup_sys_s"),
+	F(struct report_task_cgroup, cpu_some_s, NUMBER, true, "s", "cpu_some_s"),
+	F(struct report_task_cgroup, cpu_full_s, NUMBER, true, "s", "cpu_full_s"),
+	F(struct report_task_cgroup, io_some_s, NUMBER, true, "s", "io_some_s"),
+	F(struct report_task_cgroup, io_full_s, NUMBER, true, "s", "io_full_s"),
+	F(struct report_task_cgroup, memory_some_s, NUMBER, true, "s", "memory_some_s"),
+	F(struct report_task_cgroup, memory_full_s, NUMBER, true, "s", "memory_full_s"),
+	F(struct report_task_cgroup, procs_max, INTEGER, true, "processes", "procs_max"),
+	F(struct report_task_cgroup, memory_peak_kb, INTEGER, true, "KiB", "memory_peak_kb"),
 };
 
 static const struct field exit_fields[] = {
@@ -52,6 +68,8 @@ static const struct field run_fields[] = {
 	F(struct report_run, rss_floor_kb, INTEGER, true, "KiB", NULL),
 	F(struct report_run, failed, BOOL, false, NULL, "run_failed"),
 	F(struct report_run, partial, BOOL, false, NULL, "run_partial"),
+	F(struct report_run, suspended_s, NUMBER, false, "s", "run_suspended_s"),
+	F(struct report_run, in_summary, BOOL, false, NULL, "run_in_summary"),
 };
 
 static const struct field cpu_fields[] = {
@@ -81,6 +99,7 @@ static const struct field summary_fields[] = {
 #define TABLE(name, level, fields) \
 	const struct field_table name = {level, fields, (int)ARRAY_SIZE(fields)}
 TABLE(task_table, "task_record", task_fields);
+TABLE(task_cgroup_table, "task_cgroup", task_cgroup_fields);
 TABLE(exit_table, "exit", exit_fields);
 TABLE(run_table, "run", run_fields);
 TABLE(cpu_table, "cpu_usage", cpu_fields);
@@ -131,6 +150,9 @@ void report_run_free(struct report_run *run)
 		free(t->exit.extra);
 		fields_free(&task_table, t);
 		free(t->extra);
+		if (t->cgroup)
+			free(t->cgroup->extra);
+		free(t->cgroup);
 	}
 	free(run->tasks);
 	for (int i = 0; i < run->ncpus; i++)
@@ -233,7 +255,7 @@ bool report_task_failed(const struct report_task *t)
 
 bool report_run_usable(const struct report_run *run)
 {
-	return !run->failed && !run->partial;
+	return run->in_summary;
 }
 
 int report_usable_walls(const struct report_mode *m, double *walls)

@@ -40,7 +40,7 @@ struct field_table {
 	int n;
 };
 
-extern const struct field_table task_table, exit_table, run_table, cpu_table, wall_table,
+extern const struct field_table task_table, task_cgroup_table, exit_table, run_table, cpu_table, wall_table,
 	summary_table;
 
 /* The value of field f in the struct at base. */
@@ -62,6 +62,17 @@ struct report_exit {
 	char *extra;
 };
 
+/* The task's cgroup leaf: its whole tree, every descendant and thread. */
+struct report_task_cgroup {
+	double cpu_s, user_s, sys_s;          /* cpu.stat usage/user/system_usec */
+	double cpu_some_s, cpu_full_s;        /* PSI stall totals (cpu.pressure) */
+	double io_some_s, io_full_s;          /* io.pressure */
+	double memory_some_s, memory_full_s;  /* memory.pressure */
+	double procs_max;                     /* most processes seen in cgroup.procs */
+	double memory_peak_kb;                /* memory.peak; NAN where it does not exist */
+	char *extra;
+};
+
 struct report_task {
 	double id, pid, slot;
 	char *cpuset, *cpus_allowed;
@@ -71,6 +82,8 @@ struct report_task {
 	double voluntary_switches, involuntary_switches, max_rss_kb;
 	double leftovers_killed;  /* processes of its tree alive when the leader was reaped */
 	double zombie_s;          /* exit observed .. reaped: tribench's own latency */
+	bool outside_slot;        /* cpus_seen holds a CPU outside the bound slot's cpuset */
+	struct report_task_cgroup *cgroup;  /* NULL: null (process-group containment, not started) */
 	struct report_exit exit;
 	char *extra;              /* unmodelled keys as a JSON object text, or NULL */
 };
@@ -93,6 +106,8 @@ struct report_run {
 	double wall_s, user_s, sys_s, runner_cpu_s, rss_floor_kb;
 	bool failed;              /* a task failed (exit code, signal, timeout) */
 	bool partial;             /* stopped early (--halt, a signal): tasks not started */
+	double suspended_s;       /* time its tasks were frozen by a Ctrl-Z (SIGTSTP) */
+	bool in_summary;          /* neither failed, partial nor suspended: used in statistics */
 	int ncpus;
 	struct report_cpu *cpus;
 	struct report_samples samples;
@@ -175,7 +190,8 @@ const struct report_task_spec *report_task_spec_find(const struct report_workloa
  * started or tribench stopped it (a stop signal, --halt now, a runtime
  * error): its run is partial, not failed. */
 bool report_task_failed(const struct report_task *t);
-/* A run statistics may use: complete and without a failed task. */
+/* A run statistics may use: its in_summary (complete, no failed task, never
+ * suspended). */
 bool report_run_usable(const struct report_run *run);
 /* The walls of the usable runs into walls (room for m->nruns); returns how many. */
 int report_usable_walls(const struct report_mode *m, double *walls);

@@ -47,6 +47,13 @@ static cJSON *task(const struct report_task *t)
 {
 	cJSON *o = jnew_object();
 	fields_write(o, &task_table, t);
+	if (t->cgroup) {
+		cJSON *c = jadd(o, "cgroup", jnew_object());
+		fields_write(c, &task_cgroup_table, t->cgroup);
+		fields_add_extra(c, t->cgroup->extra);
+	} else {
+		jadd(o, "cgroup", cJSON_CreateNull());
+	}
 	cJSON *e = jadd(o, "exit", jnew_object());
 	fields_write(e, &exit_table, &t->exit);
 	fields_add_extra(e, t->exit.extra);

@@ -53,7 +53,7 @@ char *report_read_file(const char *path)
 /* ---- the report, level by level: the field tables do the fields; this
  * file does the structure, and keeps every key it does not model ---- */
 
-static const char *const task_structure[] = {"exit", NULL};
+static const char *const task_structure[] = {"exit", "cgroup", NULL};
 static const char *const run_structure[] = {"cpus", "samples", "tasks", NULL};
 static const char *const samples_keys[] = {"period_s", "cpus", "t", "busy", "task_busy", NULL};
 static const char *const summary_structure[] = {"wall_s", NULL};
@@ -79,6 +79,19 @@ static int read_task(const cJSON *o, const char *at, struct report_task *task)
 {
 	if (read_level(o, &task_table, task_structure, task, &task->extra, at) < 0)
 		return -1;
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "cgroup");
+	if (!c)
+		return error("%s: \"cgroup\" is missing", at);
+	if (!cJSON_IsNull(c)) {
+		char *where = jsubpath(at, "cgroup", -1);
+		task->cgroup = xcalloc(1, sizeof(*task->cgroup));
+		int rc = cJSON_IsObject(c) ? read_level(c, &task_cgroup_table, NULL, task->cgroup,
+							 &task->cgroup->extra, where)
+					   : error("%s: must be an object or null", where);
+		free(where);
+		if (rc < 0)
+			return -1;
+	}
 	const cJSON *e = jget_object(o, "exit", at);
 	if (!e)
 		return -1;

@@ -127,8 +127,9 @@ static void check_level(const struct field_table *t, const char *const *structur
 static void task_fields_match_the_schema(void **state)
 {
 	(void)state;
-	static const char *const structure[] = {"exit", NULL};
+	static const char *const structure[] = {"exit", "cgroup", NULL};
 	check_level(&task_table, structure);
+	check_level(&task_cgroup_table, NULL);
 }
 
 static void exit_fields_match_the_schema(void **state)
@@ -157,7 +158,7 @@ static void summary_fields_match_the_schema(void **state)
 static void csv_columns_are_distinct(void **state)
 {
 	(void)state;
-	const struct field_table *tables[] = {&run_table, &task_table, &exit_table};
+	const struct field_table *tables[] = {&run_table, &task_table, &task_cgroup_table, &exit_table};
 	const char *seen[128];
 	int n = 0;
 	for (size_t k = 0; k < ARRAY_SIZE(tables); k++)
@@ -174,19 +175,20 @@ static void csv_columns_are_distinct(void **state)
 }
 
 /* Summaries use usable runs only; failures are counted over all of them. */
-static void summary_leaves_out_failed_and_partial_runs(void **state)
+static void summary_uses_only_runs_in_summary(void **state)
 {
 	(void)state;
 	char exited[] = "exited", serial_name[] = "serial", parallel_name[] = "parallel", w_name[] = "w";
 	struct report_task ok = {.exit = {.status = exited, .code = 0}};
 	struct report_task bad = {.exit = {.status = exited, .code = 1}};
-	struct report_run runs[4] = {
-		{.wall_s = 1.0, .ntasks = 1, .tasks = &ok},
+	struct report_run runs[5] = {
+		{.wall_s = 1.0, .in_summary = true, .ntasks = 1, .tasks = &ok},
 		{.wall_s = 9.0, .failed = true, .ntasks = 1, .tasks = &bad},
-		{.wall_s = 3.0, .ntasks = 1, .tasks = &ok},
+		{.wall_s = 3.0, .in_summary = true, .ntasks = 1, .tasks = &ok},
 		{.wall_s = 0.1, .partial = true, .ntasks = 1, .tasks = &ok},
+		{.wall_s = 7.0, .suspended_s = 5.0, .ntasks = 1, .tasks = &ok},
 	};
-	struct report_mode serial = {.mode = serial_name, .nslots = 1, .nruns = 4, .runs = runs};
+	struct report_mode serial = {.mode = serial_name, .nslots = 1, .nruns = 5, .runs = runs};
 	struct report_mode parallel = {.mode = parallel_name, .nslots = 2, .nruns = 1,
 				       .runs = &runs[1]};
 	struct report_mode modes[2] = {serial, parallel};
@@ -213,7 +215,7 @@ int main(void)
 		cmocka_unit_test(run_fields_match_the_schema),
 		cmocka_unit_test(summary_fields_match_the_schema),
 		cmocka_unit_test(csv_columns_are_distinct),
-		cmocka_unit_test(summary_leaves_out_failed_and_partial_runs),
+		cmocka_unit_test(summary_uses_only_runs_in_summary),
 	};
 	return cmocka_run_group_tests(tests, load_schema, free_schema);
 }
