@@ -74,7 +74,8 @@ FLAKY='[ -n "$FAIL" ] && exit 1; sleep 0.05'
 	"$TRIBENCH" export -F gab r.json | jq -e '.[] | select(.name == "custom/serial failed tasks") | .value == 2'
 	"$TRIBENCH" export -F bmf r.json | jq -e '."custom/serial".failures.value == 2'
 	"$TRIBENCH" export -F markdown r.json | grep -q '| 2 of 2 |'
-	"$TRIBENCH" export -F csv r.json | grep -q ',true,false,cmd,'
+	# run_failed, run_partial, run_suspended_s, run_in_summary, then the kind
+	"$TRIBENCH" export -F csv r.json | grep -q ',true,false,0,false,cmd,'
 }
 
 @test "the table prints - where the report has null (states from rusage)" {
