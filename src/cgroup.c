@@ -608,9 +608,9 @@ static double keyed_value(const char *text, const char *key)
 	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
 		if (strncmp(p, key, klen) || p[klen] != ' ')
 			continue;
-		char *end;
-		double v = strtod(p + klen + 1, &end);
-		return end == p + klen + 1 ? NAN : v;
+		if (p[klen + 1] < '0' || p[klen + 1] > '9')
+			return NAN;
+		return strtod(p + klen + 1, NULL);
 	}
 	return NAN;
 }
@@ -635,11 +635,8 @@ static double pressure_total(const char *text, const char *kind)
 			continue;
 		const char *eol = strchr(p, '\n');
 		for (const char *q = p + klen; *q && (!eol || q < eol); q++)
-			if (q[-1] == ' ' && !strncmp(q, "total=", 6)) {
-				char *end;
-				double v = strtod(q + 6, &end);
-				return end == q + 6 ? NAN : v;
-			}
+			if (q[-1] == ' ' && !strncmp(q, "total=", 6))
+				return q[6] >= '0' && q[6] <= '9' ? strtod(q + 6, NULL) : NAN;
 		return NAN;
 	}
 	return NAN;
