@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -596,4 +597,121 @@ int cgroup_reap_stale(const struct cgroup_where *w, char **names)
 		return -1;
 	}
 	return count;
+}
+
+/* ---- a leaf's numbers: cpu.stat, PSI, memory.peak ----------------------- */
+
+/* The number after "key " at the start of a line of text, NAN when absent. */
+static double keyed_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, key, klen) || p[klen] != ' ')
+			continue;
+		if (p[klen + 1] < '0' || p[klen + 1] > '9')
+			return NAN;
+		return strtod(p + klen + 1, NULL);
+	}
+	return NAN;
+}
+
+int cgroup_parse_cpu_stat(const char *text, double *usage_us, double *user_us, double *system_us)
+{
+	double usage = keyed_value(text, "usage_usec");
+	if (isnan(usage))
+		return -1;
+	*usage_us = usage;
+	*user_us = keyed_value(text, "user_usec");
+	*system_us = keyed_value(text, "system_usec");
+	return 0;
+}
+
+/* total= of the line starting with kind ("some" or "full"), NAN when absent. */
+static double pressure_total(const char *text, const char *kind)
+{
+	size_t klen = strlen(kind);
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, kind, klen) || p[klen] != ' ')
+			continue;
+		const char *eol = strchr(p, '\n');
+		for (const char *q = p + klen; *q && (!eol || q < eol); q++)
+			if (q[-1] == ' ' && !strncmp(q, "total=", 6))
+				return q[6] >= '0' && q[6] <= '9' ? strtod(q + 6, NULL) : NAN;
+		return NAN;
+	}
+	return NAN;
+}
+
+int cgroup_parse_pressure(const char *text, double *some_us, double *full_us)
+{
+	double some = pressure_total(text, "some");
+	if (isnan(some))
+		return -1;
+	*some_us = some;
+	*full_us = pressure_total(text, "full");
+	return 0;
+}
+
+/* A small file under the leaf into buf (NUL-terminated): its length, or -1 with errno. */
+static ssize_t leaf_read(const struct cgroup_leaf *leaf, const char *name, char *buf, size_t size)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/%s", leaf->path, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = read_full(fd, buf, size - 1);
+	int saved = errno;
+	close(fd);
+	if (n == 0 && saved) {
+		errno = saved;
+		return -1;
+	}
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+int cgroup_stats_read(const struct cgroup_leaf *leaf, struct cgroup_stats_raw *out)
+{
+	static const char *const files[] = {"cpu.pressure", "io.pressure", "memory.pressure"};
+	char buf[1024];
+	int unread = 0;
+	out->usage_us = out->user_us = out->system_us = NAN;
+	if (leaf_read(leaf, "cpu.stat", buf, sizeof(buf)) < 0 ||
+	    cgroup_parse_cpu_stat(buf, &out->usage_us, &out->user_us, &out->system_us) < 0)
+		unread++;
+	for (int i = 0; i < CGROUP_PSI_COUNT; i++) {
+		out->some_us[i] = out->full_us[i] = NAN;
+		if (leaf_read(leaf, files[i], buf, sizeof(buf)) < 0 ||
+		    cgroup_parse_pressure(buf, &out->some_us[i], &out->full_us[i]) < 0)
+			unread++;
+	}
+	return unread;
+}
+
+long long cgroup_memory_peak(const struct cgroup_leaf *leaf)
+{
+	char buf[64];
+	if (leaf_read(leaf, "memory.peak", buf, sizeof(buf)) < 0)
+		return -1;
+	char *end;
+	long long v = strtoll(buf, &end, 10);
+	if (end == buf || v < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return v;
+}
+
+static int push_pid(pid_t pid, void *arg)
+{
+	intlist_push(arg, (int)pid);
+	return 0;
+}
+
+int cgroup_pids(const struct cgroup_leaf *leaf, bool threads, struct intlist *out)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/%s", leaf->path, threads ? "cgroup.threads" : "cgroup.procs");
+	return for_each_pid(AT_FDCWD, path, push_pid, out);
 }

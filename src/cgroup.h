@@ -33,6 +33,14 @@ int cgroup_discover(struct cgroup_where *out);
  * read after the last ')' since comm may hold one): 0, or -1 with EINVAL. */
 int cgroup_parse_starttime(const char *stat, unsigned long long *out);
 
+struct intlist;
+
+/* A leaf's cumulative counters (microseconds since the leaf was made). */
+struct cgroup_stats_raw {
+	double usage_us, user_us, system_us;   /* cpu.stat; NAN unread */
+	double some_us[3], full_us[3];         /* PSI totals, enum cgroup_psi order; NAN unread */
+};
+
 /* One leaf: the cgroup a task tree lives in, reused for the next task. */
 struct cgroup_leaf {
 	int index;
@@ -41,6 +49,10 @@ struct cgroup_leaf {
 	int events_fd;            /* cgroup.events: POLLPRI when populated changes; -1 at rest */
 	bool busy;                /* handed out by cgroup_leaf_get */
 	bool killed;              /* cgroup.kill was written: not reused (see cgroup_leaf_put) */
+	bool have_base;           /* base holds the counters before the next task */
+	bool peak_absent;         /* memory.peak did not exist at the first look */
+	int tasks;                /* tasks that ran in this leaf (memory.peak is for the first) */
+	struct cgroup_stats_raw base;
 };
 
 /* The run cgroup beneath tribench's own, named tribench-PID-STARTTIME (the
@@ -107,5 +119,42 @@ int cgroup_signal(struct cgroup_leaf *leaf, int sig);
  * clone3 CLONE_INTO_CGROUP is not available): 0, or -1 with errno.
  * Async-signal-safe (no allocation): a child may call it after fork. */
 int cgroup_join(const struct cgroup_leaf *leaf, pid_t pid);
+
+/* ---- a leaf's numbers: cpu.stat, PSI, memory.peak ----------------------- */
+
+/* Which pressure file: the order of cgroup_stats_raw's some_us/full_us. */
+enum cgroup_psi { CGROUP_PSI_CPU, CGROUP_PSI_IO, CGROUP_PSI_MEMORY, CGROUP_PSI_COUNT };
+
+/*
+ * usage_usec, user_usec and system_usec of a cpu.stat text (microseconds
+ * since the cgroup was made). Pure: 0, or -1 when usage_usec is missing;
+ * a missing user_usec or system_usec is NAN.
+ */
+int cgroup_parse_cpu_stat(const char *text, double *usage_us, double *user_us, double *system_us);
+/*
+ * The total= of the "some" and "full" lines of a *.pressure text
+ * (microseconds of wall time with at least one task of the group stalled /
+ * all of its non-idle tasks stalled). Pure: 0, or -1 when there is no "some"
+ * line with a total; a missing "full" line gives *full_us NAN.
+ */
+int cgroup_parse_pressure(const char *text, double *some_us, double *full_us);
+
+/*
+ * Read the leaf's cumulative counters now (cpu.stat and the three pressure
+ * files: 4 reads) into *out; a value that cannot be read is NAN. Returns how
+ * many of the four files could not be read (0: all read).
+ */
+int cgroup_stats_read(const struct cgroup_leaf *leaf, struct cgroup_stats_raw *out);
+/*
+ * memory.peak of the leaf in bytes, or -1 with errno (ENOENT: no memory
+ * controller here, the usual case under a hybrid hierarchy). Note the value
+ * is the high-water mark since the leaf was made, across every task it held.
+ */
+long long cgroup_memory_peak(const struct cgroup_leaf *leaf);
+/*
+ * The pids in the leaf's cgroup.procs (threads false) or cgroup.threads
+ * (threads true), appended to *out (caller-owned). The count, or -1 with errno.
+ */
+int cgroup_pids(const struct cgroup_leaf *leaf, bool threads, struct intlist *out);
 
 #endif

@@ -4,6 +4,7 @@
 #include "group.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,17 @@ int group_open(struct containment *c, struct task_group *g)
 	g->leaf = NULL;
 	if (c->kind != CONTAIN_CGROUP)
 		return 0;
-	return cgroup_leaf_get(&c->run, &g->leaf);
+	if (cgroup_leaf_get(&c->run, &g->leaf) < 0)
+		return -1;
+	struct cgroup_leaf *leaf = g->leaf;
+	if (!leaf->have_base) {
+		/* a fresh leaf, or one whose last reading failed: its counters now */
+		leaf->have_base = cgroup_stats_read(leaf, &leaf->base) == 0;
+		leaf->peak_absent = cgroup_memory_peak(leaf) < 0 && errno == ENOENT;
+		leaf->tasks = 0;
+	}
+	leaf->tasks++;
+	return 0;
 }
 
 void group_launched(struct task_group *g)
@@ -124,4 +135,43 @@ void group_close(struct containment *c, struct task_group *g)
 	if (g->leaf)
 		cgroup_leaf_put(&c->run, g->leaf);
 	g->leaf = NULL;
+}
+
+int group_stats(struct task_group *g, struct report_task_cgroup *out)
+{
+	struct cgroup_leaf *leaf = g->leaf;
+	if (!leaf)
+		return -1;
+	struct cgroup_stats_raw now;
+	int unread = cgroup_stats_read(leaf, &now);
+	const struct cgroup_stats_raw *b = &leaf->base;
+	bool based = leaf->have_base;
+	/* NAN in either reading, or no baseline, gives NAN */
+#define DELTA_S(field) (based ? (now.field - b->field) / 1e6 : NAN)
+	out->cpu_s = DELTA_S(usage_us);
+	out->user_s = DELTA_S(user_us);
+	out->sys_s = DELTA_S(system_us);
+	out->cpu_some_s = DELTA_S(some_us[CGROUP_PSI_CPU]);
+	out->cpu_full_s = DELTA_S(full_us[CGROUP_PSI_CPU]);
+	out->io_some_s = DELTA_S(some_us[CGROUP_PSI_IO]);
+	out->io_full_s = DELTA_S(full_us[CGROUP_PSI_IO]);
+	out->memory_some_s = DELTA_S(some_us[CGROUP_PSI_MEMORY]);
+	out->memory_full_s = DELTA_S(full_us[CGROUP_PSI_MEMORY]);
+#undef DELTA_S
+	if (!based)
+		unread++;
+	out->memory_peak_kb = NAN;
+	/* memory.peak is a high-water mark since the leaf was made: only the
+	 * first task of a fresh leaf (no CPU used before it) owns it */
+	if (!leaf->peak_absent && leaf->tasks == 1 && based && b->usage_us == 0) {
+		long long peak = cgroup_memory_peak(leaf);
+		if (peak >= 0)
+			out->memory_peak_kb = (double)peak / 1024.0;
+		else
+			unread++;
+	}
+	out->extra = NULL;
+	leaf->base = now;
+	leaf->have_base = unread == 0;
+	return unread;
 }

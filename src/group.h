@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "report_model.h"
 
 /*
  * Containment: what holds a task's whole process tree so that nothing of it
@@ -43,7 +44,9 @@ struct task_group {
 	struct cgroup_leaf *leaf;     /* NULL: process group */
 };
 
-/* Take a leaf for the next task (cgroup) or nothing (pgroup): 0, or -1 with errno. */
+/* Take a leaf for the next task (cgroup) or nothing (pgroup): 0, or -1 with
+ * errno. A leaf's first use reads its counters (4 small files) as the
+ * baseline group_stats subtracts. */
 int group_open(struct containment *c, struct task_group *g);
 /* The task has been started in the group: the leaf's descriptors can close. */
 void group_launched(struct task_group *g);
@@ -61,5 +64,20 @@ void group_signal(const struct task_group *g, int sig);
 int group_end(const struct task_group *g);
 /* Hand the leaf back (after group_end). */
 void group_close(struct containment *c, struct task_group *g);
+
+/*
+ * The tree's numbers over the task, from its cgroup leaf: cpu.stat
+ * (cpu_s, user_s, sys_s) and the PSI totals of cpu/io/memory.pressure
+ * (some/full, seconds of wall time), each the leaf's counter now less its
+ * value before the task (the leaf is empty between tasks, so its counters
+ * do not move then); memory_peak_kb from memory.peak only where the file
+ * exists and the leaf was fresh for this task (a reused leaf's peak could be
+ * an earlier task's), else NAN. procs_max is left to the caller. Call after
+ * group_end (the leaf is empty, its counters final), before group_close: 4
+ * reads (5 where memory.peak exists). Returns -1 for a process group (out
+ * untouched), else how many of the leaf's files could not be read (their
+ * values NAN; a missing "full" line is NAN but not counted).
+ */
+int group_stats(struct task_group *g, struct report_task_cgroup *out);
 
 #endif

@@ -59,7 +59,12 @@ static void task_to_report(const struct task_record *t, struct report_task *out)
 	out->running_s = started ? t->running_s : nan;
 	out->ready_s = started && t->have_schedstat ? t->ready_s : nan;
 	out->blocked_s = started && t->have_schedstat ? t->blocked_s : nan;
-	out->states_source = started ? xstrdup(t->have_schedstat ? "schedstat" : "rusage") : NULL;
+	/* schedstat: the leader alone did the work; cgroup: a tree, running is
+	 * the leaf's cpu_s; rusage: a tree without a leaf (leader + waited-for) */
+	out->states_source = !started		? NULL
+			     : t->have_schedstat	? xstrdup("schedstat")
+			     : t->states_from_tree ? xstrdup("cgroup")
+						   : xstrdup("rusage");
 	out->voluntary_switches = started ? (double)t->voluntary_switches : nan;
 	out->involuntary_switches = started ? (double)t->involuntary_switches : nan;
 	out->max_rss_kb = started ? (double)t->max_rss_kb : nan;

@@ -39,9 +39,9 @@ struct task_record {
 	double zombie_s;          /* exit observed .. reaped: tribench's own latency */
 	bool outside_slot;        /* seen on a CPU outside its bound slot */
 	bool have_tree;           /* a cgroup leaf held it: tree below is its numbers */
+	bool states_from_tree;    /* running_s is the leaf's cpu_s (states_source "cgroup") */
 	struct report_task_cgroup tree; /* the leaf's numbers, NAN where unread (no extra) */
 	struct task_group group;  /* scheduler scratch: the tree's handle */
-	double sampled_running_s; /* schedstat running time at the last sample */
 	double term_at, kill_at;  /* when SIGTERM / SIGKILL is due (0: not due) */
 	bool term_sent;
 };

@@ -1,4 +1,5 @@
-/* The sampled series: machine view (/proc/stat) beside the tasks' view (schedstat). */
+/* The sampled series: machine view (/proc/stat) beside the tasks' view (their
+ * threads' schedstat, charged to the CPU each was seen on). */
 #include "config.h"
 #include "sampler.h"
 
@@ -16,6 +17,7 @@ void sampler_begin(struct sampler *s, const struct intlist *cpus, double period_
 	s->prev = xcalloc((size_t)s->ncpu_max, sizeof(*s->prev));
 	s->cur = xcalloc((size_t)s->ncpu_max, sizeof(*s->cur));
 	s->charged = xcalloc((size_t)cpus->n, sizeof(*s->charged));
+	s->total = xcalloc((size_t)cpus->n, sizeof(*s->total));
 	s->series = series;
 	series->period_s = period_s;
 	series->ncpus = cpus->n;
@@ -28,6 +30,7 @@ void sampler_charge(struct sampler *s, int cpu, double seconds)
 	for (int i = 0; i < s->cpus->n; i++)
 		if (s->cpus->v[i] == cpu) {
 			s->charged[i] += seconds;
+			s->total[i] += seconds;
 			return;
 		}
 }
@@ -92,6 +95,7 @@ void sampler_end(struct sampler *s, struct cpu_usage *cpus)
 		int c = s->cpus->v[i];
 		cpus[i].cpu = c;
 		cpus[i].busy = s->have_start && s->have_prev ? share(&s->prev[c], &s->start[c]) : NAN;
+		cpus[i].task_busy = s->t_prev > 0 ? s->total[i] / s->t_prev : 0;
 	}
 }
 
@@ -101,5 +105,6 @@ void sampler_free(struct sampler *s)
 	free(s->prev);
 	free(s->cur);
 	free(s->charged);
+	free(s->total);
 	memset(s, 0, sizeof(*s));
 }

@@ -22,6 +22,7 @@
 #include "probe.h"
 #include "resultsdir.h"
 #include "sampler.h"
+#include "tree.h"
 
 extern char **environ;
 
@@ -148,15 +149,61 @@ struct run_state {
 	char **envp;              /* environ + the three TRIBENCH_* variables */
 	char env_id[40], env_slot[40], env_mode[40];
 	char *results;            /* this run's results directory, or NULL */
+	struct tree *trees;       /* per task id: its tree as sampled (zeroed: nothing yet) */
+	int sample_next;          /* index into inflight where the next tick's reads begin */
 };
 
-static void see_cpu(struct task_record *t, pid_t pid)
+/* Files a tick may read for the tasks' trees, all in-flight tasks together:
+ * ~5 us each, so a tick costs well under 1 ms however many tasks run. */
+#define SAMPLE_READS_PER_TICK 64
+
+/* Add pid's last CPU to the task's cpus_seen: that CPU, or -1 when unread. */
+static int see_cpu(struct task_record *t, pid_t pid)
 {
 	int cpu;
-	if (probe_last_cpu(pid, &cpu) == 0 && !intlist_has(&t->cpus_seen, cpu)) {
+	if (probe_last_cpu(pid, &cpu) < 0)
+		return -1;
+	if (!intlist_has(&t->cpus_seen, cpu)) {
 		intlist_push(&t->cpus_seen, cpu);
 		intlist_sort_unique(&t->cpus_seen);
 	}
+	return cpu;
+}
+
+/* Bound tasks: was any of the tree seen on a CPU outside its slot's cpuset? */
+static bool outside_slot(const struct run_state *rs, const struct task_record *t)
+{
+	if (!rs->s->bind)
+		return false;
+	const cpu_set_t *mask = &rs->plan->slots[t->slot].mask;
+	for (int i = 0; i < t->cpus_seen.n; i++) {
+		int c = t->cpus_seen.v[i];
+		if (c < 0 || c >= CPU_SETSIZE || !CPU_ISSET(c, mask))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Where the task's running time came from: its leader's schedstat when the
+ * leader did all the work (one thread, one process), else the leaf's cpu.stat
+ * for a tree under a cgroup (ready and blocked unknown), else rusage user+sys
+ * (the leader and the children it waited for).
+ */
+static void task_states(struct task_record *t)
+{
+	/* schedstat covers the leader thread alone; rusage also counts its other
+	 * threads and the children it waited for, the leaf everything in it */
+	double cpu = t->user_s + t->sys_s;
+	double tree = t->have_tree ? t->tree.cpu_s : NAN;
+	if (t->have_schedstat && (cpu > 1.05 * t->running_s + 0.005 || tree > 1.05 * t->running_s + 0.005))
+		t->have_schedstat = false;
+	t->states_from_tree = !t->have_schedstat && isfinite(tree);
+	if (!t->have_schedstat) {
+		t->running_s = t->states_from_tree ? tree : cpu;
+		t->ready_s = 0;
+	}
+	t->blocked_s = t->wall_s - t->running_s - t->ready_s;
 }
 
 /* environ without our own variables, then TRIBENCH_TASK_ID, _SLOT, _MODE. */
@@ -309,12 +356,22 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	t->wall_s = t->end_s - t->start_s;
 	t->have_schedstat = probe_schedstat(pid, &t->running_s, &t->ready_s) == 0;
 	t->schedstat_errno = t->have_schedstat ? 0 : errno;
-	see_cpu(t, pid);
+	int cpu = see_cpu(t, pid);
 	if (probe_cpus_allowed(pid, t->cpus_allowed, sizeof(t->cpus_allowed)) < 0)
 		t->cpus_allowed[0] = '\0';
+	/* the leader's last slice, and where what it left still runs, before
+	 * group_end kills it */
+	struct tree *tr = &rs->trees[t->id];
+	tree_leader_exit(tr, t->group.leaf, pid, t->have_schedstat ? t->running_s : -1, cpu,
+			 &rs->sampler, &t->cpus_seen);
 	/* what the task left of its tree (a shell's background jobs, setsid'd
 	 * daemons) ends with it, before the slot takes the next task */
 	t->leftovers_killed = group_end(&t->group);
+	/* the leaf is empty now: its counters are final */
+	int unread = group_stats(&t->group, &t->tree);
+	t->have_tree = unread >= 0;	/* what was unread is NAN: warnings.c counts it */
+	if (t->have_tree)
+		t->tree.procs_max = tr->procs_max;
 	watchdog_remove(&rs->s->wd, pid);
 	int status;
 	struct rusage ru;
@@ -327,18 +384,7 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	t->voluntary_switches = ru.ru_nvcsw;
 	t->involuntary_switches = ru.ru_nivcsw;
 	t->max_rss_kb = ru.ru_maxrss;
-	/* schedstat covers the leader thread alone; rusage also counts its other
-	 * threads and the children it waited for (a shell line's pipeline). When
-	 * they disagree, the task's states cannot be split: running time comes
-	 * from rusage, ready and blocked are unknown (null). */
-	double cpu = t->user_s + t->sys_s;
-	if (t->have_schedstat && cpu > 1.05 * t->running_s + 0.005)
-		t->have_schedstat = false;
-	if (!t->have_schedstat) {
-		t->running_s = cpu;
-		t->ready_s = 0;
-	}
-	t->blocked_s = t->wall_s - t->running_s - t->ready_s;
+	task_states(t);
 	if (WIFSIGNALED(status)) {
 		t->exit.status = EXIT_STATUS_SIGNALED;
 		t->exit.signal = WTERMSIG(status);
@@ -346,8 +392,11 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 		t->exit.status = EXIT_STATUS_EXITED;
 		t->exit.code = WEXITSTATUS(status);
 	}
-	sampler_charge(&rs->sampler, t->pu, t->running_s - t->sampled_running_s);
-	t->sampled_running_s = t->running_s;
+	/* the CPU time no sample saw goes where the leader last ran */
+	tree_settle(tr, t->have_tree && isfinite(t->tree.cpu_s) ? t->tree.cpu_s : t->running_s, t->pu,
+		    &rs->sampler);
+	tree_free(tr);
+	t->outside_slot = outside_slot(rs, t);
 	rs->slot_busy[t->slot] = false;
 	rs->inflight[k] = rs->inflight[--rs->in_flight];
 	if (rs->s->progress)
@@ -379,16 +428,23 @@ static void reap(struct run_state *rs)
 	}
 }
 
+/*
+ * One tick: the in-flight tasks' trees within a fixed budget of file reads,
+ * round-robin from where the last tick stopped (a task that finished meanwhile
+ * reorders inflight, so one task may be skipped or read twice in a round).
+ */
 static void sample(struct run_state *rs)
 {
-	for (int i = 0; i < rs->in_flight; i++) {
-		struct task_record *t = &rs->out->tasks[rs->inflight[i]];
-		double running, ready;
-		if (probe_schedstat(t->pid, &running, &ready) == 0) {
-			sampler_charge(&rs->sampler, t->pu, running - t->sampled_running_s);
-			t->sampled_running_s = running;
-		}
-		see_cpu(t, t->pid);
+	int budget = SAMPLE_READS_PER_TICK;
+	for (int n = 0; n < rs->in_flight && budget >= 2; n++) {
+		int k = rs->sample_next % rs->in_flight;
+		struct task_record *t = &rs->out->tasks[rs->inflight[k]];
+		bool done;
+		budget -= tree_sample(&rs->trees[t->id], t->group.leaf, t->pid, budget, &rs->sampler,
+				      &t->cpus_seen, &done);
+		if (!done)
+			break;
+		rs->sample_next = k + 1;
 	}
 	sampler_tick(&rs->sampler, now_s() - rs->t0);
 	if (rs->s->progress)
@@ -468,10 +524,8 @@ static void run_totals(struct run_state *rs)
 			continue;
 		out->user_s += t->user_s;
 		out->sys_s += t->sys_s;
-		for (int c = 0; c < out->ncpus; c++)
-			if (out->cpus[c].cpu == t->pu && out->wall_s > 0)
-				out->cpus[c].task_busy += t->running_s / out->wall_s;
 	}
+	/* cpus[].task_busy: the sampler's per-CPU charges (sampler_end) */
 }
 
 static void run_state_init(struct run_state *rs, int max)
@@ -489,6 +543,7 @@ static void run_state_init(struct run_state *rs, int max)
 	out->cpus = xcalloc((size_t)rs->s->cpus->n, sizeof(*out->cpus));
 	rs->inflight = xcalloc((size_t)max, sizeof(int));
 	rs->slot_busy = xcalloc((size_t)rs->plan->nslots, sizeof(bool));
+	rs->trees = xcalloc((size_t)w->ntasks + 1, sizeof(*rs->trees));
 	build_env(rs);
 }
 
@@ -566,6 +621,7 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 	run_totals(&rs);
 	free(rs.inflight);
 	free(rs.slot_busy);
+	free(rs.trees);
 	free(rs.envp);
 	free(rs.results);
 	return rc;

@@ -69,8 +69,57 @@ static void share_cell(FILE *f, const struct state_shares *s, int c, bool percen
 		fprintf(f, " %9.1f", s->sum[c] / s->n[c]);
 }
 
+/* Is any task of the mode's runs a tree (states_source "cgroup")? */
+static bool mode_has_trees(const struct report_mode *m)
+{
+	for (int k = 0; k < m->nruns; k++)
+		for (int i = 0; i < m->runs[k].ntasks; i++) {
+			const struct report_task *t = &m->runs[k].tasks[i];
+			if (t->cgroup && t->states_source && !strcmp(t->states_source, "cgroup"))
+				return true;
+		}
+	return false;
+}
+
+static bool report_has_trees(const struct report *r)
+{
+	for (int i = 0; i < r->nworkloads; i++)
+		for (int m = 0; m < r->workloads[i].nmodes; m++)
+			if (mode_has_trees(&r->workloads[i].modes[m]))
+				return true;
+	return false;
+}
+
+/* Mean per tree task over the usable runs: the leaf's CPU seconds and its
+ * cpu and io "some" stall seconds; "-" where the mode has no tree. */
+static void tree_cells(FILE *f, const struct report_mode *m)
+{
+	double sum[3] = {0};
+	int n[3] = {0};
+	for (int k = 0; k < m->nruns; k++) {
+		if (!report_run_usable(&m->runs[k]))
+			continue;
+		for (int i = 0; i < m->runs[k].ntasks; i++) {
+			const struct report_task *t = &m->runs[k].tasks[i];
+			if (!t->cgroup || !t->states_source || strcmp(t->states_source, "cgroup"))
+				continue;
+			const double v[3] = {t->cgroup->cpu_s, t->cgroup->cpu_some_s, t->cgroup->io_some_s};
+			for (int c = 0; c < 3; c++)
+				if (isfinite(v[c])) {
+					sum[c] += v[c];
+					n[c]++;
+				}
+		}
+	}
+	for (int c = 0; c < 3; c++)
+		if (n[c])
+			fprintf(f, " %8.3fs", sum[c] / n[c]);
+		else
+			fprintf(f, " %9s", "-");
+}
+
 /* The measured runs the statistics really used, and how many ran. */
-static void footer(FILE *f, const struct report *r)
+static void footer(FILE *f, const struct report *r, bool trees)
 {
 	int used_min = -1, used_max = 0, ran_max = 0, failed = 0;
 	for (int i = 0; i < r->nworkloads; i++)
@@ -88,6 +137,11 @@ static void footer(FILE *f, const struct report *r)
 		fprintf(f, "\n%d to %d measured runs per mode used", used_min, used_max);
 	fprintf(f, " (of %d configured), medians; speedup vs serial; eff = speedup / slots.\n", r->runs);
 	fputs("States are shares of each task's wall time, switches per task; - where unknown.\n", f);
+	if (trees)
+		fputs("tree CPU, cpu some, io some: per task whose tree (several processes or threads) "
+		      "was measured by its cgroup: CPU seconds and seconds of wall time with at least "
+		      "one of its tasks stalled on CPU or IO (PSI).\n",
+		      f);
 	if (failed || used_min < ran_max)
 		fputs("! some runs failed or were cut short: they are in the report, not in these "
 		      "numbers.\n",
@@ -123,8 +177,12 @@ void table_print(FILE *f, const struct report *r)
 	}
 	fputs("\n", f);
 	pad_columns(f, "workload", width);
-	fprintf(f, "  %-10s  %7s %7s %7s  %9s %9s\n", "mode", "running", "ready", "blocked", "vol.sw",
+	bool trees = report_has_trees(r);
+	fprintf(f, "  %-10s  %7s %7s %7s  %9s %9s", "mode", "running", "ready", "blocked", "vol.sw",
 		"invol.sw");
+	if (trees)
+		fprintf(f, "  %9s %9s %9s", "tree CPU", "cpu some", "io some");
+	fputs("\n", f);
 	for (int i = 0; i < r->nworkloads; i++)
 		for (int m = 0; m < r->workloads[i].nmodes; m++) {
 			struct state_shares s;
@@ -136,9 +194,13 @@ void table_print(FILE *f, const struct report *r)
 			fputs(" ", f);
 			for (int c = 3; c < 5; c++)
 				share_cell(f, &s, c, false);
+			if (trees) {
+				fputs(" ", f);
+				tree_cells(f, &r->workloads[i].modes[m]);
+			}
 			fputs("\n", f);
 		}
-	footer(f, r);
+	footer(f, r, trees);
 	fit_names_free(shown, r->nworkloads);
 	free(names);
 }

@@ -99,7 +99,8 @@ static void check_others(struct collector *c, const char *name, const struct rep
 	intlist_free(&cpus);
 }
 
-/* Leaders seen on a CPU outside their slot's cpuset. */
+/* Bound tasks whose tree was seen on a CPU outside their slot's cpuset
+ * (outside_slot; the CPU named is the first of cpus_seen not in cpuset). */
 static void check_placement(struct collector *c, const char *name, const struct report_mode *m)
 {
 	int outside = 0, first_id = -1, first_cpu = -1;
@@ -107,7 +108,7 @@ static void check_placement(struct collector *c, const char *name, const struct 
 		for (int i = 0; i < m->runs[k].ntasks; i++) {
 			const struct report_task *t = &m->runs[k].tasks[i];
 			struct intlist l = {0};
-			if (t->cpuset && cpulist_parse(t->cpuset, &l) == 0)
+			if (t->outside_slot && t->cpuset && cpulist_parse(t->cpuset, &l) == 0)
 				for (int j = 0; j < t->cpus_seen.n; j++)
 					if (!intlist_has(&l, t->cpus_seen.v[j])) {
 						if (!outside++) {
@@ -144,6 +145,34 @@ static void check_unread(struct collector *c, const char *name, const struct rep
 		    name, m->mode, m->schedstat_unread, m->schedstat_unread == 1 ? "" : "s");
 }
 
+/*
+ * Tasks whose cgroup object has values that could not be read from their
+ * leaf (a missing "full" PSI line and memory.peak are absent by design, not
+ * counted): one warning naming the first file that failed.
+ */
+static void check_tree_unread(struct collector *c, const char *name, const struct report_mode *m)
+{
+	int n = 0;
+	const char *first = NULL;
+	for (int k = 0; k < m->nruns; k++)
+		for (int i = 0; i < m->runs[k].ntasks; i++) {
+			const struct report_task_cgroup *g = m->runs[k].tasks[i].cgroup;
+			if (!g)
+				continue;
+			const char *file = isnan(g->cpu_s) || isnan(g->user_s) || isnan(g->sys_s) ? "cpu.stat"
+					   : isnan(g->cpu_some_s)				? "cpu.pressure"
+					   : isnan(g->io_some_s)				? "io.pressure"
+					   : isnan(g->memory_some_s)			? "memory.pressure"
+											: NULL;
+			if (file && !n++)
+				first = file;
+		}
+	if (n)
+		add(c, "%s/%s: the cgroup numbers of %d task%s are partly null: their leaf's %s (or "
+		       "another of cpu.stat and *.pressure) could not be read",
+		    name, m->mode, n, n == 1 ? "" : "s", first);
+}
+
 static int failed_tasks(const struct report_run *runs, int n)
 {
 	int failed = 0;
@@ -177,6 +206,7 @@ void warnings_collect(struct report *r, const struct host_facts *h, bool quiet)
 				    w->name, m->summary.speedup, m->nslots);
 			check_placement(&c, w->name, m);
 			check_unread(&c, w->name, m);
+			check_tree_unread(&c, w->name, m);
 			int warm = failed_tasks(m->warmup_runs, m->nwarmup);
 			if (warm && !m->summary.failed_tasks)
 				add(&c, "%s/%s: %d task%s failed during warmup only: the measured runs "

@@ -12,7 +12,8 @@
  * start, a governor that is not "performance", host facts that could not be
  * read, per mode over its usable runs a wall stddev over 10% of the mean, a
  * slow first run, CPUs busy with work that was not the tasks' nor tribench's,
- * a superlinear parallel speedup, task leaders seen outside their slot,
+ * a superlinear parallel speedup, tasks whose tree was seen outside their
+ * bound slot, cgroup values of a task's leaf that could not be read,
  * per-task values that could not be read, and tasks that failed only in
  * warmup. Each goes into r->warnings and, unless quiet, to stderr.
  */

@@ -5,11 +5,13 @@
  */
 #include "config.h"
 #include "cgroup.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <math.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -670,6 +672,109 @@ static void live_create_not_writable(void **state)
 	assert_int_equal(WEXITSTATUS(status), EROFS);
 }
 
+/* ---- a leaf's numbers ----------------------------------------------------- */
+
+static void cpu_stat_parse(void **state)
+{
+	(void)state;
+	double usage = 0, user = 0, sys = 0;
+	assert_int_equal(cgroup_parse_cpu_stat("usage_usec 964035\nuser_usec 760028\nsystem_usec 204007\n"
+					       "nr_periods 0\nnr_throttled 0\n",
+					       &usage, &user, &sys),
+			 0);
+	assert_true(usage == 964035 && user == 760028 && sys == 204007);
+	/* a key that only begins like another is not it */
+	assert_int_equal(cgroup_parse_cpu_stat("usage_usec_x 5\nusage_usec 7\nsystem_usec 2\n", &usage,
+					       &user, &sys),
+			 0);
+	assert_true(usage == 7 && isnan(user) && sys == 2);
+	usage = 42;
+	assert_int_equal(cgroup_parse_cpu_stat("user_usec 1\nsystem_usec 2\n", &usage, &user, &sys), -1);
+	assert_int_equal(cgroup_parse_cpu_stat("usage_usec \n", &usage, &user, &sys), -1);
+	assert_int_equal(cgroup_parse_cpu_stat("", &usage, &user, &sys), -1);
+	assert_true(usage == 42);	/* untouched on failure */
+}
+
+static void pressure_parse(void **state)
+{
+	(void)state;
+	double some = 0, full = 0;
+	assert_int_equal(cgroup_parse_pressure("some avg10=1.50 avg60=0.20 avg300=0.00 total=300684\n"
+					       "full avg10=0.00 avg60=0.00 avg300=0.00 total=305\n",
+					       &some, &full),
+			 0);
+	assert_true(some == 300684 && full == 305);
+	/* a kernel before 5.13 has no "full" line in cpu.pressure */
+	assert_int_equal(cgroup_parse_pressure("some avg10=0.00 avg60=0.00 avg300=0.00 total=12\n", &some,
+					       &full),
+			 0);
+	assert_true(some == 12 && isnan(full));
+	/* "full" first, and a full line without total */
+	assert_int_equal(cgroup_parse_pressure("full avg10=0.00 total=\nsome avg10=0.00 total=9", &some, &full),
+			 0);
+	assert_true(some == 9 && isnan(full));
+	some = 42;
+	assert_int_equal(cgroup_parse_pressure("some avg10=0.00 avg60=0.00 avg300=0.00\n", &some, &full), -1);
+	assert_int_equal(cgroup_parse_pressure("full avg10=0.00 total=5\n", &some, &full), -1);
+	assert_int_equal(cgroup_parse_pressure("something total=5\n", &some, &full), -1);
+	assert_true(some == 42);
+}
+
+/* A busy child in a leaf: its CPU shows in cpu.stat, its pid in both lists. */
+static void live_leaf_stats(void **state)
+{
+	(void)state;
+	need_live_run();
+	struct cgroup_leaf *leaf;
+	assert_int_equal(cgroup_leaf_get(&live_run, &leaf), 0);
+	struct cgroup_stats_raw before, after;
+	assert_int_equal(cgroup_stats_read(leaf, &before), 0);
+	assert_true(before.usage_us >= 0);
+	for (int i = 0; i < CGROUP_PSI_COUNT; i++)
+		assert_true(before.some_us[i] >= 0);
+	int pipefd[2];
+	assert_int_equal(pipe(pipefd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char c;
+		if (cgroup_join(leaf, getpid()) < 0 || read(pipefd[0], &c, 1) != 1)
+			_exit(1);
+		long long end = now_ms() + 100;
+		while (now_ms() < end)
+			;
+		_exit(0);
+	}
+	close(pipefd[0]);
+	/* joined once the child is listed */
+	struct intlist procs = {0}, threads = {0};
+	for (int k = 0; k < 200 && procs.n == 0; k++) {
+		procs.n = 0;
+		cgroup_pids(leaf, false, &procs);
+		if (!procs.n)
+			usleep(5000);
+	}
+	assert_int_equal(procs.n, 1);
+	assert_int_equal(procs.v[0], pid);
+	assert_int_equal(cgroup_pids(leaf, true, &threads), 1);
+	assert_int_equal(threads.v[0], pid);
+	intlist_free(&procs);
+	intlist_free(&threads);
+	assert_int_equal(write(pipefd[1], "x", 1), 1);
+	close(pipefd[1]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(cgroup_stats_read(leaf, &after), 0);
+	/* 100 ms of spinning, less whatever a shared machine took from it */
+	assert_true(after.usage_us - before.usage_us >= 20000);
+	assert_true(after.usage_us - before.usage_us < 5000000);
+	long long peak = cgroup_memory_peak(leaf);
+	assert_true(peak >= 0 || errno == ENOENT);
+	cgroup_wait_empty(leaf, 2000);
+	cgroup_leaf_put(&live_run, leaf);
+}
+
 int main(void)
 {
 	/* Orphaned grandchildren come to us, so their end can be checked. */
@@ -690,6 +795,9 @@ int main(void)
 		cmocka_unit_test_teardown(live_signal_reaches_other_session, teardown_live),
 		cmocka_unit_test_teardown(live_reap_stale, teardown_live),
 		cmocka_unit_test(live_create_not_writable),
+		cmocka_unit_test(cpu_stat_parse),
+		cmocka_unit_test(pressure_parse),
+		cmocka_unit_test_teardown(live_leaf_stats, teardown_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
