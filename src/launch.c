@@ -1,5 +1,5 @@
-/* Starting a task: the child's set-up between fork and work, and the join
- * into its cgroup before it runs. */
+/* Starting a task from tribench itself: the fallback when the launcher
+ * tribench-spawn cannot be had (the child's set-up is in child.c). */
 #include "config.h"
 #include "launch.h"
 
@@ -15,53 +15,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/*
- * In the child, async-signal-safe calls only: a clean process the way a
- * user's command expects it. The parent ignores SIGPIPE and blocks the
- * signals its signalfd reads; an ignored disposition would survive exec.
- */
-int launch_child_setup(const struct launch *l)
-{
-	sigset_t none;
-	sigemptyset(&none);
-	if (l->close_fd >= 0)	/* the watchdog's pipe: only tribench may hold it */
-		close(l->close_fd);
-	setpgid(0, 0);
-	signal(SIGPIPE, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if ((l->fd_in >= 0 && dup2(l->fd_in, STDIN_FILENO) < 0) ||
-	    (l->fd_out >= 0 && dup2(l->fd_out, STDOUT_FILENO) < 0) ||
-	    (l->fd_err >= 0 && dup2(l->fd_err, STDERR_FILENO) < 0))
-		return -1;
-	if (l->mask && sched_setaffinity(0, sizeof(*l->mask), l->mask) < 0)
-		return -1;
-	/* nothing beyond 0-2 reaches the task's program: not ours (they are all
-	 * close-on-exec), nor what tribench itself inherited */
-	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	return 0;
-}
-
-/* The child writes its own pid into cgroup.procs: async-signal-safe calls
- * only (open, write, close), before anything of the task runs. */
-static int join_by_procs(const char *procs)
-{
-	char buf[24];
-	int n = 0;
-	pid_t pid = (pid_t)syscall(SYS_getpid);
-	char digits[16];
-	do
-		digits[n++] = (char)('0' + pid % 10);
-	while ((pid /= 10) > 0);
-	for (int i = 0; i < n; i++)
-		buf[i] = digits[n - 1 - i];
-	int fd = open(procs, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t w = write(fd, buf, (size_t)n);
-	close(fd);
-	return w == n ? 0 : -1;
-}
-
 /* What the exec'd child needs, on the parent's memory (CLONE_VM). */
 struct exec_child {
 	const struct task_spec *spec;
@@ -74,7 +27,7 @@ static int exec_child(void *arg)
 {
 	struct exec_child *c = arg;
 	/* bound first, then joined: nothing of the child runs off its CPU longer than needed */
-	if (launch_child_setup(c->l) < 0 || (c->join && join_by_procs(c->l->cgroup_procs) < 0)) {
+	if (launch_child_setup(c->l) < 0 || (c->join && child_join_cgroup(c->l->cgroup_fd) < 0)) {
 		*c->exec_errno = errno;
 		_exit(126);
 	}
@@ -176,11 +129,11 @@ pid_t launch_task(const struct task_spec *spec, const struct launch *l, int *exe
 		pid_t pid = fork();
 		if (pid == 0) {
 			if (launch_child_setup(l) < 0 ||
-			    (l->cgroup_procs && join_by_procs(l->cgroup_procs) < 0))
+			    (l->cgroup_fd >= 0 && child_join_cgroup(l->cgroup_fd) < 0))
 				_exit(126);
 			_exit(spec->kind->run(spec));
 		}
-		if (pid > 0 && l->cgroup_procs)
+		if (pid > 0 && l->cgroup_fd >= 0)
 			join_method = "procs";
 		return pid;
 	}
@@ -193,7 +146,7 @@ pid_t launch_task(const struct task_spec *spec, const struct launch *l, int *exe
 		}
 	}
 	/* vfork: the parent waits until exec, and *exec_errno is its memory */
-	c.join = l->cgroup_procs != NULL;
+	c.join = l->cgroup_fd >= 0;
 	pid_t pid = vfork();
 	if (pid == 0)
 		exec_child(&c);

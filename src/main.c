@@ -219,6 +219,11 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	/* a runtime error mid-run still leaves a valid report of what ran */
 	int ran = runner_run(&r, &s, t, &suite, o);
 	progress_clear(&progress);
+	if (s.spawn_warning) {	/* set at start or when the launcher died mid-run */
+		if (!o->quiet)
+			warning("%s", s.spawn_warning);
+		report_add_warning(&r, xstrdup(s.spawn_warning));
+	}
 	report_summarise(&r);
 	warnings_collect(&r, &host, o->quiet);
 	rc = failures_print(&r) ? EXIT_TASK_FAILED : EXIT_OK;

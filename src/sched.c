@@ -34,6 +34,7 @@ int sched_init(struct sched *s, const struct intlist *usable, const struct sched
 	s->cpus = usable;
 	s->sigfd = s->timerfd = s->devnull = -1;
 	s->wd.fd = -1;
+	s->spawn.sock = -1;
 	/* orphaned grandchildren of a task come to us, not to init, and are reaped */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (containment_init(&s->contain, o->containment, &s->contain_warning, &s->contain_stale) < 0)
@@ -59,6 +60,8 @@ int sched_init(struct sched *s, const struct intlist *usable, const struct sched
 	s->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (s->sigfd < 0 || s->timerfd < 0 || s->devnull < 0)
 		return error("cannot set up the scheduler: %s", strerror(errno));
+	/* after the mask: the launcher inherits none of it (posix_spawn sets its own) */
+	spawner_start(&s->spawn, &s->spawn_warning);
 	return 0;
 }
 
@@ -79,7 +82,7 @@ static void kill_adopted(struct sched *s)
 			if (end == p)
 				break;
 			p = end;
-			if (pid > 0 && pid != s->wd.pid) {
+			if (pid > 0 && pid != s->wd.pid && !spawner_is(&s->spawn, (pid_t)pid)) {
 				kill(-(pid_t)pid, SIGKILL);
 				kill((pid_t)pid, SIGKILL);
 				waitpid((pid_t)pid, NULL, 0);
@@ -94,6 +97,8 @@ static void kill_adopted(struct sched *s)
 void sched_fini(struct sched *s)
 {
 	kill_adopted(s);
+	spawner_stop(&s->spawn);
+	free(s->spawn_warning);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	if (s->timerfd >= 0)
@@ -233,11 +238,26 @@ static int results_dir(struct run_state *rs)
 	return rs->results ? 0 : -1;
 }
 
-/* fork/vfork failing with EAGAIN (a process limit) is retried with back-off. */
-static pid_t launch_retrying(const struct task_spec *spec, const struct launch *l, int *exec_errno)
+/*
+ * Through the launcher (a task's max RSS is then its own), or by ourselves
+ * when there is none or it died: that is said once in the report. fork
+ * failing with EAGAIN (a process limit) is retried with back-off.
+ */
+static pid_t launch_retrying(struct run_state *rs, const struct task_spec *spec,
+			     const struct launch *l, int *exec_errno)
 {
+	struct sched *s = rs->s;
 	for (long delay_us = 1000;; delay_us *= 2) {
-		pid_t pid = launch_task(spec, l, exec_errno);
+		pid_t pid = spawner_launch(&s->spawn, spec, l, exec_errno);
+		if (pid == -2) {
+			if (s->spawn.died && !s->spawn_warning) {
+				s->spawn_warning = xstrdup(
+					"the launcher tribench-spawn died: later tasks were launched by tribench "
+					"itself, and their max_rss_kb includes tribench's own RSS (rss_floor_kb)");
+				rs->out->rss_floor_kb = probe_self_rss_kb();
+			}
+			pid = launch_task(spec, l, exec_errno);
+		}
 		if (pid >= 0 || errno != EAGAIN || delay_us > 512000)
 			return pid;
 		usleep((useconds_t)delay_us);
@@ -282,12 +302,8 @@ static int launch(struct run_state *rs, int slot)
 		}
 		return error("cannot make a cgroup for task %d: %s", id, strerror(errno));
 	}
-	char procs[PATH_MAX + 16];
-	if (t->group.leaf) {
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", t->group.leaf->path);
+	if (t->group.leaf)
 		l.cgroup_fd = t->group.leaf->dirfd;
-		l.cgroup_procs = procs;
-	}
 	snprintf(rs->env_id, sizeof(rs->env_id), "TRIBENCH_TASK_ID=%d", id);
 	snprintf(rs->env_slot, sizeof(rs->env_slot), "TRIBENCH_SLOT=%d", slot);
 	t->id = id;
@@ -295,7 +311,7 @@ static int launch(struct run_state *rs, int slot)
 	t->pu = ps->pu;
 	t->start_s = now_s() - rs->t0;
 	int exec_errno;
-	pid_t pid = launch_retrying(spec, &l, &exec_errno);
+	pid_t pid = launch_retrying(rs, spec, &l, &exec_errno);
 	int fork_errno = errno;
 	if (rs->results) {
 		close(l.fd_out);
@@ -423,6 +439,10 @@ static void reap(struct run_state *rs)
 				k = i;
 		if (k >= 0)
 			finish(rs, k, si.si_pid);
+		else if (spawner_is(&rs->s->spawn, si.si_pid)) {	/* the launcher died */
+			spawner_stop(&rs->s->spawn);
+			rs->s->spawn.died = true;
+		}
 		else	/* an orphaned grandchild (we are its subreaper): reap it */
 			waitpid(si.si_pid, NULL, 0);
 	}
@@ -567,7 +587,7 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 		rc = -1;
 	if (s->progress)
 		progress_run(s->progress, label->workload, label->mode, label->run, label->runs, w->ntasks);
-	out->rss_floor_kb = probe_self_rss_kb();
+	out->rss_floor_kb = s->spawn.pid > 0 ? spawner_rss_floor_kb(&s->spawn) : probe_self_rss_kb();
 	double cpu0 = self_cpu_s();
 	sampler_begin(&rs.sampler, s->cpus, s->o.sample_ms / 1000.0, &out->samples);
 	rs.t0 = now_s();

@@ -7,6 +7,7 @@
 #include "group.h"
 #include "progress.h"
 #include "record.h"
+#include "spawner.h"
 #include "suite.h"
 #include "topo.h"
 #include "watchdog.h"
@@ -37,6 +38,8 @@ struct sched {
 	struct watchdog wd;
 	struct containment contain;   /* cgroup leaves or process groups */
 	char *contain_warning;        /* why containment is only process groups, or NULL */
+	struct spawner spawn;         /* the launcher tasks start from */
+	char *spawn_warning;          /* why tasks were launched by tribench itself, or NULL */
 	char *contain_stale;          /* run cgroups of dead tribenches killed at start, or NULL */
 	struct progress *progress;    /* NULL: none */
 	int signal;                   /* the first SIGINT/SIGTERM/SIGHUP seen, or 0 */

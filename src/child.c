@@ -1,0 +1,58 @@
+/* A task's child set-up between fork and work, one copy for tribench and
+ * for tribench-spawn: libc only. */
+#include "config.h"
+#include "child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/*
+ * In the child, async-signal-safe calls only: a clean process the way a
+ * user's command expects it. The parent ignores SIGPIPE and blocks the
+ * signals its signalfd reads; an ignored disposition would survive exec.
+ */
+int launch_child_setup(const struct launch *l)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	if (l->close_fd >= 0)	/* the watchdog's pipe, the launcher's socket */
+		close(l->close_fd);
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if ((l->fd_in >= 0 && dup2(l->fd_in, STDIN_FILENO) < 0) ||
+	    (l->fd_out >= 0 && dup2(l->fd_out, STDOUT_FILENO) < 0) ||
+	    (l->fd_err >= 0 && dup2(l->fd_err, STDERR_FILENO) < 0))
+		return -1;
+	if (l->mask && sched_setaffinity(0, sizeof(*l->mask), l->mask) < 0)
+		return -1;
+	/* nothing beyond 0-2 reaches the task's program: not ours (they are all
+	 * close-on-exec), nor what tribench itself inherited */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	return 0;
+}
+
+/* The pid in decimal without stdio (not async-signal-safe), then one write. */
+int child_join_cgroup(int dirfd)
+{
+	char buf[24], digits[16];
+	int n = 0;
+	pid_t pid = (pid_t)syscall(SYS_getpid);
+	do
+		digits[n++] = (char)('0' + pid % 10);
+	while ((pid /= 10) > 0);
+	for (int i = 0; i < n; i++)
+		buf[i] = digits[n - 1 - i];
+	int fd = openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t w = write(fd, buf, (size_t)n);
+	int err = errno;
+	close(fd);
+	errno = err;
+	return w == n ? 0 : -1;
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# A task's max_rss_kb is its own: tasks start from the ~1 MB launcher
+# tribench-spawn (a child inherits its creator's RSS peak), not from tribench,
+# whose footprint grows with the suite. Without the launcher tribench launches
+# them itself, says so once, and the floor is then its own RSS.
+load helpers
+
+run1() {
+	jq -ec ".workloads[0].modes[0].runs[0] | $2" "$1"
+}
+
+# hwm_of FILE: the kB of a "VmHWM:" line a task printed.
+hwm_of() {
+	awk '/^VmHWM:/ { print $2 }' "$1"
+}
+
+@test "three 'true' tasks: each max_rss_kb <= 2560, rss_floor_kb (the launcher's peak) <= 2048" {
+	"$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 3 -q -o r.json -- true
+	validate r.json
+	[ "$(run1 r.json '.tasks | length')" -eq 3 ]
+	run1 r.json '[.tasks[].max_rss_kb]'
+	jq -e '.workloads[0].modes[0].runs[0] | ([.tasks[].max_rss_kb] | all(. > 0 and . <= 2560))
+		and .rss_floor_kb > 0 and .rss_floor_kb <= 2048' r.json
+	jq -e '.warnings | map(select(test("launcher"))) | length == 0' r.json
+}
+
+@test "a built-in cpu task's max_rss_kb is far below tribench's own RSS" {
+	# tribench's own peak, as a task of it sees its parent
+	"$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 1 -q --task-output inherit -o r0.json \
+		-- sh -c 'grep VmHWM /proc/$PPID/status' >hwm
+	own=$(hwm_of hwm)
+	[ "$own" -gt 3000 ]
+	"$TRIBENCH" run -m serial --runs 1 --warmup 0 -q -t cpu:ops=1,count=2 -o r.json
+	validate r.json
+	run1 r.json '[.tasks[] | .max_rss_kb, .exit.code]'
+	jq -e --argjson own "$own" '[.workloads[0].modes[0].runs[0].tasks[] | .exit.code == 0 and
+		.max_rss_kb > 0 and .max_rss_kb <= 1024 and .max_rss_kb * 4 < $own] | all' r.json
+	# forked by tribench itself, the same task carries tribench's anonymous memory
+	TRIBENCH_SPAWN=/nonexistent "$TRIBENCH" run -m serial --runs 1 --warmup 0 -q -t cpu:ops=1 -o self.json
+	run1 self.json '[.tasks[].max_rss_kb]'
+	[ "$(run1 r.json '.tasks[0].max_rss_kb')" -lt "$(run1 self.json '.tasks[0].max_rss_kb')" ]
+}
+
+@test "max_rss_kb does not grow with tribench: 3 tasks vs 2000, while tribench's own peak grew" {
+	# the last task of each prints tribench's own peak (its parent's)
+	{ echo true; echo true; echo 'grep VmHWM /proc/$PPID/status'; } >small
+	"$TRIBENCH" run -m parallel -j 2 --runs 1 --warmup 0 -q --commands small --task-output inherit \
+		-o small.json >small.hwm
+	{ for _ in $(seq 1999); do echo true; done; echo 'grep VmHWM /proc/$PPID/status'; } >cmds
+	"$TRIBENCH" run -m parallel -j 2 --runs 1 --warmup 0 -q --commands cmds --task-output inherit \
+		-o big.json >big.hwm
+	small=$(hwm_of small.hwm)
+	big=$(hwm_of big.hwm)
+	echo "tribench VmHWM: $small kB with 3 tasks, $big kB with 2000" >&2
+	[ "$big" -gt $((small + 1024)) ]
+	first=$(run1 small.json '.tasks[0].max_rss_kb')
+	last=$(run1 big.json '.tasks[1998].max_rss_kb')
+	echo "max_rss_kb: first task $first, task 1998 of the big run $last" >&2
+	[ "$last" -le $((first + 300)) ]
+	[ "$last" -ge $((first - 300)) ]
+	[ "$(jq '[.workloads[0].modes[0].runs[0].tasks[] | select(.exit.code == 0)] | length' big.json)" -eq 2000 ]
+}
+
+@test "without the launcher (TRIBENCH_SPAWN=/nonexistent) the run works, warns once, and the floor is tribench's" {
+	TRIBENCH_SPAWN=/nonexistent run "$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 3 -o r.json -- true
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c "cannot start the launcher '/nonexistent'")" -eq 1 ]
+	validate r.json
+	jq -e '.warnings | map(select(test("launcher.*max_rss_kb includes tribench"))) | length == 1' r.json
+	run1 r.json '[.rss_floor_kb, [.tasks[].max_rss_kb]]'
+	# the floor is tribench's VmRSS at the run's start; a task's peak inherits
+	# tribench's, which the kernel counts in batches: within 10 %
+	jq -e '.workloads[0].modes[0].runs[0] | .rss_floor_kb as $f | $f > 3000 and
+		([.tasks[] | .exit.code == 0 and .max_rss_kb * 10 >= $f * 9] | all)' r.json
+}
+
+@test "exec errors come back through the launcher: not found 127, not executable 126" {
+	"$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 1 -q -o r.json -- /nonexistent || true
+	validate r.json
+	jq -e '.workloads[0].modes[0].runs[0] | .rss_floor_kb <= 2048 and
+		(.tasks[0].exit | .code == 127 and (.error | test("command not found")))' r.json
+	printf 'data\n' >notexec
+	"$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 1 -q -o r.json -- ./notexec || true
+	jq -e '.workloads[0].modes[0].runs[0] | .rss_floor_kb <= 2048 and
+		(.tasks[0].exit | .code == 126 and (.error | test("Permission denied")))' r.json
+}
+
+@test "launched by the launcher, a task is in its cgroup leaf and bound to its slot" {
+	need_cgroup
+	"$TRIBENCH" run -m parallel -j 2 --runs 1 --warmup 0 --count 4 -q --results res -o r.json \
+		-- sh -c 'grep ^0:: /proc/self/cgroup; grep Cpus_allowed_list /proc/self/status'
+	[ "$(jq -r .containment r.json)" = cgroup ]
+	run1 r.json '.rss_floor_kb'
+	jq -e '.workloads[0].modes[0].runs[0].rss_floor_kb <= 2048' r.json
+	for i in 0 1 2 3; do
+		cat "res/custom/parallel/1/$i.out" >&2
+		grep -Eq '^0::/(.*/)?tribench-[0-9]+-[0-9]+/t[0-9]+$' "res/custom/parallel/1/$i.out"
+		slot=$(jq -r ".workloads[0].modes[0].runs[0].tasks[$i].cpuset" r.json)
+		grep -Eq "^Cpus_allowed_list:[[:space:]]+$slot\$" "res/custom/parallel/1/$i.out"
+		[ "$(jq -r ".workloads[0].modes[0].runs[0].tasks[$i].cpus_allowed" r.json)" = "$slot" ]
+	done
+}
+
+@test "--containment pgroup: launched by the launcher too, own RSS and binding" {
+	"$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 3 -q --containment pgroup -o r.json -- true
+	[ "$(jq -r .containment r.json)" = pgroup ]
+	run1 r.json '[.rss_floor_kb, [.tasks[] | .max_rss_kb, .cpus_allowed, .cpuset]]'
+	validate r.json
+	jq -e '.workloads[0].modes[0].runs[0] | .rss_floor_kb <= 2048 and
+		([.tasks[] | .exit.code == 0 and .max_rss_kb <= 2560 and .cpus_allowed == .cpuset] | all)' r.json
+}
