@@ -291,6 +291,25 @@ int cgroup_signal(struct cgroup_leaf *leaf, int sig)
 	return leaf_open(leaf) < 0 ? -1 : signal_frozen(leaf->dirfd, leaf->events_fd, sig);
 }
 
+int cgroup_run_freeze(const struct cgroup_run *run, bool frozen)
+{
+	int dir = open(run->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -1;
+	int rc = write_at(dir, "cgroup.freeze", frozen ? "1" : "0", 1);
+	int saved = errno;
+	if (rc == 0 && frozen) {
+		int events = openat(dir, "cgroup.events", O_RDONLY | O_CLOEXEC);
+		if (events >= 0) {
+			events_wait(events, "frozen", 1, FREEZE_WAIT_MS);
+			close(events);
+		}
+	}
+	close(dir);
+	errno = saved;
+	return rc;
+}
+
 int cgroup_join(const struct cgroup_leaf *leaf, pid_t pid)
 {
 	/* Formatted by hand: snprintf is not async-signal-safe. */

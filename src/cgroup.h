@@ -115,6 +115,12 @@ int cgroup_kill(struct cgroup_leaf *leaf);
  * has not settled within 1 s is not waited for further). Always thaws.
  * 0, or -1 with errno. */
 int cgroup_signal(struct cgroup_leaf *leaf, int sig);
+/* Freeze (true) or thaw (false) the whole run cgroup, leaves included, with
+ * one write of its cgroup.freeze (a Ctrl-Z of tribench). Freezing waits for
+ * "frozen 1" in its cgroup.events, 1 s at most (a task in an uninterruptible
+ * sleep can hold it up; not waited for further). 0, or -1 with errno
+ * (ENOENT: a kernel before 5.2, without cgroup.freeze). */
+int cgroup_run_freeze(const struct cgroup_run *run, bool frozen);
 /* Move pid into the leaf by writing cgroup.procs (the fallback join when
  * clone3 CLONE_INTO_CGROUP is not available): 0, or -1 with errno.
  * Async-signal-safe (no allocation): a child may call it after fork. */

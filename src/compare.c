@@ -4,6 +4,7 @@
 #include "compare.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +114,34 @@ static void warn_unmatched(struct comparison *c, const struct report *from, cons
 	free(list);
 }
 
+/* One line when a side's statistics leave runs out (failed, partial or
+ * suspended by a Ctrl-Z: not in_summary), so fewer runs are compared than
+ * were measured, and why. */
+static void warn_left_out(struct comparison *c, const struct compare_pair *p, const char *source,
+			  const struct report_mode *m, int used)
+{
+	if (used >= m->nruns)
+		return;
+	static const char *const why_names[] = {"failed", "partial", "suspended"};
+	int counts[3] = {0};
+	for (int k = 0; k < m->nruns; k++) {
+		const struct report_run *r = &m->runs[k];
+		if (report_run_usable(r))
+			continue;
+		if (r->failed || r->partial || r->suspended_s > 0)
+			counts[r->failed ? 0 : r->partial ? 1 : 2]++;
+	}
+	char why[128] = "";
+	size_t len = 0;
+	for (int i = 0; i < 3; i++)
+		if (counts[i] && len < sizeof(why))
+			len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%d %s", len ? ", " : "",
+						counts[i], why_names[i]);
+	add_warning(c, xasprintf("%s/%s: %d of %d runs in '%s' left out (%s): compared over %d",
+				 p->workload, p->mode, m->nruns - used, m->nruns, source,
+				 why[0] ? why : "not in the summary", used));
+}
+
 static void side(struct compare_side *s, const struct report_mode *m, const double *walls, int n)
 {
 	*s = (struct compare_side){n, stats_median(walls, n), m->summary.speedup,
@@ -129,6 +158,8 @@ static int test_pair(struct comparison *c, struct compare_pair *p, const struct 
 	int na = report_usable_walls(a, wa), nb = report_usable_walls(b, wb), rc = 0;
 	side(&p->old, a, wa, na);
 	side(&p->new, b, wb, nb);
+	warn_left_out(c, p, c->old_source, a, na);
+	warn_left_out(c, p, c->new_source, b, nb);
 	p->new_failures = p->new.failed_tasks > 0 && p->old.failed_tasks == 0;
 	p->change_pct = 100 * (p->new.median_s - p->old.median_s) / p->old.median_s;
 	p->speedup = p->old.median_s / p->new.median_s;

@@ -10,7 +10,8 @@
 enum verdict { VERDICT_UNCHANGED, VERDICT_REGRESSION, VERDICT_IMPROVEMENT };
 
 struct compare_side {
-	int runs;                     /* usable runs: neither failed nor partial */
+	int runs;                     /* usable runs (in_summary): neither failed,
+	                                 partial nor suspended by a Ctrl-Z */
 	double median_s;              /* of the usable runs; NAN: none */
 	double speedup_vs_serial;     /* the report's summary.speedup; NAN: null */
 	int failed_runs, failed_tasks;/* the report's summary */

@@ -65,6 +65,15 @@ void containment_fini(struct containment *c)
 	c->kind = CONTAIN_PGROUP;
 }
 
+int containment_freeze(struct containment *c, bool frozen)
+{
+	if (c->kind != CONTAIN_CGROUP) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	return cgroup_run_freeze(&c->run, frozen);
+}
+
 int group_open(struct containment *c, struct task_group *g)
 {
 	g->leader = 0;

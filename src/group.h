@@ -37,6 +37,14 @@ const char *containment_name(enum containment_kind k);
 int containment_init(struct containment *c, enum containment_kind asked, char **why, char **stale);
 /* Kill what is left in the run cgroup and remove it. */
 void containment_fini(struct containment *c);
+/*
+ * Freeze (true) or thaw (false) every task tree of the run at once, for a
+ * Ctrl-Z: one write of the run cgroup's cgroup.freeze (its leaves follow);
+ * see cgroup_run_freeze. 0, or -1 with errno: ENOTSUP under process groups,
+ * or the kernel's (no cgroup.freeze before 5.2): the caller then stops each
+ * task's group itself.
+ */
+int containment_freeze(struct containment *c, bool frozen);
 
 /* One task's tree: a cgroup leaf, or its process group (leader = pgid). */
 struct task_group {

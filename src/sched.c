@@ -46,15 +46,17 @@ int sched_init(struct sched *s, const struct intlist *usable, const struct sched
 	sigset_t mask;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	/* A shell starts background jobs with SIGINT ignored, and an ignored signal
-	 * never reaches a signalfd: take SIGINT and SIGTERM back (SIGHUP stays as
-	 * nohup left it). */
+	/* A signal ignored when we started (nohup's SIGHUP, a shell's background
+	 * SIGINT) stays ignored: a blocked signal is queued to the signalfd even
+	 * when its disposition is SIG_IGN, so it must stay out of the mask. */
+	static const int asked[] = {SIGINT, SIGTERM, SIGHUP, SIGTSTP};
+	for (size_t i = 0; i < ARRAY_SIZE(asked); i++) {
+		struct sigaction old;
+		if (sigaction(asked[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaddset(&mask, asked[i]);
+	}
 	sigprocmask(SIG_BLOCK, &mask, &s->old_mask);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	s->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	s->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -426,8 +428,43 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	}
 }
 
+/*
+ * A leader stopped by the terminal would wait forever for a foreground that
+ * never comes: SIGTTOU (it wrote to the terminal under `stty tostop`, or
+ * changed its settings, from its background process group) or SIGTTIN (it
+ * read from it). Kill its tree through the one kill path, saying why. Any
+ * other stop (someone's SIGSTOP, our own Ctrl-Z fallback) is left alone.
+ * WSTOPPED without WNOWAIT: each stop is reported once.
+ */
+static void reap_stopped(struct run_state *rs)
+{
+	for (;;) {
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_ALL, 0, &si, WSTOPPED | WNOHANG) < 0 || si.si_pid == 0)
+			return;
+		if (si.si_code != CLD_STOPPED || (si.si_status != SIGTTOU && si.si_status != SIGTTIN))
+			continue;
+		for (int i = 0; i < rs->in_flight; i++) {
+			struct task_record *t = &rs->out->tasks[rs->inflight[i]];
+			if (t->pid != si.si_pid)
+				continue;
+			if (!t->exit.error)
+				t->exit.error = si.si_status == SIGTTOU
+					? xstrdup("stopped by SIGTTOU: it wrote to the terminal (stty tostop) "
+						  "or changed its settings from a background process group; "
+						  "tribench killed it - use --task-output null or --results DIR")
+					: xstrdup("stopped by SIGTTIN: it read from the terminal from a "
+						  "background process group; tribench killed it - a task's "
+						  "stdin is /dev/null, give it input another way");
+			signal_task(rs, t, SIGKILL);
+		}
+	}
+}
+
 static void reap(struct run_state *rs)
 {
+	reap_stopped(rs);
 	for (;;) {
 		siginfo_t si;
 		memset(&si, 0, sizeof(si));
@@ -471,7 +508,59 @@ static void sample(struct run_state *rs)
 		progress_draw(rs->s->progress, false);
 }
 
-/* Drain the signalfd: SIGCHLD reaps, the others stop the run. */
+/* SIGSTOP or SIGCONT to each in-flight task's tree, where the run cgroup
+ * cannot be frozen: its process group and leader (a leaf's every process
+ * where a leaf holds it). A descendant that left its process group runs on. */
+static void signal_inflight(struct run_state *rs, int sig)
+{
+	for (int i = 0; i < rs->in_flight; i++)
+		group_signal(&rs->out->tasks[rs->inflight[i]].group, sig);
+}
+
+/*
+ * Ctrl-Z: freeze every in-flight task tree (one write of the run cgroup's
+ * cgroup.freeze, else SIGSTOP to each group), stop tribench itself so that
+ * the shell sees a stopped job (SIGSTOP: a SIGTSTP would be discarded in an
+ * orphaned process group), and on SIGCONT thaw them. Returns how long the
+ * tasks were held, seconds on the monotonic clock.
+ */
+static double suspend(struct run_state *rs)
+{
+	struct sched *s = rs->s;
+	double t = now_s();
+	bool frozen = false;
+	if (rs->in_flight > 0 && !(frozen = containment_freeze(&s->contain, true) == 0))
+		signal_inflight(rs, SIGSTOP);
+	raise(SIGSTOP);		/* returns once a SIGCONT came */
+	if (frozen)
+		containment_freeze(&s->contain, false);
+	else if (rs->in_flight > 0)
+		signal_inflight(rs, SIGCONT);
+	return now_s() - t;
+}
+
+/*
+ * After a suspension of held_s: the run records it (suspended_s keeps it out
+ * of the statistics) and every due SIGTERM and SIGKILL moves by as much, so
+ * no task is timed out for time it spent frozen. A Ctrl-Z read before the
+ * run started (during calibration or between runs: handle_signals at the
+ * start of sched_run) held no task and is not the run's.
+ */
+static void resume(struct run_state *rs, double held_s)
+{
+	if (rs->t0 <= 0)
+		return;
+	rs->out->suspended_s += held_s;
+	for (int i = 0; i < rs->in_flight; i++) {
+		struct task_record *t = &rs->out->tasks[rs->inflight[i]];
+		if (t->term_at > 0 && !t->term_sent)
+			t->term_at += held_s;
+		if (t->kill_at > 0)
+			t->kill_at += held_s;
+	}
+}
+
+/* Drain the signalfd: SIGCHLD reaps, SIGTSTP suspends, the others stop the run. */
 static void handle_signals(struct run_state *rs)
 {
 	struct signalfd_siginfo si;
@@ -479,6 +568,10 @@ static void handle_signals(struct run_state *rs)
 	while (read(rs->s->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD) {
 			child = true;
+			continue;
+		}
+		if (si.ssi_signo == SIGTSTP) {
+			resume(rs, suspend(rs));
 			continue;
 		}
 		if (!rs->s->signal)

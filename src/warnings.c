@@ -173,6 +173,29 @@ static void check_tree_unread(struct collector *c, const char *name, const struc
 		    name, m->mode, n, n == 1 ? "" : "s", first);
 }
 
+/* Runs a Ctrl-Z suspended (their tasks frozen meanwhile): kept in the report,
+ * left out of the statistics; one line per mode naming them. */
+static void check_suspended(struct collector *c, const char *name, const struct report_mode *m)
+{
+	char *list = NULL;
+	int n = 0;
+	for (int k = 0; k < m->nruns; k++) {
+		if (!(m->runs[k].suspended_s > 0))
+			continue;
+		char *more = xasprintf("%s%s%d (%.2f s)", list ? list : "", n ? ", " : "", k + 1,
+				       m->runs[k].suspended_s);
+		free(list);
+		list = more;
+		n++;
+	}
+	if (n)
+		add(c, "%s/%s: run%s %s %s suspended (Ctrl-Z, tasks frozen): left out of the "
+		       "statistics, which use %d of %d runs",
+		    name, m->mode, n == 1 ? "" : "s", list, n == 1 ? "was" : "were", m->summary.wall.n,
+		    m->nruns);
+	free(list);
+}
+
 static int failed_tasks(const struct report_run *runs, int n)
 {
 	int failed = 0;
@@ -207,6 +230,7 @@ void warnings_collect(struct report *r, const struct host_facts *h, bool quiet)
 			check_placement(&c, w->name, m);
 			check_unread(&c, w->name, m);
 			check_tree_unread(&c, w->name, m);
+			check_suspended(&c, w->name, m);
 			int warm = failed_tasks(m->warmup_runs, m->nwarmup);
 			if (warm && !m->summary.failed_tasks)
 				add(&c, "%s/%s: %d task%s failed during warmup only: the measured runs "

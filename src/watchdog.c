@@ -234,13 +234,19 @@ static void close_from(int lo, int hi)
 }
 
 /*
- * The watchdog's set-up: out of the terminal's signals (its own group, every
- * catchable signal blocked: it must live until the pipe closes), a name of its
- * own, and no descriptor but the pipe, which moves to 3; 0-2 are /dev/null so
- * that a `$(tribench ...)` or `tribench | jq` is not kept waiting by it.
+ * The watchdog's set-up: out of the terminal's signals (its own group, stop
+ * signals ignored, every catchable signal blocked: it must live until the
+ * pipe closes), a name of its own, and no descriptor but the pipe, which
+ * moves to 3; 0-2 are /dev/null so that a `$(tribench ...)` or
+ * `tribench | jq` is not kept waiting by it.
  */
 static int become_watchdog(int pipe_rd)
 {
+	/* a Ctrl-Z stops tribench, never its guard: the watchdog keeps watching
+	 * while tribench is stopped (and ignores the terminal's stops outright) */
+	static const int stops[] = {SIGTSTP, SIGTTIN, SIGTTOU};
+	for (size_t i = 0; i < ARRAY_SIZE(stops); i++)
+		signal(stops[i], SIG_IGN);
 	sigset_t all;
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);

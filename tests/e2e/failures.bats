@@ -86,7 +86,7 @@ FLAKY='[ -n "$FAIL" ] && exit 1; sleep 0.05'
 }
 
 @test "an interrupted report says so in the table and in markdown, with the runs really used" {
-	"$TRIBENCH" run -t sleep:ms=400 --runs 5 --warmup 0 -m serial -o r.json >table 2>&1 &
+	"${TRIBENCH_BG[@]}" run -t sleep:ms=400 --runs 5 --warmup 0 -m serial -o r.json >table 2>&1 &
 	local pid=$!
 	sleep 1.2
 	kill -INT "$pid"

@@ -43,6 +43,12 @@ no_survivors() {
 	return 1
 }
 
+# "${TRIBENCH_BG[@]}" ARGS... &: tribench with SIGINT at its default, for a
+# test that interrupts it. A non-interactive shell starts background jobs with
+# SIGINT ignored, and tribench keeps a signal ignored at its start ignored (as
+# under nohup). A simple command, so $! is tribench's pid (env execs it).
+TRIBENCH_BG=(env --default-signal=INT "$TRIBENCH")
+
 # need_cgroup: skip (visibly) where no writable cgroup v2 hierarchy can be had.
 need_cgroup() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root for a writable cgroup v2 hierarchy"

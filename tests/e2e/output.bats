@@ -78,7 +78,7 @@ middle_is_report() {
 
 @test "output: a FIFO without a reader does not make tribench deaf to SIGINT" {
 	mkfifo f
-	"$TRIBENCH" run "${TINY[@]}" -q -o f >out 2>err &
+	"${TRIBENCH_BG[@]}" run "${TINY[@]}" -q -o f >out 2>err &
 	local pid=$!
 	sleep 1
 	local t0

@@ -72,7 +72,7 @@ check_report() {
 }
 
 @test "round trip: interrupted by SIGINT, the cut run kept as partial" {
-	"$TRIBENCH" run -t sleep:ms=300,count=2 --runs 5 --warmup 0 -m serial -q -o r.json &
+	"${TRIBENCH_BG[@]}" run -t sleep:ms=300,count=2 --runs 5 --warmup 0 -m serial -q -o r.json &
 	local pid=$!
 	sleep 1
 	kill -INT "$pid"

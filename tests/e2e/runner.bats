@@ -89,7 +89,7 @@ tasks() {
 
 @test "SIGINT one second in: exit 130 within 3 s, a valid interrupted report, no task left" {
 	m=$(marker)
-	"$TRIBENCH" run --count 4 -q -o r.json -- sleep "$m" &
+	"${TRIBENCH_BG[@]}" run --count 4 -q -o r.json -- sleep "$m" &
 	pid=$!
 	sleep 1
 	start=$(date +%s%N)
@@ -107,7 +107,7 @@ tasks() {
 
 @test "a second SIGINT skips the grace" {
 	m=$(marker)
-	"$TRIBENCH" run --count 2 -m concurrent --grace 20s -q -o r.json -- sh -c "trap '' TERM INT; sleep $m" &
+	"${TRIBENCH_BG[@]}" run --count 2 -m concurrent --grace 20s -q -o r.json -- sh -c "trap '' TERM INT; sleep $m" &
 	pid=$!
 	sleep 1
 	kill -INT "$pid"

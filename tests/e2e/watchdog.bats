@@ -100,7 +100,7 @@ gone() {
 
 @test "Ctrl-C to tribench's process group: tribench exits 130, the watchdog goes with it, no task survives" {
 	m=$(marker)
-	setsid "$TRIBENCH" run --count 2 -m concurrent -q -o r.json -- sleep "$m" &
+	setsid "${TRIBENCH_BG[@]}" run --count 2 -m concurrent -q -o r.json -- sleep "$m" &
 	pid=$!
 	wd=$(watchdog_of "$pid")
 	[ "$(pgrep -fc "^sleep $m")" -eq 2 ]

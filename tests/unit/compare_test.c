@@ -214,8 +214,10 @@ static void build(struct report *r, const char *host, double ops, const double *
 	m->summary.speedup = 1;
 	m->nruns = n;
 	m->runs = xcalloc((size_t)n, sizeof(*m->runs));
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		m->runs[i].wall_s = walls[i];
+		m->runs[i].in_summary = true;	/* a complete run, as the reader gives it */
+	}
 }
 
 static const double base[] = {1.00, 1.01, 0.99, 1.02, 0.98};
@@ -287,6 +289,29 @@ static void different_work_and_hosts_warn(void **state)
 	report_free(&b);
 }
 
+/* A suspended run (Ctrl-Z) is left out like a failed one, and a warning says so. */
+static void left_out_runs_are_counted_and_named(void **state)
+{
+	(void)state;
+	struct report a, b;
+	struct comparison c;
+	build(&a, "h", 1000, base, 5);
+	build(&b, "h", 1000, slower, 5);
+	b.workloads[0].modes[0].runs[1].suspended_s = 2;
+	b.workloads[0].modes[0].runs[1].in_summary = false;
+	b.workloads[0].modes[0].runs[3].failed = true;
+	b.workloads[0].modes[0].runs[3].in_summary = false;
+	assert_int_equal(compare_reports(&a, &b, 5, 0.05, &c), 0);
+	assert_int_equal(c.pairs[0].old.runs, 5);
+	assert_int_equal(c.pairs[0].new.runs, 3);
+	assert_int_equal(c.nwarnings, 1);
+	assert_string_equal(c.warnings[0], "w/serial: 2 of 5 runs in 'h' left out (1 failed, 1 suspended): "
+					   "compared over 3");
+	compare_free(&c);
+	report_free(&a);
+	report_free(&b);
+}
+
 static void too_few_runs_or_nothing_in_common_is_unusable(void **state)
 {
 	(void)state;
@@ -324,6 +349,7 @@ int main(void)
 		cmocka_unit_test(slower_and_significant_is_a_regression),
 		cmocka_unit_test(small_change_is_not_a_regression),
 		cmocka_unit_test(different_work_and_hosts_warn),
+		cmocka_unit_test(left_out_runs_are_counted_and_named),
 		cmocka_unit_test(too_few_runs_or_nothing_in_common_is_unusable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
