@@ -12,8 +12,9 @@
 
 /*
  * In the child, async-signal-safe calls only: a clean process the way a
- * user's command expects it. The parent ignores SIGPIPE and blocks the
- * signals its signalfd reads; an ignored disposition would survive exec.
+ * user's command expects it. tribench ignores SIGPIPE and blocks the
+ * signals its signalfd reads, the launcher ignores the terminal's stop
+ * signals; an ignored disposition would survive exec.
  */
 int launch_child_setup(const struct launch *l)
 {
@@ -23,6 +24,9 @@ int launch_child_setup(const struct launch *l)
 		close(l->close_fd);
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGTSTP, SIG_DFL);
+	signal(SIGTTIN, SIG_DFL);
+	signal(SIGTTOU, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if ((l->fd_in >= 0 && dup2(l->fd_in, STDIN_FILENO) < 0) ||
 	    (l->fd_out >= 0 && dup2(l->fd_out, STDOUT_FILENO) < 0) ||

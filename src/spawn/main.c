@@ -213,6 +213,12 @@ static struct spawn_reply launch(const struct spawn_request *rq, const int *fds,
 int main(int argc, char **argv)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* in tribench's process group, it gets the terminal's Ctrl-Z too: tribench
+	 * alone stops and continues (its tasks frozen meanwhile), never this
+	 * launcher, which a SIGCONT to tribench's pid alone would leave stopped */
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
 	/* tribench may have died before the line above: then nobody is listening */
 	if (argc != 2 || getppid() != (pid_t)strtol(argv[1], NULL, 10)) {
 		fprintf(stderr, "tribench-spawn: for tribench's own use only\n");

@@ -234,3 +234,24 @@ stop_error() {
 	jq -e '.workloads[0].modes[0].runs[0].tasks[0].exit | .timed_out and .error == null' r.json
 	no_survivors 'stty -F /dev/tty -echo'
 }
+
+@test "a task starts with the signal dispositions of tribench's caller: neither tribench's nor its launcher's ignored stop signals leak" {
+	want=$(sh -c 'grep SigIgn /proc/self/status')
+	for c in cgroup pgroup; do
+		TRIBENCH_CONTAINMENT=$c "$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 -q -o r.json \
+			--results res-$c -- sh -c 'grep SigIgn /proc/self/status'
+		got=$(cat res-$c/*/*/1/*out*)
+		[ "$got" = "$want" ] || { echo "$c: task has '$got', the caller '$want'" >&2; false; }
+	done
+	# and the launcher itself ignores the terminal's stop signals (bits 20-22)
+	"$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 -q -o s.json -- sleep 1 &
+	local tb=$! spawn=""
+	for _ in $(seq 30); do
+		spawn=$(pgrep -P "$tb" -x tribench-spawn) && break
+		sleep 0.1
+	done
+	[ -n "$spawn" ]
+	ign=$(awk '/^SigIgn/ {print $2}' "/proc/$spawn/status")
+	wait "$tb"
+	(( (16#$ign >> 19 & 7) == 7 ))
+}
