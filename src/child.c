@@ -60,3 +60,37 @@ int child_join_cgroup(int dirfd)
 	errno = err;
 	return w == n ? 0 : -1;
 }
+
+#if CHILD_HAVE_CLONE3_VM
+/*
+ * glibc 2.36 has no clone3 wrapper, and a child on a stack of its own cannot
+ * return through C: this stub calls fn(arg) on that stack and exits with its
+ * result; the parent gets the pid or -errno. (x86-64 only: the syscall
+ * number and the registers are that ABI's.)
+ */
+long tribench_clone3(struct clone_args *args, size_t size, int (*fn)(void *), void *arg);
+__asm__(".text\n"
+	".globl tribench_clone3\n"
+	".type tribench_clone3, @function\n"
+	"tribench_clone3:\n"
+	"	mov %rdx, %r8\n"	/* fn: r8 and r9 survive the syscall */
+	"	mov %rcx, %r9\n"	/* arg */
+	"	mov $" "435" ", %eax\n"	/* SYS_clone3 */
+	"	syscall\n"
+	"	test %rax, %rax\n"
+	"	jnz 1f\n"
+	"	xor %ebp, %ebp\n"	/* child: the new stack, 16-byte aligned */
+	"	mov %r9, %rdi\n"
+	"	call *%r8\n"
+	"	mov %eax, %edi\n"
+	"	mov $60, %eax\n"	/* SYS_exit */
+	"	syscall\n"
+	"	hlt\n"
+	"1:	ret\n"
+	".size tribench_clone3, .-tribench_clone3\n");
+
+long child_clone3_vm(struct clone_args *args, int (*fn)(void *), void *arg)
+{
+	return tribench_clone3(args, sizeof(*args), fn, arg);
+}
+#endif

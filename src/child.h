@@ -3,7 +3,9 @@
 
 /* A task's child set-up, shared by tribench's own launch (launch.c) and the
  * small launcher tribench-spawn (spawn/main.c): libc only, no allocation. */
+#include <linux/sched.h>
 #include <sched.h>
+#include <sys/syscall.h>
 
 /* What a child gets: descriptors for 0, 1, 2 (-1 keeps ours), a CPU mask
  * (NULL: no binding), an environment, and descriptors to close. */
@@ -28,5 +30,20 @@ int launch_child_setup(const struct launch *l);
  * the task's CPU): write our pid into cgroup.procs under the leaf dirfd
  * (O_PATH is enough for openat). 0, or -1 with errno. */
 int child_join_cgroup(int dirfd);
+
+#if defined(__x86_64__) && defined(SYS_clone3) && defined(CLONE_INTO_CGROUP)
+#define CHILD_HAVE_CLONE3_VM 1
+/*
+ * clone3 for a child that shares our memory until it execs (args->flags with
+ * CLONE_VM|CLONE_VFORK, args->stack a stack of its own): it runs fn(arg) on
+ * that stack and exits with its result, so nothing returns through our
+ * frames. No page tables are copied, which is most of what a fork costs (on
+ * a paravirtualised VM most of all). Returns the pid, or -errno. A sanitizer
+ * cannot follow such a child: sanitized builds must not call it.
+ */
+long child_clone3_vm(struct clone_args *args, int (*fn)(void *), void *arg);
+#else
+#define CHILD_HAVE_CLONE3_VM 0
+#endif
 
 #endif

@@ -39,36 +39,7 @@ static int exec_child(void *arg)
 
 /* Sanitizers cannot follow a child onto a stack of its own: they get the
  * vfork path, joining through cgroup.procs. */
-#if defined(__x86_64__) && defined(SYS_clone3) && defined(CLONE_INTO_CGROUP) && \
-	!defined(__SANITIZE_ADDRESS__)
-/*
- * clone3 with CLONE_VM|CLONE_VFORK|CLONE_INTO_CGROUP: the child starts inside
- * its cgroup and shares our memory until it execs, like vfork, so joining
- * costs nothing extra. glibc 2.36 has no clone3 wrapper, and a child on a
- * stack of its own cannot return through C, so this stub calls fn(arg) on
- * that stack and exits with its result; the parent gets the pid or -errno.
- */
-long tribench_clone3(struct clone_args *args, size_t size, int (*fn)(void *), void *arg);
-__asm__(".text\n"
-	".globl tribench_clone3\n"
-	".type tribench_clone3, @function\n"
-	"tribench_clone3:\n"
-	"	mov %rdx, %r8\n"	/* fn: r8 and r9 survive the syscall */
-	"	mov %rcx, %r9\n"	/* arg */
-	"	mov $" "435" ", %eax\n"	/* SYS_clone3 */
-	"	syscall\n"
-	"	test %rax, %rax\n"
-	"	jnz 1f\n"
-	"	xor %ebp, %ebp\n"	/* child: the new stack, 16-byte aligned */
-	"	mov %r9, %rdi\n"
-	"	call *%r8\n"
-	"	mov %eax, %edi\n"
-	"	mov $60, %eax\n"	/* SYS_exit */
-	"	syscall\n"
-	"	hlt\n"
-	"1:	ret\n"
-	".size tribench_clone3, .-tribench_clone3\n");
-
+#if CHILD_HAVE_CLONE3_VM && !defined(__SANITIZE_ADDRESS__)
 #define CHILD_STACK (64 * 1024)
 static char *child_stack;	/* one, reused: the parent waits (CLONE_VFORK) */
 
@@ -95,7 +66,7 @@ static pid_t clone_into(int cgroup_fd, struct exec_child *c)
 	args.stack = (uint64_t)(uintptr_t)child_stack;
 	args.stack_size = CHILD_STACK;
 	args.cgroup = (uint64_t)cgroup_fd;
-	long r = tribench_clone3(&args, sizeof(args), exec_child, c);
+	long r = child_clone3_vm(&args, exec_child, c);
 	if (r < 0) {
 		errno = (int)-r;
 		if (errno == ENOSYS || errno == E2BIG || errno == EINVAL)

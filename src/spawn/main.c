@@ -126,6 +126,64 @@ static long clone_task(uint64_t flags, int cgroup_fd)
 	return syscall(SYS_clone, (unsigned long)(flags | CLONE_PARENT | SIGCHLD), 0, NULL, NULL, 0UL);
 }
 
+static void child(const struct launch *l, const struct spawn_request *rq, char *p);
+
+/* What the child of clone_exec needs: it runs on our memory (CLONE_VM). */
+struct exec_arg {
+	const struct launch *l;
+	const struct spawn_request *rq;
+	char *p;
+};
+
+static int exec_trampoline(void *arg)
+{
+	struct exec_arg *a = arg;
+	child(a->l, a->rq, a->p);	/* never returns */
+	return 126;
+}
+
+/*
+ * An exec'd task: clone3 CLONE_VM|CLONE_VFORK|CLONE_PARENT(|CLONE_INTO_CGROUP)
+ * on a stack of its own, sharing our memory until it execs, so no page table
+ * is copied (a fork's cost; on this kind of VM a large one). We are suspended
+ * until it has exec'd or exited. The pid, or -1 with errno (ENOSYS: not
+ * available here; the caller forks instead).
+ */
+static long clone_exec(struct exec_arg *a, int cgroup_fd)
+{
+#if CHILD_HAVE_CLONE3_VM
+	static char *stack;
+	enum { STACK = 64 * 1024 };
+	if (!no_clone3 && !stack) {
+		stack = mmap(NULL, STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if (stack == MAP_FAILED)
+			stack = NULL;
+	}
+	if (!no_clone3 && stack) {
+		struct clone_args args;
+		memset(&args, 0, sizeof(args));
+		args.flags = CLONE_VM | CLONE_VFORK | CLONE_PARENT | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
+		args.stack = (uint64_t)(uintptr_t)stack;
+		args.stack_size = STACK;
+		args.cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0;
+		via = cgroup_fd >= 0 ? SPAWN_JOIN_CLONE3 : SPAWN_JOIN_NONE;
+		long r = child_clone3_vm(&args, exec_trampoline, a);
+		if (r >= 0)
+			return r;
+		if (r != -ENOSYS && r != -E2BIG && r != -EINVAL) {
+			errno = (int)-r;
+			return -1;
+		}
+		no_clone3 = r != -EINVAL;
+	}
+#else
+	(void)a;
+	(void)cgroup_fd;
+#endif
+	errno = ENOSYS;
+	return -1;
+}
+
 /* In the child: set up, join, then exec or run the kernel; never returns. */
 static void child(const struct launch *l, const struct spawn_request *rq, char *p)
 {
@@ -201,7 +259,10 @@ static struct spawn_reply launch(const struct spawn_request *rq, const int *fds,
 	*exec_err = 0;
 	/* exec'd kinds: CLONE_VFORK, we wait until it has exec'd or exited, so
 	 * its exec errno is in the shared page when we reply */
-	long pid = clone_task(rq->kind < 0 ? CLONE_VFORK : 0, l.cgroup_fd);
+	struct exec_arg a = {&l, rq, strings};
+	long pid = rq->kind < 0 ? clone_exec(&a, l.cgroup_fd) : -1;
+	if (pid < 0 && (rq->kind >= 0 || errno == ENOSYS))
+		pid = clone_task(rq->kind < 0 ? CLONE_VFORK : 0, l.cgroup_fd);
 	if (pid == 0)
 		child(&l, rq, strings);
 	rep.pid = pid < 0 ? -errno : (int32_t)pid;
