@@ -253,9 +253,7 @@ static pid_t launch_retrying(struct run_state *rs, const struct task_spec *spec,
 		pid_t pid = spawner_launch(&s->spawn, spec, l, exec_errno);
 		if (pid == -2) {
 			if (s->spawn.died && !s->spawn_warning) {
-				s->spawn_warning = xstrdup(
-					"the launcher tribench-spawn died: later tasks were launched by tribench "
-					"itself, and their max_rss_kb includes tribench's own RSS (rss_floor_kb)");
+				s->spawn_warning = xstrdup(s->spawn.lost);
 				rs->out->rss_floor_kb = probe_self_rss_kb();
 			}
 			pid = launch_task(spec, l, exec_errno);
@@ -321,7 +319,7 @@ static int launch(struct run_state *rs, int slot)
 	}
 	if (pid < 0) {
 		group_close(&s->contain, &t->group);
-		return error("cannot start a task: fork: %s", strerror(fork_errno));
+		return error("cannot start a task (clone): %s", strerror(fork_errno));
 	}
 	t->group.leader = pid;
 	group_launched(&t->group);
@@ -477,8 +475,8 @@ static void reap(struct run_state *rs)
 		if (k >= 0)
 			finish(rs, k, si.si_pid);
 		else if (spawner_is(&rs->s->spawn, si.si_pid)) {	/* the launcher died */
-			spawner_stop(&rs->s->spawn);
-			rs->s->spawn.died = true;
+			waitpid(si.si_pid, NULL, 0);
+			spawner_lost(&rs->s->spawn, "died");
 		}
 		else	/* an orphaned grandchild (we are its subreaper): reap it */
 			waitpid(si.si_pid, NULL, 0);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -77,12 +78,71 @@ static int spawn_helper(struct spawner *sp, const char *path, int their)
 	return rc;
 }
 
+/* n bytes from fd within timeout_ms in all: n, or -1 with errno (ETIMEDOUT,
+ * EPIPE on an early end, or the read's). */
+static ssize_t read_within(int fd, void *buf, size_t n, int timeout_ms)
+{
+	double deadline = now_s() + timeout_ms / 1000.0;
+	size_t got = 0;
+	while (got < n) {
+		int left = (int)((deadline - now_s()) * 1000);
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int r = poll(&p, 1, left);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r <= 0)
+			continue;
+		ssize_t k = read(fd, (char *)buf + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				errno = EPIPE;
+			return -1;
+		}
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
+/* Kill and reap the launcher we started (it misbehaved). */
+static void kill_helper(struct spawner *sp)
+{
+	if (sp->pid > 0) {
+		kill(sp->pid, SIGKILL);
+		while (waitpid(sp->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	sp->pid = 0;
+}
+
+/* The launcher's hello, of this version: 0, or -1 with *what saying why not. */
+static int hello(struct spawner *sp, const char **what)
+{
+	struct spawn_hello h;
+	if (read_within(sp->sock, &h, sizeof(h), SPAWN_HELLO_MS) < 0) {
+		*what = errno == ETIMEDOUT ? "it did not answer within 2 s" : "it exited without a word";
+		return -1;
+	}
+	if (h.magic != SPAWN_MAGIC || h.version != SPAWN_VERSION ||
+	    h.request_size != sizeof(struct spawn_request) || h.reply_size != sizeof(struct spawn_reply)) {
+		*what = "it is not the tribench-spawn of this tribench (another build or program)";
+		return -1;
+	}
+	return 0;
+}
+
 int spawner_start(struct spawner *sp, char **why)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->sock = -1;
 	*why = NULL;
 	char *path = helper_path();
+	sp->path = xstrdup(path);
 	int sv[2];
 	int err = 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -101,12 +161,18 @@ int spawner_start(struct spawner *sp, char **why)
 		else
 			sp->sock = sv[0];
 	}
-	if (err)
+	const char *what = NULL;
+	if (!err && hello(sp, &what) < 0) {
+		kill_helper(sp);
+		close(sp->sock);
+		sp->sock = -1;
+	}
+	if (err || what)
 		*why = xasprintf("cannot start the launcher '%s': %s: tasks are launched by tribench "
 				 "itself, and their max_rss_kb includes tribench's own RSS (rss_floor_kb)",
-				 path, strerror(err));
+				 path, err ? strerror(err) : what);
 	free(path);
-	return err ? -1 : 0;
+	return err || what ? -1 : 0;
 }
 
 /* Room for n more bytes in the request buffer. */
@@ -196,25 +262,34 @@ static int send_request(struct spawner *sp, size_t len, const struct launch *l)
 	return w < 0 ? -1 : 0;
 }
 
-void spawner_lost(struct spawner *sp)
+void spawner_lost(struct spawner *sp, const char *why)
 {
 	if (sp->sock >= 0)
 		close(sp->sock);
 	sp->sock = -1;
 	sp->pid = 0;
 	sp->died = true;
+	if (!sp->lost)
+		sp->lost = xasprintf("the launcher '%s' %s: later tasks were launched by tribench "
+				     "itself, and their max_rss_kb includes tribench's own RSS "
+				     "(rss_floor_kb)", sp->path ? sp->path : "tribench-spawn", why);
 }
 
-/* It stopped answering: make sure it is gone, reap it, launch without it. */
-static pid_t gone(struct spawner *sp)
+/* It stopped answering or lied: make sure it is gone, reap it, launch without it. */
+static pid_t gone(struct spawner *sp, const char *why)
 {
-	if (sp->pid > 0) {
-		kill(sp->pid, SIGKILL);
-		while (waitpid(sp->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	spawner_lost(sp);
+	kill_helper(sp);
+	spawner_lost(sp, why);
 	return -2;
+}
+
+/* Is pid a child of ours that is not the launcher (a task it just made)? */
+static bool our_child(const struct spawner *sp, pid_t pid)
+{
+	siginfo_t si;
+	if (pid <= 1 || pid == sp->pid || pid == getpid())
+		return false;
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
 pid_t spawner_launch(struct spawner *sp, const struct task_spec *spec, const struct launch *l,
@@ -226,12 +301,16 @@ pid_t spawner_launch(struct spawner *sp, const struct task_spec *spec, const str
 		return -2;
 	size_t len = build_request(sp, spec, l);
 	struct spawn_reply rep;
-	if (send_request(sp, len, l) < 0 || read_full(sp->sock, &rep, sizeof(rep)) != sizeof(rep))
-		return gone(sp);
-	if (rep.pid < 0) {
+	if (send_request(sp, len, l) < 0)
+		return gone(sp, "died");
+	if (read_within(sp->sock, &rep, sizeof(rep), SPAWN_REPLY_MS) < 0)
+		return gone(sp, errno == ETIMEDOUT ? "gave no reply within 5 s (killed)" : "died");
+	if (rep.pid < 0 && rep.pid > -4096) {
 		errno = -rep.pid;
 		return -1;
 	}
+	if (!our_child(sp, rep.pid))
+		return gone(sp, "replied with a pid that is not a task of tribench's (killed)");
 	*exec_errno = rep.exec_errno;
 	sp->join = rep.join == SPAWN_JOIN_CLONE3 ? "clone3" : rep.join == SPAWN_JOIN_PROCS ? "procs" : NULL;
 	return (pid_t)rep.pid;
@@ -270,4 +349,8 @@ void spawner_stop(struct spawner *sp)
 	free(sp->buf);
 	sp->buf = NULL;
 	sp->cap = 0;
+	free(sp->path);
+	sp->path = NULL;
+	free(sp->lost);
+	sp->lost = NULL;
 }

@@ -143,8 +143,8 @@ static void footer(FILE *f, const struct report *r, bool trees)
 		      "one of its tasks stalled on CPU or IO (PSI).\n",
 		      f);
 	if (failed || used_min < ran_max)
-		fputs("! some runs failed or were cut short: they are in the report, not in these "
-		      "numbers.\n",
+		fputs("! some runs failed, were cut short or suspended (Ctrl-Z): they are in the "
+		      "report, not in these numbers.\n",
 		      f);
 	if (r->interrupted)
 		fputs("interrupted: only the runs that completed are in these numbers.\n", f);

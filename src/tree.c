@@ -13,6 +13,7 @@ void tree_free(struct tree *tr)
 {
 	intlist_free(&tr->pass);
 	free(tr->known);
+	free(tr->by_cpu);
 	memset(tr, 0, sizeof(*tr));
 }
 
@@ -58,6 +59,17 @@ static void charge(struct tree *tr, int tid, double running_s, int cpu, struct s
 	if (delta > 0) {
 		sampler_charge(s, cpu, delta);
 		tr->charged_s += delta;
+		int i = 0;
+		while (i < tr->nby && tr->by_cpu[i].cpu != cpu)
+			i++;
+		if (i == tr->nby) {
+			if (tr->nby == tr->by_alloc) {
+				tr->by_alloc = tr->by_alloc ? 2 * tr->by_alloc : 4;
+				tr->by_cpu = xrealloc(tr->by_cpu, (size_t)tr->by_alloc * sizeof(*tr->by_cpu));
+			}
+			tr->by_cpu[tr->nby++] = (struct tree_cpu){cpu, 0};
+		}
+		tr->by_cpu[i].s += delta;
 	}
 }
 
@@ -149,6 +161,10 @@ void tree_settle(struct tree *tr, double total_s, int fallback_cpu, struct sampl
 	double rest = total_s - tr->charged_s;
 	if (isnan(rest) || rest <= 0)
 		return;
-	sampler_charge(s, tr->have_leader_cpu ? tr->leader_cpu : fallback_cpu, rest);
+	if (tr->charged_s > 0)
+		for (int i = 0; i < tr->nby; i++)
+			sampler_charge(s, tr->by_cpu[i].cpu, rest * tr->by_cpu[i].s / tr->charged_s);
+	else
+		sampler_charge(s, tr->have_leader_cpu ? tr->leader_cpu : fallback_cpu, rest);
 	tr->charged_s += rest;
 }

@@ -21,6 +21,12 @@ struct tree_thread {
 	double running_s;         /* schedstat running time at its last reading */
 };
 
+/* Running time the samples charged to one CPU, for this tree. */
+struct tree_cpu {
+	int cpu;
+	double s;
+};
+
 struct tree {
 	struct intlist pass;      /* the tids of the pass in progress */
 	int pos;                  /* next index into pass */
@@ -29,6 +35,8 @@ struct tree {
 	int nknown, alloc;
 	int procs_max;            /* most processes seen in cgroup.procs (0: none seen) */
 	double charged_s;         /* running time charged to CPUs so far */
+	struct tree_cpu *by_cpu;  /* the same per CPU (a few entries: linear) */
+	int nby, by_alloc;
 	int leader_cpu;           /* the leader's last CPU (OS index), when known */
 	bool have_leader_cpu;
 };
@@ -61,8 +69,10 @@ int tree_leader_exit(struct tree *tr, const struct cgroup_leaf *leaf, pid_t lead
 /*
  * At the end of the task: charge what of its total CPU time total_s
  * (seconds: the leaf's cpu_s, or the leader's running time without a leaf)
- * was not charged by the samples to the leader's last CPU, or to fallback_cpu
- * when that is unknown. Nothing when total_s is NAN or all was charged.
+ * was not charged by the samples (threads that ended between two readings)
+ * to the CPUs the samples saw, in proportion to what each was charged; when
+ * nothing was, to the leader's last CPU, or fallback_cpu when that is
+ * unknown. Nothing when total_s is NAN or all was charged.
  */
 void tree_settle(struct tree *tr, double total_s, int fallback_cpu, struct sampler *s);
 

@@ -3,7 +3,7 @@
  * inherits its creator's RSS high-water mark (fork copies the page tables,
  * exec records the old mm's peak into the process's maxrss), so a task
  * launched by tribench reported tribench's own RSS as its max_rss_kb. This
- * program stays about 1 MB and creates each task with clone3 CLONE_PARENT:
+ * program stays about 1.5 MB and creates each task with clone3 CLONE_PARENT:
  * tribench is still the task's parent, gets its SIGCHLD and reaps it with
  * wait4 as before. libc only (no hwloc, no cJSON, never sanitized).
  *
@@ -287,6 +287,10 @@ int main(int argc, char **argv)
 	}
 	exec_err = mmap(NULL, sizeof(*exec_err), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (exec_err == MAP_FAILED)
+		return 3;
+	struct spawn_hello hello = {SPAWN_MAGIC, SPAWN_VERSION, sizeof(struct spawn_request),
+				    sizeof(struct spawn_reply)};
+	if (write(SOCK, &hello, sizeof(hello)) != (ssize_t)sizeof(hello))
 		return 3;
 	for (;;) {
 		struct spawn_request rq;

@@ -32,6 +32,22 @@ struct spawn_request {
 	cpu_set_t mask;
 };
 
+/* The launcher's first words, before any request: who it is and which
+ * protocol it speaks. tribench falls back to launching itself when they do
+ * not come within SPAWN_HELLO_MS or do not match (another build installed,
+ * a wrong TRIBENCH_SPAWN). */
+#define SPAWN_MAGIC 0x50534254u   /* "TBSP" */
+#define SPAWN_VERSION 1u
+#define SPAWN_HELLO_MS 2000
+/* How long a launch may take before the launcher counts as hung: a clone and
+ * an exec (CLONE_VFORK waits for it), far above their milliseconds. */
+#define SPAWN_REPLY_MS 5000
+
+struct spawn_hello {
+	uint32_t magic, version;
+	uint32_t request_size, reply_size;  /* sizeof both ends agree on */
+};
+
 enum spawn_join { SPAWN_JOIN_NONE, SPAWN_JOIN_CLONE3, SPAWN_JOIN_PROCS };
 
 struct spawn_reply {

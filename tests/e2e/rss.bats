@@ -109,3 +109,48 @@ hwm_of() {
 	jq -e '.workloads[0].modes[0].runs[0] | .rss_floor_kb <= 2048 and
 		([.tasks[] | .exit.code == 0 and .max_rss_kb <= 2560 and .cpus_allowed == .cpuset] | all)' r.json
 }
+
+# fake_launcher: a stand-in for tribench-spawn in ./fake.py, misbehaving as
+# FAKE_MODE says: silent (no hello), wrongver (another protocol), noreply
+# (hello, then never answers a request), badpid (answers with FAKE_PID).
+fake_launcher() {
+	cat >fake.py <<'PY'
+#!/usr/bin/python3
+import os, socket, struct, sys, time
+mode = os.environ["FAKE_MODE"]
+s = socket.socket(fileno=3)
+if mode == "silent":
+    time.sleep(30); sys.exit(0)
+s.sendall(struct.pack("<IIII", 0x50534254, 99 if mode == "wrongver" else 1, 208, 12))
+if mode == "wrongver":
+    time.sleep(30); sys.exit(0)
+s.recv(65536)
+if mode == "badpid":
+    s.sendall(struct.pack("<iii", int(os.environ["FAKE_PID"]), 0, 0))
+time.sleep(30)
+PY
+	chmod +x fake.py
+}
+
+@test "a launcher that is not this tribench's, says nothing, hangs or lies is dropped with one warning, never waited on for good" {
+	fake_launcher
+	declare -A why=([silent]="cannot start the launcher.*did not answer within 2 s"
+		[wrongver]="cannot start the launcher.*not the tribench-spawn of this tribench"
+		[noreply]="gave no reply within 5 s"
+		[badpid]="replied with a pid that is not a task of tribench's")
+	for m in silent wrongver noreply badpid; do
+		# the bats shell's own pid: a real process, not tribench's child
+		FAKE_MODE=$m FAKE_PID=$$ TRIBENCH_SPAWN=$PWD/fake.py run timeout 30 "$TRIBENCH" run -m serial \
+			--runs 1 --warmup 0 --count 2 -o $m.json -- true
+		echo "$m: status $status: $output"
+		[ "$status" -eq 0 ]
+		[ "$(jqr $m.json '.warnings | length')" -eq 1 ]
+		jqr $m.json '.warnings[0]' | grep -q "${why[$m]}"
+		[ "$(jqr $m.json '[.workloads[0].modes[0].runs[0].tasks[].exit.code] | add')" -eq 0 ]
+	done
+	! pgrep -f "$PWD/fake.py"
+	kill -0 $$	# the lie was not acted on
+	TRIBENCH_SPAWN=/bin/true run "$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 1 -o t.json -- true
+	[ "$status" -eq 0 ]
+	[[ $output == *"cannot start the launcher '/bin/true': it exited without a word"* ]]
+}
