@@ -123,7 +123,7 @@ void group_signal(const struct task_group *g, int sig)
 	}
 }
 
-int group_end(const struct task_group *g)
+int group_end(const struct task_group *g, int left)
 {
 	if (!g->leaf) {
 		/* what the task left in its group (a shell's background jobs) ends
@@ -131,7 +131,8 @@ int group_end(const struct task_group *g)
 		kill(-g->leader, SIGKILL);
 		return -1;
 	}
-	int left = cgroup_count(g->leaf);
+	if (left < 0)
+		left = cgroup_count(g->leaf);
 	if (left != 0)
 		cgroup_kill(g->leaf);
 	if (cgroup_wait_empty(g->leaf, 2000) < 0 && errno == ETIMEDOUT)

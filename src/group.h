@@ -66,10 +66,12 @@ void group_signal(const struct task_group *g, int sig);
 /*
  * The leader has exited (a zombie, not yet reaped): kill what is left of its
  * tree and, for a cgroup, wait until the leaf is empty, so the next task of
- * the slot starts alone. Returns how many processes were still alive (the
- * tutorial's orphans), or -1 where that cannot be counted (pgroup).
+ * the slot starts alone. left: how many processes the caller just read in
+ * the leaf (cgroup.procs), or -1 to have them counted here. Returns how many
+ * were still alive (the tutorial's orphans), or -1 where that cannot be
+ * counted (pgroup, or unreadable).
  */
-int group_end(const struct task_group *g);
+int group_end(const struct task_group *g, int left);
 /* Hand the leaf back (after group_end). */
 void group_close(struct containment *c, struct task_group *g);
 

@@ -378,11 +378,11 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	/* the leader's last slice, and where what it left still runs, before
 	 * group_end kills it */
 	struct tree *tr = &rs->trees[t->id];
-	tree_leader_exit(tr, t->group.leaf, pid, t->have_schedstat ? t->running_s : -1, cpu,
-			 &rs->sampler, &t->cpus_seen);
+	int left = tree_leader_exit(tr, t->group.leaf, pid, t->have_schedstat ? t->running_s : -1,
+				    cpu, &rs->sampler, &t->cpus_seen);
 	/* what the task left of its tree (a shell's background jobs, setsid'd
 	 * daemons) ends with it, before the slot takes the next task */
-	t->leftovers_killed = group_end(&t->group);
+	t->leftovers_killed = group_end(&t->group, left);
 	/* the leaf is empty now: its counters are final */
 	int unread = group_stats(&t->group, &t->tree);
 	t->have_tree = unread >= 0;	/* what was unread is NAN: warnings.c counts it */

@@ -144,16 +144,16 @@ int tree_leader_exit(struct tree *tr, const struct cgroup_leaf *leaf, pid_t lead
 	if (running_s >= 0 && cpu >= 0)
 		charge(tr, (int)leader, running_s, cpu, s);
 	if (!leaf)
-		return 0;
+		return -1;
 	/* the zombie leader has left cgroup.procs: count it back */
 	int nprocs;
-	int used = pass_start(tr, leaf, leader, &nprocs);
+	pass_start(tr, leaf, leader, &nprocs);
 	if (tr->procs_max < 1 + (nprocs > 0 ? nprocs : 0))
 		tr->procs_max = 1 + (nprocs > 0 ? nprocs : 0);
-	for (; tr->pos < tr->pass.n; used += 2)
+	while (tr->pos < tr->pass.n)
 		read_thread(tr, tr->pass.v[tr->pos++], leader, s, seen);
 	tr->in_pass = false;
-	return used;
+	return nprocs;
 }
 
 void tree_settle(struct tree *tr, double total_s, int fallback_cpu, struct sampler *s)

@@ -62,7 +62,8 @@ int tree_sample(struct tree *tr, const struct cgroup_leaf *leaf, pid_t leader, i
  * over what is left in the leaf (cgroup.procs: 1 read; when not empty,
  * cgroup.threads and 2 per thread). Call before the leftovers are killed.
  * running_s < 0: the leader's schedstat was unread (nothing charged for it).
- * Returns the files read.
+ * Returns how many processes were left in the leaf (cgroup.procs, the zombie
+ * leader not among them), -1 when unread or without a leaf: group_end's count.
  */
 int tree_leader_exit(struct tree *tr, const struct cgroup_leaf *leaf, pid_t leader,
 		     double running_s, int cpu, struct sampler *s, struct intlist *seen);

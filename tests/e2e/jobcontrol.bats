@@ -147,22 +147,24 @@ check_suspended_report() {
 	grep -qxF "tribench: warning: custom/serial: 2 of 5 runs in 'c.json' left out (1 failed, 1 suspended): compared over 3" err
 }
 
-@test "nohup: SIGHUP is ignored, the run completes (and without nohup it interrupts)" {
-	nohup "$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 -q -o r.json -- sleep 2 </dev/null 2>/dev/null &
+# signal_last_job SECS SIG: SECS after the last background job ($!) started,
+# send it SIG and wait for it; its exit status in $rc.
+signal_last_job() {
 	local pid=$!
-	sleep 0.5
-	kill -HUP "$pid"
+	sleep "$1"
+	kill -"$2" "$pid"
 	rc=0
 	wait "$pid" || rc=$?
+}
+
+@test "nohup: SIGHUP is ignored, the run completes (and without nohup it interrupts)" {
+	nohup "$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 -q -o r.json -- sleep 2 </dev/null 2>/dev/null &
+	signal_last_job 0.5 HUP
 	[ "$rc" -eq 0 ]
 	[ "$(jqr r.json .interrupted)" = false ]
 	[ "$(jqr r.json '.workloads[0].modes[0].runs[0].tasks[0].exit.code')" -eq 0 ]
 	"$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 -q -o h.json -- sleep 2 &
-	pid=$!
-	sleep 0.5
-	kill -HUP "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	signal_last_job 0.5 HUP
 	[ "$rc" -eq 129 ]
 	[ "$(jqr h.json .interrupted)" = true ]
 }
@@ -170,11 +172,7 @@ check_suspended_report() {
 @test "a background job's ignored SIGINT stays ignored" {
 	# bats starts `&` jobs with SIGINT ignored, as any non-interactive shell
 	"$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 -q -o r.json -- sleep 1 &
-	local pid=$!
-	sleep 0.4
-	kill -INT "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	signal_last_job 0.4 INT
 	[ "$rc" -eq 0 ]
 	[ "$(jqr r.json .interrupted)" = false ]
 }
