@@ -79,23 +79,46 @@ static void task_to_report(const struct task_record *t, struct report_task *out)
 	exit_to_report(&t->exit, &out->exit);
 }
 
-int record_schedstat_unread(const struct run_record *rec)
+void collector_init(struct task_collector *c, int ntasks)
 {
-	int n = 0;
-	for (int i = 0; i < rec->ntasks; i++)
-		n += rec->tasks[i].exit.status != EXIT_STATUS_NOT_STARTED && rec->tasks[i].schedstat_errno;
-	return n;
+	memset(c, 0, sizeof(*c));
+	c->ntasks = ntasks;
+	c->tasks = xcalloc((size_t)ntasks + 1, sizeof(*c->tasks));
 }
 
-void record_to_report(struct run_record *rec, struct report_run *out, bool cut)
+void collector_put(struct task_collector *c, const struct task_record *t)
+{
+	if (t->id < 0 || t->id >= c->ntasks || c->tasks[t->id].exit.status)
+		abort();
+	struct report_task *out = &c->tasks[t->id];
+	task_to_report(t, out);
+	c->received++;
+	c->failed |= report_task_failed(out);
+	c->partial |= t->exit.status == EXIT_STATUS_NOT_STARTED || t->exit.stopped;
+	if (t->exit.status != EXIT_STATUS_NOT_STARTED) {
+		c->schedstat_unread += t->schedstat_errno != 0;
+		c->user_s += t->user_s;
+		c->sys_s += t->sys_s;
+	}
+}
+
+void collector_free(struct task_collector *c)
+{
+	struct report_run r = {.ntasks = c->ntasks, .tasks = c->tasks};
+	report_run_free(&r);
+	memset(c, 0, sizeof(*c));
+}
+
+void record_to_report(struct run_record *rec, struct task_collector *c, struct report_run *out, bool cut)
 {
 	memset(out, 0, sizeof(*out));
 	out->wall_s = rec->wall_s;
-	out->user_s = rec->user_s;
-	out->sys_s = rec->sys_s;
+	out->user_s = c->user_s;
+	out->sys_s = c->sys_s;
 	out->runner_cpu_s = rec->runner_cpu_s;
 	out->rss_floor_kb = rec->rss_floor_kb < 0 ? NAN : (double)rec->rss_floor_kb;
-	out->partial = cut;
+	out->partial = cut || c->partial || c->received < c->ntasks;
+	out->failed = c->failed;
 	out->suspended_s = rec->suspended_s;
 	out->ncpus = rec->ncpus;
 	out->cpus = xcalloc((size_t)rec->ncpus + 1, sizeof(*out->cpus));
@@ -112,13 +135,9 @@ void record_to_report(struct run_record *rec, struct report_run *out, bool cut)
 	out->samples.task_busy = s->task_busy;
 	s->t = s->busy = s->task_busy = NULL;
 	s->n = 0;
-	out->ntasks = rec->ntasks;
-	out->tasks = xcalloc((size_t)rec->ntasks + 1, sizeof(*out->tasks));
-	for (int i = 0; i < rec->ntasks; i++) {
-		task_to_report(&rec->tasks[i], &out->tasks[i]);
-		out->failed |= report_task_failed(&out->tasks[i]);
-		out->partial |= rec->tasks[i].exit.status == EXIT_STATUS_NOT_STARTED ||
-				rec->tasks[i].exit.stopped;
-	}
+	out->ntasks = c->ntasks;
+	out->tasks = c->tasks;
+	c->tasks = NULL;
+	c->ntasks = 0;
 	out->in_summary = !out->failed && !out->partial && !(out->suspended_s > 0);
 }

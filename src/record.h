@@ -60,28 +60,50 @@ struct sample_series {
 	double *t, *busy, *task_busy;
 };
 
+/*
+ * The report side of a run's tasks: the scheduler hands over each task as it
+ * ends (and each never started at the run's end), once per task id, in any
+ * order, and keeps nothing of it; this turns it into the report model's task
+ * and keeps the run's sums over tasks. Owned by the runner, one per run.
+ */
+struct task_collector {
+	int ntasks;               /* the workload's task count: ids 0..ntasks-1 */
+	struct report_task *tasks; /* by id */
+	int received;             /* tasks put so far */
+	bool failed;              /* a task failed (exit code, signal, timeout) */
+	bool partial;             /* a task never started or tribench stopped it */
+	int schedstat_unread;     /* started tasks whose /proc/PID/schedstat was unread */
+	double user_s, sys_s;     /* seconds, the started tasks' rusage summed */
+};
+
+/* Ready for ntasks task ids; nothing received. */
+void collector_init(struct task_collector *c, int ntasks);
+/* Take task t (id 0..ntasks-1, each once): its values are copied, t stays the
+ * caller's. Aborts on an id out of range or given twice (a scheduler bug). */
+void collector_put(struct task_collector *c, const struct task_record *t);
+void collector_free(struct task_collector *c);
+
 struct run_record {
-	double wall_s, user_s, sys_s, runner_cpu_s;
+	double wall_s, runner_cpu_s;
 	double suspended_s;       /* tasks frozen by a Ctrl-Z (SIGTSTP .. SIGCONT) */
 	long rss_floor_kb;
 	int ncpus;
 	struct cpu_usage *cpus;   /* every usable CPU, in the order of the usable list */
 	struct sample_series samples;
 	int ntasks;
-	struct task_record *tasks;
+	struct task_record *tasks;      /* scheduler scratch (issue 10 removes it) */
+	struct task_collector *collect; /* where finished tasks go; the caller's */
 };
 
 void run_record_free(struct run_record *r);
 /*
- * The scheduler's record of one run as the report model's run: nulls where a
- * task never started or a value could not be read, failed when a task failed,
+ * The scheduler's record of one run and the collector's tasks (moved out of c)
+ * as the report model's run: nulls where a task never started or a value
+ * could not be read, failed when a task failed,
  * partial when cut (a signal or --halt stopped it) or a task never started,
  * in_summary when none of these and never suspended.
  * The samples move into out (rec keeps none); everything else is copied.
  */
-void record_to_report(struct run_record *rec, struct report_run *out, bool cut);
-/* Tasks of rec whose /proc/PID/schedstat could not be read (their ready_s and
- * blocked_s are null for that reason, not by design). */
-int record_schedstat_unread(const struct run_record *rec);
+void record_to_report(struct run_record *rec, struct task_collector *c, struct report_run *out, bool cut);
 
 #endif

@@ -21,8 +21,9 @@ static int build(struct report *r, struct plan *plans, const struct topo *t,
 		for (int k = 0; k < w->ntasks; k++) {
 			struct report_task_spec *ts = &rw->tasks[rw->ntasks++];
 			ts->id = k;
-			ts->kind = xstrdup(w->tasks[k].kind->name);
-			ts->params = json_params_text(&w->tasks[k]);
+			const struct task_spec *spec = workload_task(w, k);
+			ts->kind = xstrdup(spec->kind->name);
+			ts->params = json_params_text(spec);
 		}
 		rw->modes = xcalloc((size_t)o->nmodes, sizeof(*rw->modes));
 		for (int m = 0; m < o->nmodes; m++) {
@@ -54,13 +55,16 @@ static int run_round(struct report *r, const struct plan *plans, struct sched *s
 			int m = (j + round) % o->nmodes;
 			struct report_mode *rm = &r->workloads[i].modes[m];
 			struct run_label label = {w->name, rm->mode, measured ? round + 1 : 0, o->runs};
-			struct run_record rec;
+			struct task_collector collect;
+			collector_init(&collect, w->ntasks);
+			struct run_record rec = {.collect = &collect};
 			int rc = sched_run(s, &plans[i * MODE_COUNT + m], w, &label, &rec);
 			bool cut = s->signal || s->halted || s->watchdog_died;
 			struct report_run *out = measured ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
-			rm->schedstat_unread += record_schedstat_unread(&rec);
-			record_to_report(&rec, out, cut);
+			rm->schedstat_unread += collect.schedstat_unread;
+			record_to_report(&rec, &collect, out, cut);
 			run_record_free(&rec);
+			collector_free(&collect);
 			if (rc < 0 || cut)
 				return rc;
 		}

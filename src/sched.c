@@ -277,7 +277,7 @@ static int launch(struct run_state *rs, int slot)
 	const struct plan_slot *ps = &rs->plan->slots[slot];
 	int id = rs->next++;
 	struct task_record *t = &rs->out->tasks[id];
-	const struct task_spec *spec = &rs->w->tasks[id];
+	const struct task_spec *spec = workload_task(rs->w, id);
 	/* inherit: never into a JSON report on our stdout; stderr takes it then */
 	int inherit_out = s->o.report_on_stdout ? STDERR_FILENO : -1;
 	struct launch l = {
@@ -415,6 +415,7 @@ static void finish(struct run_state *rs, int k, pid_t pid)
 	t->outside_slot = outside_slot(rs, t);
 	rs->slot_busy[t->slot] = false;
 	rs->inflight[k] = rs->inflight[--rs->in_flight];
+	collector_put(rs->out->collect, t);
 	if (rs->s->progress)
 		progress_task_done(rs->s->progress);
 	const struct sched_opts *o = &rs->s->o;
@@ -626,24 +627,22 @@ static int next_free_slot(const struct run_state *rs)
 	return -1;
 }
 
-static void run_totals(struct run_state *rs)
+/* Tasks never started (a signal, --halt or an error stopped the run) go to
+ * the collector as such. */
+static void put_not_started(struct run_state *rs)
 {
-	struct run_record *out = rs->out;
-	for (int i = 0; i < out->ntasks; i++) {
-		struct task_record *t = &out->tasks[i];
-		if (t->exit.status == EXIT_STATUS_NOT_STARTED)
-			continue;
-		out->user_s += t->user_s;
-		out->sys_s += t->sys_s;
-	}
-	/* cpus[].task_busy: the sampler's per-CPU charges (sampler_end) */
+	for (int i = 0; i < rs->out->ntasks; i++)
+		if (rs->out->tasks[i].exit.status == EXIT_STATUS_NOT_STARTED)
+			collector_put(rs->out->collect, &rs->out->tasks[i]);
 }
 
 static void run_state_init(struct run_state *rs, int max)
 {
 	struct run_record *out = rs->out;
 	const struct workload *w = rs->w;
+	struct task_collector *collect = out->collect;
 	memset(out, 0, sizeof(*out));
+	out->collect = collect;
 	out->ntasks = w->ntasks;
 	out->tasks = xcalloc((size_t)w->ntasks, sizeof(*out->tasks));
 	for (int i = 0; i < w->ntasks; i++) {
@@ -729,7 +728,7 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 	sampler_end(&rs.sampler, out->cpus);
 	sampler_free(&rs.sampler);
 	out->runner_cpu_s = self_cpu_s() - cpu0;
-	run_totals(&rs);
+	put_not_started(&rs);
 	free(rs.inflight);
 	free(rs.slot_busy);
 	free(rs.trees);

@@ -21,6 +21,11 @@ struct workload *suite_workload(struct suite *s, const char *name)
 	return w;
 }
 
+const struct task_spec *workload_task(const struct workload *w, int id)
+{
+	return &w->tasks[id];
+}
+
 int workload_add(struct workload *w, const struct task_spec *spec, uint64_t count)
 {
 	if (count < 1 || count > SUITE_MAX_COUNT)

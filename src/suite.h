@@ -22,6 +22,8 @@ struct suite {
 
 /* The workload of that name, created if new. */
 struct workload *suite_workload(struct suite *s, const char *name);
+/* Task id's spec (0 <= id < w->ntasks): the workload's, never NULL. */
+const struct task_spec *workload_task(const struct workload *w, int id);
 /* Append count copies of a spec (the spec's strings are copied). */
 int workload_add(struct workload *w, const struct task_spec *spec, uint64_t count);
 /* Parse "KIND[:key=value,...]" (count=N included) into workload w. */
