@@ -28,6 +28,8 @@ enum {
 	OPT_META = 'M',
 	OPT_FORMAT = 'X',
 	OPT_CONTAINMENT = 'Z',
+	OPT_MAX_IN_FLIGHT = 'I',
+	OPT_DETAIL = 'D',
 };
 
 static const struct option long_options[] = {
@@ -51,6 +53,8 @@ static const struct option long_options[] = {
 	{"meta", required_argument, NULL, OPT_META},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"containment", required_argument, NULL, OPT_CONTAINMENT},
+	{"max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT},
+	{"detail", required_argument, NULL, OPT_DETAIL},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -64,7 +68,7 @@ static const struct {
 	const char *options;      /* short option letters (and long ids) it accepts */
 } commands[] = {
 	{"run", CMD_RUN, NULL},
-	{"plan", CMD_PLAN, "mjpC"},
+	{"plan", CMD_PLAN, "mjpCI"},
 	{"topology", CMD_TOPOLOGY, ""},
 	{"list", CMD_LIST, ""},
 	{"help", CMD_HELP, ""},
@@ -99,6 +103,8 @@ void cli_usage(FILE *f)
 	      "  -p, --policy P        parallel placement: spread (default), compact, pus,\n"
 	      "                        or list:CPUS in taskset syntax, e.g. list:0,2-3\n"
 	      "      --cpu N           OS CPU for serial and concurrent (default: first usable)\n"
+	      "      --max-in-flight N at most N tasks of a run at once, any mode (default:\n"
+	      "                        concurrent admits all up to a safe process bound)\n"
 	      "  -r, --runs N          measured rounds (default 5)\n"
 	      "      --warmup N        unmeasured rounds first (default 1)\n"
 	      "      --sample-ms N     utilisation series period in ms (default 50)\n"
@@ -119,6 +125,9 @@ void cli_usage(FILE *f)
 	      "                        terminal; the table goes wherever the report does not.\n"
 	      "      --format F        the report as json (default), csv, markdown, gab, bmf\n"
 	      "                        or trace (see tribench export --help)\n"
+	      "      --detail task|run|mode  task (default): every task's record; run: per-\n"
+	      "                        task arrays null, per-run distributions kept; mode:\n"
+	      "                        as run, and no utilisation series\n"
 	      "      --meta KEY=VALUE  record this in the report's host.meta (repeatable)\n"
 	      "  -q, --quiet           no table, no progress line, no warnings on stderr\n"
 	      "                        (the report still lists them)\n"
@@ -296,6 +305,12 @@ static int apply_option(struct options *o, int c, char *arg)
 	case OPT_CONTAINMENT:
 		if (containment_parse(arg, &o->sched.containment) < 0)
 			return error("invalid --containment '%s': expected auto, cgroup or pgroup", arg);
+		return 0;
+	case OPT_MAX_IN_FLIGHT:
+		return parse_int("--max-in-flight", arg, 1, 10000000, &o->plan.max_in_flight);
+	case OPT_DETAIL:
+		if (report_detail_parse(arg, &o->detail) < 0)
+			return error("invalid --detail '%s': expected task, run or mode", arg);
 		return 0;
 	case OPT_TASK_OUTPUT:
 		if (!strcmp(arg, "null"))

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "report_model.h"
 #include "sched.h"
 #include "topo.h"
 
@@ -22,6 +23,7 @@ struct options {
 	const char *output;       /* -o FILE, "-" for stdout, NULL: by terminal */
 	const char *format;       /* --format: "json" or an export format */
 	bool quiet;
+	enum report_detail detail;/* --detail: what the report keeps per task */
 	char **command;           /* after --: one command, --count copies */
 	int ncommand;
 	int count;                /* 0: 2 x usable cores */

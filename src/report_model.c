@@ -302,3 +302,20 @@ void report_summarise(struct report *r)
 		}
 	}
 }
+
+static const char *const detail_names[] = {"task", "run", "mode"};
+
+const char *report_detail_name(enum report_detail d)
+{
+	return detail_names[d];
+}
+
+int report_detail_parse(const char *word, enum report_detail *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(detail_names); i++)
+		if (!strcmp(word, detail_names[i])) {
+			*out = (enum report_detail)i;
+			return 0;
+		}
+	return -1;
+}

@@ -51,6 +51,13 @@ bool *field_bool(const struct field *f, void *base);
 struct intlist *field_intlist(const struct field *f, void *base);
 #define FIELD_CONST(fn, f, base) ((const void *)fn((f), (void *)(base)))
 
+/* --detail: what a report keeps per task (the CSV export's level words). */
+enum report_detail { DETAIL_TASK, DETAIL_RUN, DETAIL_MODE };
+/* "task", "run" or "mode" */
+const char *report_detail_name(enum report_detail d);
+/* 0 and *out set, or -1 for any other word (no message). */
+int report_detail_parse(const char *word, enum report_detail *out);
+
 struct report_exit {
 	char *status;             /* "exited", "signaled" or "not_started" */
 	double code, signal;      /* the wait status; NAN: null */

@@ -461,6 +461,8 @@ int plan_build(const struct topo *t, enum mode mode, const struct plan_opts *o, 
 		n = 1;
 		out->max_in_flight = mode == MODE_SERIAL ? 1 : (ntasks > 0 ? ntasks : -1);
 	}
+	if (o->max_in_flight > 0 && (out->max_in_flight < 0 || out->max_in_flight > o->max_in_flight))
+		out->max_in_flight = o->max_in_flight;
 	out->nslots = n;
 	out->slots = xcalloc((size_t)n, sizeof(*out->slots));
 	for (int i = 0; i < n; i++) {

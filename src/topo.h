@@ -36,6 +36,7 @@ struct plan_opts {
 	int cpu;                  /* serial/concurrent PU (OS index), -1: the first
 				   * usable PU in hwloc's logical order */
 	int jobs;                 /* parallel slots, 0: usable cores (list: its length) */
+	int max_in_flight;        /* --max-in-flight: at most this many at once, 0: no cap */
 	struct policy policy;
 };
 

@@ -171,6 +171,8 @@ char *json_config_text(const struct options *opt, int jobs, int cpu)
 	jadd(o, "results", jraw(so->results_dir));
 	jadd(o, "format", jstr(opt->format ? opt->format : "json"));
 	jadd(o, "containment", jstr(containment_name(so->containment)));
+	jadd(o, "max_in_flight", opt->plan.max_in_flight > 0 ? jint(opt->plan.max_in_flight) : jnull());
+	jadd(o, "detail", jstr(report_detail_name(opt->detail)));
 	return text_of(o);
 }
 
