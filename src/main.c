@@ -224,6 +224,11 @@ static int cmd_run(const struct topo *t, const struct options *o)
 			warning("%s", s.spawn_warning);
 		report_add_warning(&r, xstrdup(s.spawn_warning));
 	}
+	if (s.admit_warning) {	/* a process limit capped the tasks in flight */
+		if (!o->quiet)
+			warning("%s", s.admit_warning);
+		report_add_warning(&r, xstrdup(s.admit_warning));
+	}
 	report_summarise(&r);
 	warnings_collect(&r, &host, o->quiet);
 	rc = failures_print(&r) ? EXIT_TASK_FAILED : EXIT_OK;

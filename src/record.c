@@ -11,11 +11,6 @@
 
 void run_record_free(struct run_record *r)
 {
-	for (int i = 0; i < r->ntasks; i++) {
-		intlist_free(&r->tasks[i].cpus_seen);
-		free(r->tasks[i].exit.error);
-	}
-	free(r->tasks);
 	free(r->cpus);
 	free(r->samples.t);
 	free(r->samples.busy);

@@ -41,7 +41,7 @@ struct task_record {
 	bool have_tree;           /* a cgroup leaf held it: tree below is its numbers */
 	bool states_from_tree;    /* running_s is the leaf's cpu_s (states_source "cgroup") */
 	struct report_task_cgroup tree; /* the leaf's numbers, NAN where unread (no extra) */
-	struct task_group group;  /* scheduler scratch: the tree's handle */
+	struct task_group group;  /* scheduler scratch while in flight: the tree's handle */
 	double term_at, kill_at;  /* when SIGTERM / SIGKILL is due (0: not due) */
 	bool term_sent;
 };
@@ -90,8 +90,7 @@ struct run_record {
 	int ncpus;
 	struct cpu_usage *cpus;   /* every usable CPU, in the order of the usable list */
 	struct sample_series samples;
-	int ntasks;
-	struct task_record *tasks;      /* scheduler scratch (issue 10 removes it) */
+	int ntasks;               /* the workload's tasks, each handed to collect once */
 	struct task_collector *collect; /* where finished tasks go; the caller's */
 };
 

@@ -40,6 +40,7 @@ struct sched {
 	char *contain_warning;        /* why containment is only process groups, or NULL */
 	struct spawner spawn;         /* the launcher tasks start from */
 	char *spawn_warning;          /* why tasks were launched by tribench itself, or NULL */
+	char *admit_warning;          /* a process limit capped the tasks in flight: which, or NULL */
 	char *contain_stale;          /* run cgroups of dead tribenches killed at start, or NULL */
 	struct progress *progress;    /* NULL: none */
 	int signal;                   /* the first SIGINT/SIGTERM/SIGHUP seen, or 0 */

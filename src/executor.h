@@ -1,0 +1,39 @@
+#ifndef TRIBENCH_EXECUTOR_H
+#define TRIBENCH_EXECUTOR_H
+
+/*
+ * The scheduler's executor: starts one task into its group (cgroup leaf or
+ * process group) through the launcher or in-process, and finishes it when
+ * its exit is seen: the zombie's numbers, the rest of its tree killed, the
+ * record handed to the run's collector and its pool entry reused.
+ */
+#include <sys/types.h>
+
+struct run_state;
+
+/*
+ * Start task rs->next on slot. 0: started (rs->next advanced, in flight).
+ * 1: fork/clone said EAGAIN (a process limit): nothing was consumed, the
+ * caller retries later, without sleeping. -1: the task cannot be started
+ * (one error line; the task goes to the collector as not_started with
+ * exit.error saying why and rs->next advances).
+ */
+int executor_start(struct run_state *rs, int slot);
+
+/* Task id rs->next cannot be started: err_text (caller's) is why. It goes to
+ * the collector as not_started with exit.error; rs->next advances. */
+void executor_give_up(struct run_state *rs, const char *err_text);
+
+/*
+ * The leader pid of pool index idx has exited (a zombie, WNOWAIT): stamp its
+ * end now (the time it was observed), read its /proc entries, end its tree,
+ * reap it with its rusage, hand the record to the collector and free the
+ * pool entry.
+ */
+void executor_finish(struct run_state *rs, int idx, pid_t pid);
+
+/* At the run's end: ids rs->next..ntasks-1 go to the collector as
+ * not_started, through one reused record. */
+void executor_put_unstarted(struct run_state *rs);
+
+#endif
