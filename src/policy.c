@@ -116,9 +116,45 @@ void policy_signal(struct run_state *rs, int idx, int sig)
 	policy_update(rs, idx);
 }
 
+/*
+ * SIGTERM to every in-flight tree in one freeze of the run cgroup, not one
+ * freeze (and wait for it) per leaf: with thousands in flight that wait made
+ * a stop take seconds. A frozen tree cannot fork past the signal; it is
+ * delivered at the thaw. false when the run cgroup cannot be frozen.
+ */
+static bool term_all_frozen(struct run_state *rs)
+{
+	struct containment *c = &rs->s->contain;
+	if (c->kind != CONTAIN_CGROUP || containment_freeze(c, true) < 0)
+		return false;
+	struct intlist pids = {0};
+	double kill_at = now_s() - rs->t0 + rs->s->o.grace_s;
+	for (int k = 0; k < rs->fl.n; k++) {
+		int idx = rs->fl.active[k];
+		struct task_record *t = &rs->fl.t[idx];
+		if (t->pid <= 0 || t->term_sent)
+			continue;
+		t->exit.stopped = !t->exit.timed_out;
+		pids.n = 0;
+		if (t->group.leaf && cgroup_pids(t->group.leaf, false, &pids) >= 0)
+			for (int i = 0; i < pids.n; i++)
+				kill((pid_t)pids.v[i], SIGTERM);
+		else
+			group_signal(&t->group, SIGTERM);
+		t->term_sent = true;
+		t->kill_at = kill_at;
+		policy_update(rs, idx);
+	}
+	intlist_free(&pids);
+	containment_freeze(c, false);
+	return true;
+}
+
 void policy_terminate_all(struct run_state *rs, bool now)
 {
 	rs->stopping = true;
+	if (!now && rs->s->o.grace_s > 0 && rs->fl.n > 1 && term_all_frozen(rs))
+		return;
 	for (int k = 0; k < rs->fl.n; k++) {
 		int idx = rs->fl.active[k];
 		struct task_record *t = &rs->fl.t[idx];
