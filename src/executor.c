@@ -180,6 +180,8 @@ int executor_start(struct run_state *rs, int slot)
 	 * window of a built-in kind's fork, where we may signal it first */
 	setpgid(pid, pid);
 	watchdog_add(&s->wd, pid);
+	if (s->bind)
+		sched_setaffinity(pid, sizeof(ps->mask), &ps->mask);
 	if (exec_errno)
 		t->exit.error = exec_error(spec, exec_errno);
 	if (s->o.timeout_s > 0)
