@@ -141,9 +141,14 @@ static void exit_fields_match_the_schema(void **state)
 static void run_fields_match_the_schema(void **state)
 {
 	(void)state;
-	static const char *const structure[] = {"cpus", "samples", "tasks", NULL};
+	static const char *const structure[] = {"cpus", "samples", "task_stats", "tasks", NULL};
 	check_level(&run_table, structure);
 	check_level(&cpu_table, NULL);
+	/* task_stats: four percentile objects, each by its table */
+	static const char *const stats[] = {"wall_s", "running_s", "ready_s", "blocked_s", NULL};
+	static const struct field_table none = {"task_stats", NULL, 0};
+	check_level(&none, stats);
+	check_level(&percentiles_table, NULL);
 }
 
 static void summary_fields_match_the_schema(void **state)
