@@ -57,8 +57,8 @@ int output_commit(struct output *o, const char *text);
  * blocked, as sched_init leaves them) is taken: the write fails, o->signal
  * says which, and output_finish abandons the report, so a second Ctrl-C
  * during a huge write is honoured and never leaves a partial file in the
- * target's place. Without an output (no -o, stdout a terminal) it is
- * /dev/null. Never NULL (allocation dies).
+ * target's place. Without an output (no -o, stdout a terminal) it
+ * discards, spending no descriptor. Never NULL (allocation dies).
  */
 FILE *output_stream(struct output *o);
 /*

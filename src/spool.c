@@ -155,14 +155,39 @@ static double rank(const double *v, int n, double p)
 	return v[k < 1 ? 0 : k - 1];
 }
 
+/* Appends to out through a buffer, pwrite at out_end: no descriptor more. */
 struct copy_lines {
 	struct spool *s;
-	char *buf;
+	char *buf;                /* one line read back from scratch */
 	size_t cap;
 	char *(*missing)(int id, void *ctx);
 	void *ctx;
-	FILE *out;
+	char *obuf;               /* CHUNK bytes waiting for out */
+	size_t on;
 };
+
+static int out_flush(struct copy_lines *c)
+{
+	if (c->on && pwrite_all(c->s->out, c->obuf, c->on, c->s->out_end) < 0)
+		return -1;
+	c->s->out_end += (long long)c->on;
+	c->on = 0;
+	return 0;
+}
+
+static int out_put(struct copy_lines *c, const char *p, size_t n)
+{
+	while (n) {
+		size_t k = CHUNK - c->on < n ? CHUNK - c->on : n;
+		memcpy(c->obuf + c->on, p, k);
+		c->on += k;
+		p += k;
+		n -= k;
+		if (c->on == CHUNK && out_flush(c) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 static int copy_line(int id, const struct spool_rec *r, void *ctx)
 {
@@ -183,34 +208,22 @@ static int copy_line(int id, const struct spool_rec *r, void *ctx)
 		line = made = c->missing(id, c->ctx);
 		len = strlen(made);
 	}
-	if (id > 0)
-		fputs(",\n", c->out);
-	fwrite(line, 1, len, c->out);
+	int rc = (id > 0 ? out_put(c, ",\n", 2) : 0) < 0 ? -1 : out_put(c, line, len);
 	free(made);
-	return ferror(c->out) ? spool_error(errno ? errno : EIO) : 0;
+	return rc;
 }
 
-/* The lines in id order appended to out, through a buffered stream on a dup. */
+/* The lines in id order appended to out. */
 static int reorder(struct spool *s, int ntasks, char *(*missing)(int, void *), void *ctx, long long *off,
 		   long long *len)
 {
-	int fd = dup(s->out);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "a");
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
-		return spool_error(errno);
-	}
-	struct copy_lines c = {s, NULL, 0, missing, ctx, f};
-	int rc = index_scan(s, ntasks, copy_line, &c);
-	free(c.buf);
-	if (fclose(f) != 0 && rc == 0)
-		rc = spool_error(errno);
+	struct copy_lines c = {s, NULL, 0, missing, ctx, xmalloc(CHUNK), 0};
 	*off = s->out_end;
-	off_t end = lseek(s->out, 0, SEEK_END);
-	if (rc == 0 && end < 0)
-		rc = spool_error(errno);
-	s->out_end = end < 0 ? s->out_end : (long long)end;
+	int rc = index_scan(s, ntasks, copy_line, &c);
+	if (rc == 0)
+		rc = out_flush(&c);
+	free(c.buf);
+	free(c.obuf);
 	*len = s->out_end - *off;
 	return rc;
 }
