@@ -283,14 +283,15 @@ int output_commit(struct output *o, const char *text)
 
 /*
  * The stream's writes: a stop signal pending before a piece ends the report
- * (o->signal set, the write fails); then as write_out. A reader gone from
+ * (o->signal set, the write fails); then as write_out. A failure returns 0,
+ * as fopencookie asks (never negative): the FILE gets its error flag. A reader gone from
  * our stdout (EPIPE) swallows the rest: no error, as output_commit.
  */
 static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 {
 	struct output *o = cookie;
 	if (o->stream_error)
-		return -1;
+		return 0;
 	if (o->stream_gone)
 		return (ssize_t)n;
 	int sig = stop_signal(0);
@@ -298,10 +299,15 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 		o->signal = sig;
 		o->stream_stopped = true;
 		o->stream_error = EINTR;
-		return -1;
+		return 0;
 	}
 	int fd = o->to_stdout ? STDOUT_FILENO : o->fd;
-	if (write_out(o, fd, buf, n) < 0) {
+	/* write_out clears o->signal as it looks for a new one: keep the stop
+	 * that ended the run, so every piece gives a stalled reader one second */
+	int had = o->signal, rc = write_out(o, fd, buf, n);
+	if (!o->signal)
+		o->signal = had;
+	if (rc < 0) {
 		if (o->signal && !errno)
 			errno = EINTR;
 		if (errno == EPIPE && output_on_stdout(o)) {
@@ -311,7 +317,7 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
 		o->stream_error = errno ? errno : EIO;
 		if (o->signal)
 			o->stream_stopped = true;
-		return -1;
+		return 0;
 	}
 	return (ssize_t)n;
 }
