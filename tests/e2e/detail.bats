@@ -54,7 +54,7 @@ JQ_RANK='def rank($p): sort as $s | ($s | length) as $n | (($p / 100 * $n) | cei
 	assert_one_line_error
 	[[ "$output" == *"--detail"* ]]
 	[ ! -e r.csv ]
-	run "$TRIBENCH" run --runs 1 --warmup 0 -q --detail run -o r.json -t sleep:ms=1,count=3
+	run "$TRIBENCH" run --runs 4 --warmup 0 -q --detail run -o r.json -t sleep:ms=1,count=3
 	[ "$status" -eq 0 ]
 	run "$TRIBENCH" export --format csv r.json
 	[ "$status" -eq 2 ]
@@ -83,10 +83,11 @@ JQ_RANK='def rank($p): sort as $s | ($s | length) as $n | (($p / 100 * $n) | cei
 		"$TRIBENCH" run -m parallel -j 2 --runs 1 --warmup 0 -q --detail $d -o $d.json -t sleep:ms=5000,count=4 &
 		pid=$!
 		sleep 1.5
-		kill -INT $pid
+		# SIGTERM: a background job of a script ignores SIGINT
+		kill -TERM $pid
 		rc=0
 		wait $pid || rc=$?
-		[ "$rc" -eq 130 ]
+		[ "$rc" -eq 143 ]
 		validate $d.json
 		jq -e '.interrupted and .workloads[0].modes[0].runs[0].partial' $d.json
 		jq -e '.workloads[0].modes[0].runs[0].task_stats.wall_s.max != null' $d.json
