@@ -45,12 +45,14 @@ static void warn_tasks(struct comparison *c, const struct report_workload *a,
 		return;
 	}
 	int ndiff = 0;
+	int first_id = 0;
 	const struct report_task_spec *first_a = NULL, *first_b = NULL;
 	for (int i = 0; i < a->ntasks; i++) {
-		const struct report_task_spec *ta = &a->tasks[i], *tb = &b->tasks[i];
-		if (!strcmp(ta->kind, tb->kind) && !strcmp(ta->params, tb->params))
+		const struct report_task_spec *ta = report_task_spec_find(a, i), *tb = report_task_spec_find(b, i);
+		if (!ta || !tb || (!strcmp(ta->kind, tb->kind) && !strcmp(ta->params, tb->params)))
 			continue;
 		if (!ndiff++) {
+			first_id = i;
 			first_a = ta;
 			first_b = tb;
 		}
@@ -61,11 +63,11 @@ static void warn_tasks(struct comparison *c, const struct report_workload *a,
 	    first_a->ops != first_b->ops && !isnan(first_a->ops) && !isnan(first_b->ops))
 		add_warning(c, xasprintf("workload '%s': cpu ops differ in %d of %d tasks (task %d: %.0f vs "
 					 "%.0f ops); give ops= rather than ms= to run the same work",
-					 a->name, ndiff, a->ntasks, first_a->id, first_a->ops, first_b->ops));
+					 a->name, ndiff, a->ntasks, first_id, first_a->ops, first_b->ops));
 	else
 		add_warning(c, xasprintf("workload '%s': %d of %d tasks ran different work (task %d: %s %s "
 					 "vs %s %s)",
-					 a->name, ndiff, a->ntasks, first_a->id, first_a->kind,
+					 a->name, ndiff, a->ntasks, first_id, first_a->kind,
 					 first_a->params, first_b->kind, first_b->params));
 }
 

@@ -82,32 +82,70 @@ static void csv_values(FILE *f, const struct field_table *t, const void *base)
 	}
 }
 
-static void csv_runs(FILE *f, const struct report_workload *w, const struct report_mode *m,
-		     const char *phase, const struct report_run *runs, int n)
+struct csv_row {
+	FILE *f;
+	const struct report_workload *w;
+	const struct report_mode *m;
+	const char *phase;
+	const struct report_run *run;
+	int k;
+};
+
+static int csv_task(const struct report_task *t, void *ctx)
 {
-	for (int k = 0; k < n; k++)
-		for (int i = 0; i < runs[k].ntasks; i++) {
-			const struct report_task *t = &runs[k].tasks[i];
-			const struct report_task_spec *spec = report_task_spec_find(w, (int)t->id);
-			csv_field(f, w->name);
-			fputc(',', f);
-			csv_field(f, m->mode);
-			fprintf(f, ",%s,%d", phase, k);
-			csv_values(f, &run_table, &runs[k]);
-			fputc(',', f);
-			csv_field(f, spec ? spec->kind : "");
-			csv_values(f, &task_table, t);
-			csv_values(f, &task_cgroup_table, t->cgroup);
-			csv_values(f, &exit_table, &t->exit);
-			fputc('\n', f);
+	const struct csv_row *c = ctx;
+	FILE *f = c->f;
+	const struct report_task_spec *spec = report_task_spec_find(c->w, (int)t->id);
+	csv_field(f, c->w->name);
+	fputc(',', f);
+	csv_field(f, c->m->mode);
+	fprintf(f, ",%s,%d", c->phase, c->k);
+	csv_values(f, &run_table, c->run);
+	fputc(',', f);
+	csv_field(f, spec ? spec->kind : "");
+	csv_values(f, &task_table, t);
+	csv_values(f, &task_cgroup_table, t->cgroup);
+	csv_values(f, &exit_table, &t->exit);
+	fputc('\n', f);
+	return ferror(f) ? -1 : 0;
+}
+
+/* A row per task, a task at a time (a live run's from its spool). */
+static int csv_runs(FILE *f, const struct report_workload *w, const struct report_mode *m,
+		    const char *phase, const struct report_run *runs, int n)
+{
+	for (int k = 0; k < n; k++) {
+		struct csv_row c = {f, w, m, phase, &runs[k], k};
+		if (report_run_foreach_task(&runs[k], csv_task, &c) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Runs without task records (--detail run or mode): nothing for a task row. */
+static bool has_null_tasks(const struct report *r)
+{
+	for (int i = 0; i < r->nworkloads; i++)
+		for (int j = 0; j < r->workloads[i].nmodes; j++) {
+			const struct report_mode *m = &r->workloads[i].modes[j];
+			for (int k = 0; k < m->nruns; k++)
+				if (m->runs[k].tasks_null)
+					return true;
+			for (int k = 0; k < m->nwarmup; k++)
+				if (m->warmup_runs[k].tasks_null)
+					return true;
 		}
+	return false;
 }
 
 /* Tidy data: one row per task per run (warmups included, phase says which)
  * per mode per workload, a column per field of the run, task and exit tables,
  * empty where the report has null (pandas reads NaN). */
-static void write_csv(FILE *f, const struct report *r)
+static int write_csv(FILE *f, const struct report *r)
 {
+	if (has_null_tasks(r))
+		return error("cannot export csv: the report has no task records (run with --detail run "
+			     "or mode); csv needs --detail task");
 	fputs("workload,mode,phase,run", f);
 	csv_header(f, &run_table);
 	fputs(",kind", f);
@@ -119,10 +157,12 @@ static void write_csv(FILE *f, const struct report *r)
 		const struct report_workload *w = &r->workloads[i];
 		for (int j = 0; j < w->nmodes; j++) {
 			const struct report_mode *m = &w->modes[j];
-			csv_runs(f, w, m, "warmup", m->warmup_runs, m->nwarmup);
-			csv_runs(f, w, m, "measured", m->runs, m->nruns);
+			if (csv_runs(f, w, m, "warmup", m->warmup_runs, m->nwarmup) < 0 ||
+			    csv_runs(f, w, m, "measured", m->runs, m->nruns) < 0)
+				return -1;
 		}
 	}
+	return 0;
 }
 
 /* "median s ×speedup (efficiency)", "failed" when no run could be used, a
@@ -212,13 +252,17 @@ static void write_markdown(FILE *f, const struct report *r)
 	free(modes);
 }
 
-void export_write(struct report *r, const char *format, FILE *out)
+int export_write(struct report *r, const char *format, FILE *out)
 {
 	char *json = NULL;
-	if (!strcmp(format, "json"))
-		json_report(r, &json);
-	else if (!strcmp(format, "csv"))
-		write_csv(out, r);
+	if (!strcmp(format, "json")) {
+		json_report_write(r, out);
+		return 0;
+	}
+	if (!strcmp(format, "csv") && write_csv(out, r) < 0)
+		return ferror(out) ? 0 : -1;	/* a write error shows in ferror(out) */
+	if (!strcmp(format, "csv"))
+		;
 	else if (!strcmp(format, "markdown"))
 		write_markdown(out, r);
 	else if (!strcmp(format, "gab"))
@@ -230,21 +274,6 @@ void export_write(struct report *r, const char *format, FILE *out)
 	if (json)
 		fputs(json, out);
 	free(json);
-}
-
-/* Read a report's text and write it in format to out: 0, or -1 with one
- * error line (an unknown format, a report that is not one). */
-static int export_text(const char *text, const char *source, const char *format, FILE *out)
-{
-	if (!export_format_known(format))
-		return error("unknown export format '%s' (expected one of %s)", format, export_formats);
-	struct report r;
-	if (report_parse(text, source, &r) < 0)
-		return -1;
-	export_write(&r, format, out);
-	report_free(&r);
-	if (ferror(out) && errno != EPIPE)
-		return error("cannot write the %s export: %s", format, strerror(errno));
 	return 0;
 }
 
@@ -257,6 +286,7 @@ static void export_usage(FILE *f)
 		"  json      the report itself, as tribench writes it (read back, written again)\n"
 		"  csv       one row per task per run (warmups too: column phase) per mode per\n"
 		"            workload, with a header; a column per field of the run, task and exit\n"
+		"            (a report made at --detail run or mode has no tasks: refused)\n"
 		"  markdown  the summary table: workloads x modes, median wall, speedup, efficiency\n"
 		"  gab       github-action-benchmark 'customSmallerIsBetter' JSON: per workload/mode\n"
 		"            the median wall in seconds, range = its MAD\n"
@@ -323,27 +353,6 @@ static int parse_export_args(int argc, char **argv, struct export_options *o)
 	return 0;
 }
 
-/* Export into memory first: nothing reaches the output unless all of it can. */
-static int export_to_buffer(const struct export_options *o, char **buf)
-{
-	char *text = report_read_file(o->report);
-	if (!text)
-		return -1;
-	size_t len;
-	FILE *mem = open_memstream(buf, &len);
-	if (!mem)
-		die("out of memory");
-	int rc = export_text(text, o->report, o->format, mem);
-	if (fclose(mem) != 0)
-		die("out of memory");
-	free(text);
-	if (rc < 0) {
-		free(*buf);
-		*buf = NULL;
-	}
-	return rc;
-}
-
 /* The output is opened first (a bad -o fails before any work), committed last. */
 int cmd_export(int argc, char **argv)
 {
@@ -354,16 +363,27 @@ int cmd_export(int argc, char **argv)
 		export_usage(stdout);
 		return stdout_finish() < 0 ? EXIT_RUNTIME : EXIT_OK;
 	}
+	if (!export_format_known(o.format))
+		return error("unknown export format '%s' (expected one of %s)", o.format, export_formats),
+		       EXIT_BAD_INPUT;
 	struct output out;
 	if (output_open(&out, o.output ? o.output : "-", false) < 0)
 		return EXIT_RUNTIME;
-	char *buf;
-	if (export_to_buffer(&o, &buf) < 0) {
+	struct report r;
+	if (report_load(o.report, &r) < 0) {
 		output_abort(&out);
 		return EXIT_BAD_INPUT;
 	}
-	int rc = output_commit(&out, buf) < 0 ? EXIT_RUNTIME : EXIT_OK;
+	/* streamed: a -o file is replaced only when all of it was written */
+	FILE *f = output_stream(&out);
+	int rc = EXIT_OK;
+	if (export_write(&r, o.format, f) < 0) {
+		fclose(f);
+		rc = EXIT_BAD_INPUT;
+	} else if (output_finish(&out, f) < 0) {
+		rc = out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
+	}
+	report_free(&r);
 	output_abort(&out);
-	free(buf);
 	return rc;
 }

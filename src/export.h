@@ -9,8 +9,10 @@
 /* Is format one of export_formats (commands.h)? For checking `--format` before
  * a run rather than after it. */
 bool export_format_known(const char *format);
-/* The report in a known export format to out (errors show in ferror(out)).
- * "json" may add warnings to r (strings that were not valid UTF-8). */
-void export_write(struct report *r, const char *format, FILE *out);
+/* The report in a known export format to out (write errors show in
+ * ferror(out)), a task at a time. "json" may add warnings to r (strings that
+ * were not valid UTF-8). 0, or -1 with one error line: "csv" of a report
+ * whose runs have null tasks (--detail run or mode), or a spool unread. */
+int export_write(struct report *r, const char *format, FILE *out);
 
 #endif

@@ -104,25 +104,26 @@ static int effective_settings(const struct topo *t, const struct options *o, int
 	return 0;
 }
 
-/* The report in the chosen format (--format), in memory so -o stays atomic;
- * the JSON writer's UTF-8 warnings go to stderr too. */
-static char *report_text(struct report *r, const char *format, bool quiet)
+/* The report in the chosen format (--format), streamed to out (atomic for
+ * -o FILE: output_finish renames a whole file only); the JSON writer's UTF-8
+ * warnings go to stderr too. 0, or -1 (printed; out->signal when stopped). */
+static int report_write(struct report *r, const char *format, bool quiet, struct output *out)
 {
-	char *text;
+	FILE *f = output_stream(out);
+	int rc = 0;
 	if (!format || !strcmp(format, "json")) {
-		int fixes = json_report(r, &text);
-		for (int i = r->nwarnings - fixes; !quiet && i < r->nwarnings; i++)
+		int fixes = json_report_write(r, f);
+		for (int i = r->nwarnings - (fixes > 0 ? fixes : 0); !quiet && i < r->nwarnings; i++)
 			warning("%s", r->warnings[i]);
-		return text;
+	} else {
+		rc = export_write(r, format, f);
 	}
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	if (!f)
-		die("out of memory");
-	export_write(r, format, f);
-	if (fclose(f) != 0)
-		die("out of memory");
-	return text;
+	if (rc < 0) {
+		fclose(f);
+		output_abort(out);
+		return -1;
+	}
+	return output_finish(out, f);
 }
 
 /* Tasks over the whole benchmark, for the progress line's ETA. */
@@ -168,6 +169,10 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	if (!ti->is_this_system)
 		return error("cannot run on a simulated topology (HWLOC_SYNTHETIC or HWLOC_XMLFILE is "
 			     "set): use 'tribench plan'"),
+		       EXIT_BAD_INPUT;
+	if (o->format && !strcmp(o->format, "csv") && o->detail != DETAIL_TASK)
+		return error("--format csv writes a row per task: it needs --detail task, not --detail %s",
+			     report_detail_name(o->detail)),
 		       EXIT_BAD_INPUT;
 	if (preflight_run(o) < 0)
 		return EXIT_RUNTIME;
@@ -236,12 +241,10 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		rc = EXIT_RUNTIME;
 	if (!o->quiet)
 		table_print(out.to_stdout || out.to_stdout_too ? stderr : stdout, &r);
-	char *text = report_text(&r, o->format, o->quiet);
 	out.signal = r.interrupted ? s.signal : 0;	/* no endless wait on a reader then */
-	if (output_commit(&out, text) < 0)
-		rc = out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
+	if (report_write(&r, o->format, o->quiet, &out) < 0)
+		rc = out.stream_stopped || out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
 	watchdog_set_file(&s.wd, NULL);
-	free(text);
 	if (r.interrupted && rc != EXIT_RUNTIME)
 		rc = EXIT_SIGNAL_BASE + s.signal;
 out:

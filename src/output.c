@@ -196,13 +196,13 @@ bool output_on_stdout(const struct output *o)
 }
 
 /*
- * All of text to fd. A pipe or socket is fed what poll() says it takes (at
+ * All of text[0..n) to fd. A pipe or socket is fed what poll() says it takes (at
  * most PIPE_BUF bytes once POLLOUT is seen never block), with a look for a
  * stop signal between pieces. 0, or -1 with errno set or o->signal set.
  */
-static int write_out(struct output *o, int fd, const char *text)
+static int write_out(struct output *o, int fd, const char *text, size_t n)
 {
-	size_t n = strlen(text), done = 0;
+	size_t done = 0;
 	struct stat st;
 	bool sock = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 	bool stream = sock || S_ISFIFO(st.st_mode);
@@ -248,7 +248,7 @@ int output_commit(struct output *o, const char *text)
 	/* in place; a reader that left our stdout (| head) is no error */
 	if (o->to_stdout || o->special) {
 		int fd = o->to_stdout ? STDOUT_FILENO : o->fd;
-		int rc = write_out(o, fd, text), e = errno;
+		int rc = write_out(o, fd, text, strlen(text)), e = errno;
 		if (o->special) {
 			close(o->fd);
 			o->fd = -1;
@@ -262,7 +262,7 @@ int output_commit(struct output *o, const char *text)
 	}
 	if (!o->path)
 		return 0;
-	if (write_out(o, o->fd, text) < 0 || fsync(o->fd) < 0) {
+	if (write_out(o, o->fd, text, strlen(text)) < 0 || fsync(o->fd) < 0) {
 		error("cannot write '%s': %s", o->arg, strerror(errno));
 		output_abort(o);
 		return -1;
@@ -279,6 +279,91 @@ int output_commit(struct output *o, const char *text)
 	free(o->path);
 	o->tmp = o->path = NULL;
 	return 0;
+}
+
+/*
+ * The stream's writes: a stop signal pending before a piece ends the report
+ * (o->signal set, the write fails); then as write_out. A failure returns 0,
+ * as fopencookie asks (never negative): the FILE gets its error flag. A reader gone from
+ * our stdout (EPIPE) swallows the rest: no error, as output_commit.
+ */
+static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
+{
+	struct output *o = cookie;
+	if (o->stream_error)
+		return 0;
+	if (o->stream_gone)
+		return (ssize_t)n;
+	int sig = stop_signal(0);
+	if (sig) {
+		o->signal = sig;
+		o->stream_stopped = true;
+		o->stream_error = EINTR;
+		return 0;
+	}
+	int fd = o->to_stdout ? STDOUT_FILENO : o->fd;
+	/* write_out clears o->signal as it looks for a new one: keep the stop
+	 * that ended the run, so every piece gives a stalled reader one second */
+	int had = o->signal, rc = write_out(o, fd, buf, n);
+	if (!o->signal)
+		o->signal = had;
+	if (rc < 0) {
+		if (o->signal && !errno)
+			errno = EINTR;
+		if (errno == EPIPE && output_on_stdout(o)) {
+			o->stream_gone = true;
+			return (ssize_t)n;
+		}
+		o->stream_error = errno ? errno : EIO;
+		if (o->signal)
+			o->stream_stopped = true;
+		return 0;
+	}
+	return (ssize_t)n;
+}
+
+/* No output: every byte dropped, no descriptor spent. */
+static ssize_t cookie_discard(void *cookie, const char *buf, size_t n)
+{
+	(void)cookie;
+	(void)buf;
+	return (ssize_t)n;
+}
+
+FILE *output_stream(struct output *o)
+{
+	bool sink = !o->to_stdout && !o->special && !o->path;
+	cookie_io_functions_t io = {.write = sink ? cookie_discard : cookie_write};
+	FILE *f = fopencookie(o, "w", io);
+	if (!f)
+		die("out of memory");
+	setvbuf(f, NULL, _IOFBF, 65536);
+	return f;
+}
+
+int output_finish(struct output *o, FILE *f)
+{
+	bool sink = !o->to_stdout && !o->special && !o->path;
+	int rc = fflush(f) == 0 && !ferror(f) ? 0 : -1;
+	fclose(f);
+	if (sink)
+		return 0;
+	if (rc == 0 && o->stream_error)
+		rc = -1;
+	int e = o->stream_error ? o->stream_error : EIO;
+	if (o->stream_stopped) {
+		/* a stop signal during the write: no partial file replaces the target */
+		error("stopped by %s while writing the report: %s", strsignal(o->signal),
+		      o->path ? "the file was left as it was" : "the output is incomplete");
+		output_abort(o);
+		return -1;
+	}
+	if (rc < 0) {
+		error("cannot write the report to '%s': %s", o->arg ? o->arg : "stdout", strerror(e));
+		output_abort(o);
+		return -1;
+	}
+	return output_commit(o, "");
 }
 
 void output_abort(struct output *o)

@@ -19,7 +19,12 @@ struct output {
 	                             file stdout is): written through fd 1 */
 	bool special;             /* fd is written in place, never renamed over */
 	int signal;               /* SIGINT/SIGTERM/SIGHUP that cut a wait short, or 0 */
+	int stream_error;         /* output_stream: the errno of a failed write, or 0 */
+	bool stream_stopped;      /* output_stream: a stop signal ended the write */
+	bool stream_gone;         /* output_stream: our stdout's reader left (EPIPE) */
 };
+
+#include <stdio.h>
 
 /*
  * Decide by DESIGN §3 and, for a regular file, create the temporary now (fail
@@ -44,6 +49,25 @@ bool output_on_stdout(const struct output *o);
  * Returns 0, or -1 (error line, or o->signal set); a temporary is removed.
  */
 int output_commit(struct output *o, const char *text);
+
+/*
+ * The report written as a stream: a buffered FILE (64 KiB pieces) whose
+ * writes go where output_commit's would, through the temporary for a regular
+ * file. Before each piece a pending stop signal (SIGINT, SIGTERM, SIGHUP;
+ * blocked, as sched_init leaves them) is taken: the write fails, o->signal
+ * says which, and output_finish abandons the report, so a second Ctrl-C
+ * during a huge write is honoured and never leaves a partial file in the
+ * target's place. Without an output (no -o, stdout a terminal) it
+ * discards, spending no descriptor. Never NULL (allocation dies).
+ */
+FILE *output_stream(struct output *o);
+/*
+ * Close f and publish what went through it as output_commit does (fsync,
+ * rename). 0; or -1 after one error line ("stopped by SIGNAL while writing
+ * the report: ...", or "cannot write the report to ...: ..."), the temporary
+ * removed and o->signal set when a signal stopped it.
+ */
+int output_finish(struct output *o, FILE *f);
 
 /* Remove the temporary and free o: no partial file pretends to be complete. */
 void output_abort(struct output *o);

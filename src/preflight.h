@@ -21,11 +21,12 @@
  *      (sched_run_in_child), the .out/.err pair of --results while one task
  *      is launched (closed before the next one), and a /proc or /sys file
  *      being read (probe.c: one at a time)
+ *   3  the task spool's temporary files (spool.c), for the whole run
  * hwloc opens files only while the topology loads, before `run` starts; the
  * taskfile is read and closed before the watchdog starts; a forked or
  * vforked child gets its own table, so launching costs the parent none.
  */
-#define PREFLIGHT_RUN_FDS 8
+#define PREFLIGHT_RUN_FDS 11
 /* With cgroup containment (not --containment pgroup), at the peak: the leaf
  * being launched into (its directory and cgroup.events, cgroup.c) and one
  * transient cgroup file (cgroup.procs, cgroup.kill) or the child's own

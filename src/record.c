@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/jsonutil.h"
+#include "json/report_json.h"
+#include "spool.h"
+
 void run_record_free(struct run_record *r)
 {
 	free(r->cpus);
@@ -35,7 +39,7 @@ static void exit_to_report(const struct task_exit *e, struct report_exit *out)
 	out->error = e->error ? xstrdup(e->error) : NULL;
 }
 
-static void task_to_report(const struct task_record *t, struct report_task *out)
+void task_to_report(const struct task_record *t, struct report_task *out)
 {
 	bool started = t->exit.status != EXIT_STATUS_NOT_STARTED;
 	double nan = NAN;
@@ -74,37 +78,66 @@ static void task_to_report(const struct task_record *t, struct report_task *out)
 	exit_to_report(&t->exit, &out->exit);
 }
 
-void collector_init(struct task_collector *c, int ntasks)
+void collector_init(struct task_collector *c, int ntasks, struct spool *spool, enum report_detail detail,
+		    struct json_fixes *fixes)
 {
 	memset(c, 0, sizeof(*c));
 	c->ntasks = ntasks;
-	c->tasks = xcalloc((size_t)ntasks + 1, sizeof(*c->tasks));
+	c->spool = spool;
+	c->detail = detail;
+	c->fixes = fixes;
+	c->seen = xcalloc((size_t)ntasks / 8 + 1, 1);
 }
 
 void collector_put(struct task_collector *c, const struct task_record *t)
 {
-	if (t->id < 0 || t->id >= c->ntasks || c->tasks[t->id].exit.status)
+	if (t->id < 0 || t->id >= c->ntasks || (c->seen[t->id / 8] & (1u << (t->id % 8))))
 		abort();
-	struct report_task *out = &c->tasks[t->id];
-	task_to_report(t, out);
+	c->seen[t->id / 8] |= (unsigned char)(1u << (t->id % 8));
+	struct report_task out = {0};
+	task_to_report(t, &out);
 	c->received++;
-	c->failed |= report_task_failed(out);
+	c->failed |= report_task_failed(&out);
 	c->partial |= t->exit.status == EXIT_STATUS_NOT_STARTED || t->exit.stopped;
 	if (t->exit.status != EXIT_STATUS_NOT_STARTED) {
 		c->schedstat_unread += t->schedstat_errno != 0;
 		c->user_s += t->user_s;
 		c->sys_s += t->sys_s;
 	}
+	report_tally_task(&c->tally, &out);
+	if (!c->error) {
+		char *line = c->detail == DETAIL_TASK ? json_task_line(&out, c->fixes) : NULL;
+		const double v[4] = {out.wall_s, out.running_s, out.ready_s, out.blocked_s};
+		c->error = spool_put(c->spool, t->id, line, v) < 0;
+		free(line);
+	}
+	report_task_free(&out);
 }
 
 void collector_free(struct task_collector *c)
 {
-	struct report_run r = {.ntasks = c->ntasks, .tasks = c->tasks};
-	report_run_free(&r);
+	free(c->seen);
+	report_tally_free(&c->tally);
 	memset(c, 0, sizeof(*c));
 }
 
-void record_to_report(struct run_record *rec, struct task_collector *c, struct report_run *out, bool cut)
+/* An id the scheduler never handed over: a task that never started. */
+static char *missing_line(int id, void *ctx)
+{
+	struct task_record t = {.id = id, .exit = {.status = EXIT_STATUS_NOT_STARTED}};
+	struct report_task out = {0};
+	task_to_report(&t, &out);
+	char *line = json_task_line(&out, ctx);
+	report_task_free(&out);
+	return line;
+}
+
+static void percentiles(const struct spool_pctl *p, struct report_percentiles *out)
+{
+	*out = (struct report_percentiles){p->p50, p->p90, p->p99, p->max};
+}
+
+int record_to_report(struct run_record *rec, struct task_collector *c, struct report_run *out, bool cut)
 {
 	memset(out, 0, sizeof(*out));
 	out->wall_s = rec->wall_s;
@@ -124,15 +157,35 @@ void record_to_report(struct run_record *rec, struct task_collector *c, struct r
 	out->samples.period_s = s->period_s;
 	for (int i = 0; i < rec->ncpus; i++)
 		intlist_push(&out->samples.cpus, rec->cpus[i].cpu);
-	out->samples.n = s->n;
-	out->samples.t = s->t;
-	out->samples.busy = s->busy;
-	out->samples.task_busy = s->task_busy;
-	s->t = s->busy = s->task_busy = NULL;
-	s->n = 0;
-	out->ntasks = c->ntasks;
-	out->tasks = c->tasks;
-	c->tasks = NULL;
-	c->ntasks = 0;
+	out->samples_null = c->detail == DETAIL_MODE;
+	if (!out->samples_null) {
+		out->samples.n = s->n;
+		out->samples.t = s->t;
+		out->samples.busy = s->busy;
+		out->samples.task_busy = s->task_busy;
+		s->t = s->busy = s->task_busy = NULL;
+		s->n = 0;
+	}
 	out->in_summary = !out->failed && !out->partial && !(out->suspended_s > 0);
+	out->tally = c->tally;
+	memset(&c->tally, 0, sizeof(c->tally));
+	out->tasks_null = c->detail != DETAIL_TASK;
+	out->ntasks = out->tasks_null ? 0 : c->ntasks;
+	out->spool = out->tasks_null ? NULL : c->spool;
+	out->spool_parse = json_task_parse;
+	struct spool_pctl p[4];
+	if (c->error || spool_run_end(c->spool, c->ntasks, !out->tasks_null, p, missing_line, c->fixes,
+				      &out->spool_off, &out->spool_len) < 0) {
+		out->tasks_null = true;	/* the report says no more than it has */
+		out->spool = NULL;
+		out->ntasks = 0;
+		return -1;
+	}
+	struct report_task_stats *ts = &out->task_stats;
+	percentiles(&p[0], &ts->wall_s);
+	percentiles(&p[1], &ts->running_s);
+	percentiles(&p[2], &ts->ready_s);
+	percentiles(&p[3], &ts->blocked_s);
+	ts->present = true;
+	return 0;
 }

@@ -60,26 +60,40 @@ struct sample_series {
 	double *t, *busy, *task_busy;
 };
 
+struct spool;
+struct json_fixes;
+
 /*
  * The report side of a run's tasks: the scheduler hands over each task as it
  * ends (and each never started at the run's end), once per task id, in any
- * order, and keeps nothing of it; this turns it into the report model's task
- * and keeps the run's sums over tasks. Owned by the runner, one per run.
+ * order, and keeps nothing of it. The collector turns it into the report
+ * model's task, adds it to the run's sums and tally, and writes it to the
+ * spool: at --detail task its record as one line of JSON (UTF-8 repaired,
+ * the warnings merged into fixes), at every detail the four numbers of
+ * task_stats. Memory: constant per task (1 bit: which ids came). Owned by the
+ * runner, one per run.
  */
 struct task_collector {
 	int ntasks;               /* the workload's task count: ids 0..ntasks-1 */
-	struct report_task *tasks; /* by id */
+	struct spool *spool;      /* the report's; the caller's */
+	enum report_detail detail;
+	struct json_fixes *fixes; /* the report's UTF-8 warnings; the caller's */
+	unsigned char *seen;      /* a bit per id: put already */
 	int received;             /* tasks put so far */
 	bool failed;              /* a task failed (exit code, signal, timeout) */
 	bool partial;             /* a task never started or tribench stopped it */
+	bool error;               /* writing the spool failed (printed once) */
 	int schedstat_unread;     /* started tasks whose /proc/PID/schedstat was unread */
 	double user_s, sys_s;     /* seconds, the started tasks' rusage summed */
+	struct report_run_tally tally;
 };
 
-/* Ready for ntasks task ids; nothing received. */
-void collector_init(struct task_collector *c, int ntasks);
+/* Ready for ntasks task ids (spool_run_begin done by the caller); nothing received. */
+void collector_init(struct task_collector *c, int ntasks, struct spool *spool, enum report_detail detail,
+		    struct json_fixes *fixes);
 /* Take task t (id 0..ntasks-1, each once): its values are copied, t stays the
- * caller's. Aborts on an id out of range or given twice (a scheduler bug). */
+ * caller's. Aborts on an id out of range or given twice (a scheduler bug); a
+ * spool write error sets c->error (one line printed). */
 void collector_put(struct task_collector *c, const struct task_record *t);
 void collector_free(struct task_collector *c);
 
@@ -95,14 +109,19 @@ struct run_record {
 };
 
 void run_record_free(struct run_record *r);
+/* Task t as the report model's task (out's strings are its own). */
+void task_to_report(const struct task_record *t, struct report_task *out);
 /*
- * The scheduler's record of one run and the collector's tasks (moved out of c)
- * as the report model's run: nulls where a task never started or a value
- * could not be read, failed when a task failed,
- * partial when cut (a signal or --halt stopped it) or a task never started,
- * in_summary when none of these and never suspended.
- * The samples move into out (rec keeps none); everything else is copied.
+ * The scheduler's record of one run and the collector's sums as the report
+ * model's run: nulls where a value could not be read, failed when a task
+ * failed, partial when cut (a signal or --halt stopped it) or a task never
+ * started, in_summary when none of these and never suspended. The run's
+ * tasks: finished in the spool (spool_run_end: their lines in id order, the
+ * task_stats percentiles), so out reads them from there; at --detail run or
+ * mode tasks are null, at mode samples too. The samples and the tally move
+ * into out; everything else is copied. 0, or -1 when the spool failed
+ * (printed).
  */
-void record_to_report(struct run_record *rec, struct task_collector *c, struct report_run *out, bool cut);
+int record_to_report(struct run_record *rec, struct task_collector *c, struct report_run *out, bool cut);
 
 #endif

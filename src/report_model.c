@@ -5,8 +5,12 @@
 #include "report_model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "json/jsonutil.h"
+#include "spool.h"
 
 #define F(type, field, kind, nullable, unit, csv) \
 	{#field, FIELD_##kind, nullable, unit, offsetof(type, field), csv}
@@ -96,6 +100,13 @@ static const struct field summary_fields[] = {
 	F(struct report_summary, failed_tasks, COUNT, false, "tasks", NULL),
 };
 
+static const struct field percentiles_fields[] = {
+	F(struct report_percentiles, p50, NUMBER, true, "s", NULL),
+	F(struct report_percentiles, p90, NUMBER, true, "s", NULL),
+	F(struct report_percentiles, p99, NUMBER, true, "s", NULL),
+	F(struct report_percentiles, max, NUMBER, true, "s", NULL),
+};
+
 #define TABLE(name, level, fields) \
 	const struct field_table name = {level, fields, (int)ARRAY_SIZE(fields)}
 TABLE(task_table, "task_record", task_fields);
@@ -105,6 +116,7 @@ TABLE(run_table, "run", run_fields);
 TABLE(cpu_table, "cpu_usage", cpu_fields);
 TABLE(wall_table, "wall_stats", wall_fields);
 TABLE(summary_table, "summary", summary_fields);
+TABLE(percentiles_table, "percentiles", percentiles_fields);
 
 double *field_number(const struct field *f, void *base)
 {
@@ -142,19 +154,24 @@ static void fields_free(const struct field_table *t, void *base)
 	}
 }
 
+void report_task_free(struct report_task *t)
+{
+	fields_free(&exit_table, &t->exit);
+	free(t->exit.extra);
+	fields_free(&task_table, t);
+	free(t->extra);
+	if (t->cgroup)
+		free(t->cgroup->extra);
+	free(t->cgroup);
+	memset(t, 0, sizeof(*t));
+}
+
 void report_run_free(struct report_run *run)
 {
-	for (int i = 0; i < run->ntasks; i++) {
-		struct report_task *t = &run->tasks[i];
-		fields_free(&exit_table, &t->exit);
-		free(t->exit.extra);
-		fields_free(&task_table, t);
-		free(t->extra);
-		if (t->cgroup)
-			free(t->cgroup->extra);
-		free(t->cgroup);
-	}
+	for (int i = 0; run->tasks && i < run->ntasks; i++)
+		report_task_free(&run->tasks[i]);
 	free(run->tasks);
+	report_tally_free(&run->tally);
 	for (int i = 0; i < run->ncpus; i++)
 		free(run->cpus[i].extra);
 	free(run->cpus);
@@ -184,12 +201,12 @@ static void mode_free(struct report_mode *m)
 
 static void workload_free(struct report_workload *w)
 {
-	for (int i = 0; i < w->ntasks; i++) {
-		free(w->tasks[i].kind);
-		free(w->tasks[i].params);
-		free(w->tasks[i].extra);
+	for (int i = 0; i < w->nspecs; i++) {
+		free(w->specs[i].kind);
+		free(w->specs[i].params);
+		free(w->specs[i].extra);
 	}
-	free(w->tasks);
+	free(w->specs);
 	for (int m = 0; m < w->nmodes; m++)
 		mode_free(&w->modes[m]);
 	free(w->modes);
@@ -205,6 +222,18 @@ void report_free(struct report *r)
 	for (int i = 0; i < r->nwarnings; i++)
 		free(r->warnings[i]);
 	free(r->warnings);
+	if (r->spool)
+		spool_close(r->spool);
+	free(r->spool);
+	if (r->fixes) {
+		char **w = NULL;
+		int n = 0;
+		json_fixes_take(r->fixes, &w, &n);
+		for (int i = 0; i < n; i++)
+			free(w[i]);
+		free(w);
+	}
+	free(r->fixes);
 	char *strings[] = {r->source, r->tool, r->version, r->started_at, r->containment, r->host, r->hostname,
 			   r->config, r->modes, r->policy, r->calibration, r->extra};
 	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
@@ -234,14 +263,24 @@ const struct report_mode *report_mode_find(const struct report_workload *w, cons
 	return NULL;
 }
 
-/* Ids are indexes in tribench's reports; the scan covers a hand-edited one. */
+/* Groups are in id order in tribench's reports: a binary search; the scan
+ * covers a hand-edited report. */
 const struct report_task_spec *report_task_spec_find(const struct report_workload *w, int id)
 {
-	if (id >= 0 && id < w->ntasks && w->tasks[id].id == id)
-		return &w->tasks[id];
-	for (int i = 0; i < w->ntasks; i++)
-		if (w->tasks[i].id == id)
-			return &w->tasks[i];
+	int lo = 0, hi = w->nspecs - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		const struct report_task_spec *s = &w->specs[mid];
+		if (id < s->id)
+			hi = mid - 1;
+		else if (id >= s->id + s->count)
+			lo = mid + 1;
+		else
+			return s;
+	}
+	for (int i = 0; i < w->nspecs; i++)
+		if (id >= w->specs[i].id && id < w->specs[i].id + w->specs[i].count)
+			return &w->specs[i];
 	return NULL;
 }
 
@@ -276,8 +315,7 @@ static void summarise_mode(struct report_mode *m)
 	s->failed_runs = s->failed_tasks = 0;
 	for (int k = 0; k < m->nruns; k++) {
 		s->failed_runs += m->runs[k].failed;
-		for (int i = 0; i < m->runs[k].ntasks; i++)
-			s->failed_tasks += report_task_failed(&m->runs[k].tasks[i]);
+		s->failed_tasks += m->runs[k].tally.failed_tasks;
 	}
 }
 
@@ -318,4 +356,126 @@ int report_detail_parse(const char *word, enum report_detail *out)
 			return 0;
 		}
 	return -1;
+}
+
+/* What went wrong with one task, in a few words. */
+static char *task_error(const struct report_task *t)
+{
+	const struct report_exit *e = &t->exit;
+	if (e->error)
+		return xstrdup(e->error);
+	if (e->timed_out)
+		return xstrdup("timed out");
+	if (!strcmp(e->status, "signaled"))
+		return xasprintf("killed by %s", e->signal_name ? e->signal_name : "a signal");
+	return xasprintf("exit code %.0f", e->code);
+}
+
+/* The first CPU of cpus_seen outside the task's cpuset, or -1. */
+static int outside_cpu(const struct report_task *t)
+{
+	struct intlist l = {0};
+	int cpu = -1;
+	if (t->outside_slot && t->cpuset && cpulist_parse(t->cpuset, &l) == 0)
+		for (int j = 0; cpu < 0 && j < t->cpus_seen.n; j++)
+			if (!intlist_has(&l, t->cpus_seen.v[j]))
+				cpu = t->cpus_seen.v[j];
+	intlist_free(&l);
+	return cpu;
+}
+
+void report_tally_task(struct report_run_tally *y, const struct report_task *t)
+{
+	if (report_task_failed(t)) {
+		if (!y->failed_tasks++ || t->id < y->first_failed_id) {
+			free(y->first_failed_error);
+			y->first_failed_error = task_error(t);
+			y->first_failed_id = (int)t->id;
+		}
+	}
+	if (t->wall_s > 0) {
+		const double v[5] = {t->running_s / t->wall_s, t->ready_s / t->wall_s, t->blocked_s / t->wall_s,
+				     t->voluntary_switches, t->involuntary_switches};
+		for (int c = 0; c < 5; c++)
+			if (isfinite(v[c])) {
+				y->share_sum[c] += v[c];
+				y->share_n[c]++;
+			}
+	}
+	bool tree = t->cgroup && t->states_source && !strcmp(t->states_source, "cgroup");
+	y->has_trees |= tree;
+	if (tree) {
+		const double v[3] = {t->cgroup->cpu_s, t->cgroup->cpu_some_s, t->cgroup->io_some_s};
+		for (int c = 0; c < 3; c++)
+			if (isfinite(v[c])) {
+				y->tree_sum[c] += v[c];
+				y->tree_n[c]++;
+			}
+	}
+	struct intlist l = {0};
+	if (t->cpuset && cpulist_parse(t->cpuset, &l) == 0)
+		for (int j = 0; j < l.n; j++)
+			if (!intlist_has(&y->used_cpus, l.v[j])) {
+				intlist_push(&y->used_cpus, l.v[j]);
+				intlist_sort_unique(&y->used_cpus);
+			}
+	intlist_free(&l);
+	int cpu = outside_cpu(t);
+	if (cpu >= 0 && (!y->outside++ || t->id < y->outside_first_id)) {
+		y->outside_first_id = (int)t->id;
+		y->outside_first_cpu = cpu;
+	}
+	y->allowed_unread += !isnan(t->pid) && !t->cpus_allowed;
+	const struct report_task_cgroup *g = t->cgroup;
+	const char *file = !g ? NULL
+			   : isnan(g->cpu_s) || isnan(g->user_s) || isnan(g->sys_s) ? "cpu.stat"
+			   : isnan(g->cpu_some_s)				? "cpu.pressure"
+			   : isnan(g->io_some_s)				? "io.pressure"
+			   : isnan(g->memory_some_s)				? "memory.pressure"
+										: NULL;
+	if (file && !y->tree_unread++)
+		y->tree_unread_first = file;
+}
+
+void report_tally_free(struct report_run_tally *y)
+{
+	free(y->first_failed_error);
+	intlist_free(&y->used_cpus);
+	memset(y, 0, sizeof(*y));
+}
+
+struct foreach_line {
+	const struct report_run *run;
+	int (*fn)(const struct report_task *t, void *ctx);
+	void *ctx;
+};
+
+static int foreach_line(char *line, void *ctx)
+{
+	struct foreach_line *c = ctx;
+	struct report_task t = {0};
+	if (c->run->spool_parse(line, &t) < 0) {
+		report_task_free(&t);
+		return error("cannot read the task spool: a record is not a task");
+	}
+	int rc = c->fn(&t, c->ctx);
+	report_task_free(&t);
+	return rc;
+}
+
+int report_run_foreach_task(const struct report_run *run,
+			    int (*fn)(const struct report_task *t, void *ctx), void *ctx)
+{
+	if (run->tasks_null)
+		return 0;
+	if (run->spool) {
+		struct foreach_line c = {run, fn, ctx};
+		return spool_foreach_line(run->spool, run->spool_off, run->spool_len, foreach_line, &c);
+	}
+	for (int i = 0; run->tasks && i < run->ntasks; i++) {
+		int rc = fn(&run->tasks[i], ctx);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }

@@ -41,7 +41,7 @@ struct field_table {
 };
 
 extern const struct field_table task_table, task_cgroup_table, exit_table, run_table, cpu_table, wall_table,
-	summary_table;
+	summary_table, percentiles_table;
 
 /* The value of field f in the struct at base. */
 double *field_number(const struct field *f, void *base);
@@ -109,6 +109,44 @@ struct report_samples {
 	char *extra;
 };
 
+/* Nearest-rank percentiles of one quantity over a run's started tasks that
+ * have a value for it (seconds); NAN (null) when none has. */
+struct report_percentiles {
+	double p50, p90, p99, max;
+};
+
+/* runs[].task_stats: the per-task distributions, at every --detail. */
+struct report_task_stats {
+	struct report_percentiles wall_s, running_s, ready_s, blocked_s;
+	bool present;             /* false: read from a report without task_stats (null) */
+};
+
+/*
+ * What the table, the warnings and the summary need from a run's tasks,
+ * summed as each task is seen (report_tally_task), so that none of them
+ * walks the tasks: the collector keeps it for a live run, the reader for a
+ * report read back. Memory: constant per run (used_cpus: at most the CPUs).
+ */
+struct report_run_tally {
+	int failed_tasks;         /* report_task_failed() */
+	int first_failed_id;      /* the lowest failed id (when failed_tasks > 0) */
+	char *first_failed_error; /* its error in a few words; owned */
+	double share_sum[5];      /* running/ready/blocked share of wall, switches */
+	int share_n[5];           /* tasks with that value (wall > 0) */
+	bool has_trees;           /* a task's states came from its cgroup leaf */
+	double tree_sum[3];       /* trees' cpu_s, cpu_some_s, io_some_s (seconds) */
+	int tree_n[3];
+	struct intlist used_cpus; /* CPUs of the tasks' cpusets, sorted */
+	int outside;              /* tasks seen outside their slot */
+	int outside_first_id, outside_first_cpu; /* the lowest such id (outside > 0) */
+	int allowed_unread;       /* started tasks with cpus_allowed null */
+	int tree_unread;          /* tasks whose cgroup numbers are partly null */
+	const char *tree_unread_first; /* the first such file (a literal) */
+};
+
+struct spool;
+struct json_fixes;
+
 struct report_run {
 	double wall_s, user_s, sys_s, runner_cpu_s, rss_floor_kb;
 	bool failed;              /* a task failed (exit code, signal, timeout) */
@@ -118,8 +156,18 @@ struct report_run {
 	int ncpus;
 	struct report_cpu *cpus;
 	struct report_samples samples;
+	bool samples_null;        /* --detail mode: "samples": null */
+	struct report_task_stats task_stats;
+	bool tasks_null;          /* --detail run or mode: "tasks": null (ntasks 0) */
 	int ntasks;
+	/* the tasks, in id order, come from one of: memory (a report read back),
+	 * or the spool (a live run: spool_len bytes of lines at spool_off; tasks
+	 * NULL). Walk them with report_run_foreach_task. */
 	struct report_task *tasks;
+	struct spool *spool;
+	long long spool_off, spool_len;
+	int (*spool_parse)(const char *line, struct report_task *out); /* a line -> a task (0/-1) */
+	struct report_run_tally tally;
 	char *extra;
 };
 
@@ -145,8 +193,9 @@ struct report_mode {
 	char *extra;
 };
 
+/* A run of task ids with the same spec: ids id .. id+count-1. */
 struct report_task_spec {
-	int id;
+	int id, count;
 	char *kind;
 	char *params;             /* the params object as compact JSON: the work it did */
 	double ops;               /* params.ops of a cpu task, NAN when absent */
@@ -155,8 +204,9 @@ struct report_task_spec {
 
 struct report_workload {
 	char *name;
-	int ntasks;
-	struct report_task_spec *tasks;
+	int ntasks;               /* task ids: 0 .. ntasks-1 */
+	int nspecs;               /* groups of consecutive ids sharing one spec */
+	struct report_task_spec *specs;
 	int nmodes;
 	struct report_mode *modes;
 	char *extra;
@@ -180,6 +230,8 @@ struct report {
 	char *calibration;        /* JSON text */
 	int nworkloads;
 	struct report_workload *workloads;
+	struct spool *spool;      /* a live run's task records (owned), or NULL */
+	struct json_fixes *fixes; /* UTF-8 warnings of the spooled records (owned), or NULL */
 	char *extra;
 };
 
@@ -197,6 +249,19 @@ const struct report_task_spec *report_task_spec_find(const struct report_workloa
  * started or tribench stopped it (a stop signal, --halt now, a runtime
  * error): its run is partial, not failed. */
 bool report_task_failed(const struct report_task *t);
+/* Add task t to the tally (t stays the caller's). */
+void report_tally_task(struct report_run_tally *tally, const struct report_task *t);
+void report_tally_free(struct report_run_tally *tally);
+/*
+ * Each task of run in id order to fn, from memory or from the spool (parsed
+ * one at a time: memory does not grow with the tasks); a run with null tasks
+ * has none. Stops at fn's first non-zero result and returns it; -1 when the
+ * spool cannot be read or a line not parsed (one line printed).
+ */
+int report_run_foreach_task(const struct report_run *run,
+			    int (*fn)(const struct report_task *t, void *ctx), void *ctx);
+/* A task's fields freed (not t itself). */
+void report_task_free(struct report_task *t);
 /* A run statistics may use: its in_summary (complete, no failed task, never
  * suspended). */
 bool report_run_usable(const struct report_run *run);

@@ -7,6 +7,37 @@
 #include <string.h>
 
 #include "json/json.h"
+#include "json/jsonutil.h"
+#include "record.h"
+#include "spool.h"
+
+/* The workload's task specs as groups of consecutive ids sharing one spec
+ * (workload_task gives the same spec for a counted one): a million `true`s
+ * cost one entry, not a million strings. */
+static void spec_groups(struct report_workload *rw, const struct workload *w)
+{
+	const struct task_spec *prev = NULL;
+	int alloc = 0;
+	for (int k = 0; k < w->ntasks; k++) {
+		const struct task_spec *spec = workload_task(w, k);
+		if (spec == prev) {
+			rw->specs[rw->nspecs - 1].count++;
+			continue;
+		}
+		if (rw->nspecs == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			rw->specs = xrealloc(rw->specs, (size_t)alloc * sizeof(*rw->specs));
+		}
+		struct report_task_spec *ts = &rw->specs[rw->nspecs++];
+		memset(ts, 0, sizeof(*ts));
+		ts->id = k;
+		ts->count = 1;
+		ts->kind = xstrdup(spec->kind->name);
+		ts->params = json_params_text(spec);
+		prev = spec;
+	}
+	rw->ntasks = w->ntasks;
+}
 
 /* The report's workloads and modes, and the plans the scheduler needs. */
 static int build(struct report *r, struct plan *plans, const struct topo *t,
@@ -17,14 +48,7 @@ static int build(struct report *r, struct plan *plans, const struct topo *t,
 		const struct workload *w = &suite->workloads[i];
 		struct report_workload *rw = &r->workloads[r->nworkloads++];
 		rw->name = xstrdup(w->name);
-		rw->tasks = xcalloc((size_t)w->ntasks + 1, sizeof(*rw->tasks));
-		for (int k = 0; k < w->ntasks; k++) {
-			struct report_task_spec *ts = &rw->tasks[rw->ntasks++];
-			ts->id = k;
-			const struct task_spec *spec = workload_task(w, k);
-			ts->kind = xstrdup(spec->kind->name);
-			ts->params = json_params_text(spec);
-		}
+		spec_groups(rw, w);
 		rw->modes = xcalloc((size_t)o->nmodes, sizeof(*rw->modes));
 		for (int m = 0; m < o->nmodes; m++) {
 			struct plan *p = &plans[i * MODE_COUNT + m];
@@ -56,13 +80,16 @@ static int run_round(struct report *r, const struct plan *plans, struct sched *s
 			struct report_mode *rm = &r->workloads[i].modes[m];
 			struct run_label label = {w->name, rm->mode, measured ? round + 1 : 0, o->runs};
 			struct task_collector collect;
-			collector_init(&collect, w->ntasks);
+			if (spool_run_begin(r->spool) < 0)
+				return -1;
+			collector_init(&collect, w->ntasks, r->spool, o->detail, r->fixes);
 			struct run_record rec = {.collect = &collect};
 			int rc = sched_run(s, &plans[i * MODE_COUNT + m], w, &label, &rec);
 			bool cut = s->signal || s->halted || s->watchdog_died;
 			struct report_run *out = measured ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
 			rm->schedstat_unread += collect.schedstat_unread;
-			record_to_report(&rec, &collect, out, cut);
+			if (record_to_report(&rec, &collect, out, cut) < 0)
+				rc = -1;	/* the spool failed: a runtime error, said once */
 			run_record_free(&rec);
 			collector_free(&collect);
 			if (rc < 0 || cut)
@@ -75,6 +102,13 @@ static int run_round(struct report *r, const struct plan *plans, struct sched *s
 int runner_run(struct report *r, struct sched *s, const struct topo *t, const struct suite *suite,
 	       const struct options *o)
 {
+	r->spool = xmalloc(sizeof(*r->spool));
+	r->fixes = xcalloc(1, sizeof(*r->fixes));
+	if (spool_open(r->spool) < 0) {
+		free(r->spool);
+		r->spool = NULL;
+		return -1;
+	}
 	struct plan *plans = xcalloc((size_t)suite->nworkloads * MODE_COUNT, sizeof(*plans));
 	int rc = build(r, plans, t, suite, o);
 	for (int k = 0; rc == 0 && !s->signal && !s->halted && k < o->warmup; k++)

@@ -11,7 +11,8 @@
  * mode order per round. 0, or -1 on a runtime error (printed). A signal or
  * --halt stops it early: the run it cut is kept, marked partial, nothing runs
  * after it, and r->interrupted says whether a signal did it. The caller
- * summarises (report_summarise).
+ * summarises (report_summarise). Each run's tasks go to r->spool (made
+ * here; an error to create or write it is a runtime error), at o->detail.
  */
 int runner_run(struct report *r, struct sched *s, const struct topo *t, const struct suite *suite,
 	       const struct options *o);

@@ -43,18 +43,10 @@ static void shares(const struct report_mode *m, struct state_shares *s)
 	for (int k = 0; k < m->nruns; k++) {
 		if (!report_run_usable(&m->runs[k]))
 			continue;
-		for (int i = 0; i < m->runs[k].ntasks; i++) {
-			const struct report_task *t = &m->runs[k].tasks[i];
-			if (!(t->wall_s > 0))
-				continue;
-			const double v[5] = {t->running_s / t->wall_s, t->ready_s / t->wall_s,
-					     t->blocked_s / t->wall_s, t->voluntary_switches,
-					     t->involuntary_switches};
-			for (int c = 0; c < 5; c++)
-				if (isfinite(v[c])) {
-					s->sum[c] += v[c];
-					s->n[c]++;
-				}
+		const struct report_run_tally *y = &m->runs[k].tally;
+		for (int c = 0; c < 5; c++) {
+			s->sum[c] += y->share_sum[c];
+			s->n[c] += y->share_n[c];
 		}
 	}
 }
@@ -73,11 +65,8 @@ static void share_cell(FILE *f, const struct state_shares *s, int c, bool percen
 static bool mode_has_trees(const struct report_mode *m)
 {
 	for (int k = 0; k < m->nruns; k++)
-		for (int i = 0; i < m->runs[k].ntasks; i++) {
-			const struct report_task *t = &m->runs[k].tasks[i];
-			if (t->cgroup && t->states_source && !strcmp(t->states_source, "cgroup"))
-				return true;
-		}
+		if (m->runs[k].tally.has_trees)
+			return true;
 	return false;
 }
 
@@ -99,16 +88,9 @@ static void tree_cells(FILE *f, const struct report_mode *m)
 	for (int k = 0; k < m->nruns; k++) {
 		if (!report_run_usable(&m->runs[k]))
 			continue;
-		for (int i = 0; i < m->runs[k].ntasks; i++) {
-			const struct report_task *t = &m->runs[k].tasks[i];
-			if (!t->cgroup || !t->states_source || strcmp(t->states_source, "cgroup"))
-				continue;
-			const double v[3] = {t->cgroup->cpu_s, t->cgroup->cpu_some_s, t->cgroup->io_some_s};
-			for (int c = 0; c < 3; c++)
-				if (isfinite(v[c])) {
-					sum[c] += v[c];
-					n[c]++;
-				}
+		for (int c = 0; c < 3; c++) {
+			sum[c] += m->runs[k].tally.tree_sum[c];
+			n[c] += m->runs[k].tally.tree_n[c];
 		}
 	}
 	for (int c = 0; c < 3; c++)

@@ -51,16 +51,12 @@ static void check_walls(struct collector *c, const char *name, const struct repo
 /* The CPUs the mode's tasks were bound to, from their cpusets. */
 static void used_cpus(const struct report_mode *m, struct intlist *out)
 {
-	for (int k = 0; k < m->nruns; k++)
-		for (int i = 0; i < m->runs[k].ntasks; i++) {
-			const struct report_task *t = &m->runs[k].tasks[i];
-			struct intlist l = {0};
-			if (t->cpuset && cpulist_parse(t->cpuset, &l) == 0)
-				for (int j = 0; j < l.n; j++)
-					if (!intlist_has(out, l.v[j]))
-						intlist_push(out, l.v[j]);
-			intlist_free(&l);
-		}
+	for (int k = 0; k < m->nruns; k++) {
+		const struct intlist *l = &m->runs[k].tally.used_cpus;
+		for (int j = 0; j < l->n; j++)
+			if (!intlist_has(out, l->v[j]))
+				intlist_push(out, l->v[j]);
+	}
 	intlist_sort_unique(out);
 }
 
@@ -104,21 +100,14 @@ static void check_others(struct collector *c, const char *name, const struct rep
 static void check_placement(struct collector *c, const char *name, const struct report_mode *m)
 {
 	int outside = 0, first_id = -1, first_cpu = -1;
-	for (int k = 0; k < m->nruns; k++)
-		for (int i = 0; i < m->runs[k].ntasks; i++) {
-			const struct report_task *t = &m->runs[k].tasks[i];
-			struct intlist l = {0};
-			if (t->outside_slot && t->cpuset && cpulist_parse(t->cpuset, &l) == 0)
-				for (int j = 0; j < t->cpus_seen.n; j++)
-					if (!intlist_has(&l, t->cpus_seen.v[j])) {
-						if (!outside++) {
-							first_id = (int)t->id;
-							first_cpu = t->cpus_seen.v[j];
-						}
-						break;
-					}
-			intlist_free(&l);
+	for (int k = 0; k < m->nruns; k++) {
+		const struct report_run_tally *y = &m->runs[k].tally;
+		if (y->outside && !outside) {
+			first_id = y->outside_first_id;
+			first_cpu = y->outside_first_cpu;
 		}
+		outside += y->outside;
+	}
 	if (outside)
 		add(c, "%s/%s: %d task%s ran outside %s slot (task %d was seen on CPU %d): placement "
 		       "was not what the plan says",
@@ -131,10 +120,7 @@ static void check_unread(struct collector *c, const char *name, const struct rep
 {
 	int n = 0;
 	for (int k = 0; k < m->nruns; k++)
-		for (int i = 0; i < m->runs[k].ntasks; i++) {
-			const struct report_task *t = &m->runs[k].tasks[i];
-			n += !isnan(t->pid) && !t->cpus_allowed;
-		}
+		n += m->runs[k].tally.allowed_unread;
 	if (n)
 		add(c, "%s/%s: cpus_allowed is null for %d task%s: /proc/PID/status of the zombie "
 		       "could not be read",
@@ -154,19 +140,12 @@ static void check_tree_unread(struct collector *c, const char *name, const struc
 {
 	int n = 0;
 	const char *first = NULL;
-	for (int k = 0; k < m->nruns; k++)
-		for (int i = 0; i < m->runs[k].ntasks; i++) {
-			const struct report_task_cgroup *g = m->runs[k].tasks[i].cgroup;
-			if (!g)
-				continue;
-			const char *file = isnan(g->cpu_s) || isnan(g->user_s) || isnan(g->sys_s) ? "cpu.stat"
-					   : isnan(g->cpu_some_s)				? "cpu.pressure"
-					   : isnan(g->io_some_s)				? "io.pressure"
-					   : isnan(g->memory_some_s)			? "memory.pressure"
-											: NULL;
-			if (file && !n++)
-				first = file;
-		}
+	for (int k = 0; k < m->nruns; k++) {
+		const struct report_run_tally *y = &m->runs[k].tally;
+		if (y->tree_unread && !n)
+			first = y->tree_unread_first;
+		n += y->tree_unread;
+	}
 	if (n)
 		add(c, "%s/%s: the cgroup numbers of %d task%s are partly null: their leaf's %s (or "
 		       "another of cpu.stat and *.pressure) could not be read",
@@ -200,8 +179,7 @@ static int failed_tasks(const struct report_run *runs, int n)
 {
 	int failed = 0;
 	for (int k = 0; k < n; k++)
-		for (int i = 0; i < runs[k].ntasks; i++)
-			failed += report_task_failed(&runs[k].tasks[i]);
+		failed += runs[k].tally.failed_tasks;
 	return failed;
 }
 
@@ -240,30 +218,13 @@ void warnings_collect(struct report *r, const struct host_facts *h, bool quiet)
 	}
 }
 
-/* What went wrong with one task, in a few words. */
-static char *task_error(const struct report_task *t)
-{
-	const struct report_exit *e = &t->exit;
-	if (e->error)
-		return xstrdup(e->error);
-	if (e->timed_out)
-		return xstrdup("timed out");
-	if (!strcmp(e->status, "signaled"))
-		return xasprintf("killed by %s", e->signal_name ? e->signal_name : "a signal");
-	return xasprintf("exit code %.0f", e->code);
-}
-
 /* The first failed task of runs, as "run K task I: error" (NULL: none). */
 static char *first_failure(const struct report_run *runs, int n, const char *what)
 {
 	for (int k = 0; k < n; k++)
-		for (int i = 0; i < runs[k].ntasks; i++)
-			if (report_task_failed(&runs[k].tasks[i])) {
-				char *e = task_error(&runs[k].tasks[i]);
-				char *s = xasprintf("%s %d task %.0f: %s", what, k + 1, runs[k].tasks[i].id, e);
-				free(e);
-				return s;
-			}
+		if (runs[k].tally.failed_tasks)
+			return xasprintf("%s %d task %d: %s", what, k + 1, runs[k].tally.first_failed_id,
+					 runs[k].tally.first_failed_error);
 	return NULL;
 }
 

@@ -163,6 +163,21 @@ static void trace_counters(cJSON *events, int pid, const struct report_samples *
 
 /* One process per workload x mode x run, all starting at 0 so that the modes
  * line up for comparison; pids count from 1 in report order. */
+struct trace_ctx {
+	cJSON *events;
+	int pid;
+	const struct report_workload *w;
+};
+
+/* A started task's track (none for a run with null tasks: --detail run). */
+static int trace_one(const struct report_task *t, void *ctx)
+{
+	struct trace_ctx *c = ctx;
+	if (!isnan(t->pid) && !isnan(t->start_s))
+		trace_task(c->events, c->pid, t, report_task_spec_find(c->w, (int)t->id));
+	return 0;
+}
+
 char *export_trace(const struct report *r)
 {
 	cJSON *root = jnew_object();
@@ -178,10 +193,8 @@ char *export_trace(const struct report *r)
 				metadata(events, "process_name", ++pid, NAN, "name", jstr(name));
 				free(name);
 				metadata(events, "process_sort_index", pid, NAN, "sort_index", jint(pid));
-				for (int t = 0; t < run->ntasks; t++)
-					if (!isnan(run->tasks[t].pid) && !isnan(run->tasks[t].start_s))
-						trace_task(events, pid, &run->tasks[t],
-							   report_task_spec_find(w, (int)run->tasks[t].id));
+				struct trace_ctx c = {events, pid, w};
+				report_run_foreach_task(run, trace_one, &c);
 				trace_counters(events, pid, &run->samples);
 			}
 		}

@@ -338,3 +338,70 @@ int json_sanitize_tree(cJSON *root, char ***warnings, int *nwarnings)
 	free(st.w);
 	return st.fixed;
 }
+
+/* Split "invalid UTF-8 in WHERE (N string...)" at the count; WHERE gets the
+ * part's prefix ("the key " stays first). A text not of that shape is kept
+ * whole with no count. */
+void json_fixes_add(struct json_fixes *f, const char *prefix, char *w, int times)
+{
+	static const char lead[] = "invalid UTF-8 in ";
+	char *open = strstr(w, " (");
+	int count = 0, used = 0;
+	char *head, *tail;
+	if (strncmp(w, lead, strlen(lead)) || !open || sscanf(open, " (%d%n", &count, &used) != 1) {
+		head = xstrdup(w);
+		tail = xstrdup("");
+		count = -1;
+	} else {
+		const char *where = w + strlen(lead);
+		bool key = !strncmp(where, "the key ", 8);
+		if (key)
+			where += 8;
+		head = xasprintf("%s%s%s%s%.*s", lead, key ? "the key " : "", prefix, *prefix ? "." : "",
+				 (int)(open - where), where);
+		count *= times;
+		tail = xstrdup(open + used);
+	}
+	free(w);
+	for (int i = 0; i < f->n; i++)
+		if (!strcmp(f->head[i], head) && f->count[i] >= 0 && count >= 0) {
+			f->count[i] += count;
+			free(head);
+			free(tail);
+			return;
+		}
+	f->head = xrealloc(f->head, (size_t)(f->n + 1) * sizeof(char *));
+	f->tail = xrealloc(f->tail, (size_t)(f->n + 1) * sizeof(char *));
+	f->count = xrealloc(f->count, (size_t)(f->n + 1) * sizeof(int));
+	f->head[f->n] = head;
+	f->tail[f->n] = tail;
+	f->count[f->n++] = count;
+}
+
+void json_fixes_take(struct json_fixes *f, char ***out, int *nout)
+{
+	for (int i = 0; i < f->n; i++) {
+		char *w;
+		if (f->count[i] < 0) {
+			w = f->head[i];
+		} else {
+			/* the tail starts with " string" or " strings": the plural follows the sum */
+			const char *rest = f->tail[i];
+			const char *word = !strncmp(rest, " strings", 8) ? " string" : !strncmp(rest, " keys", 5) ? " key" : NULL;
+			if (word)
+				rest += strlen(word) + 1;
+			else if (!strncmp(rest, " string", 7) || !strncmp(rest, " key", 4))
+				word = rest[1] == 's' ? " string" : " key", rest += strlen(word);
+			w = xasprintf("%s (%d%s%s%s", f->head[i], f->count[i], word ? word : "",
+				      word && f->count[i] != 1 ? "s" : "", rest);
+			free(f->head[i]);
+		}
+		free(f->tail[i]);
+		*out = xrealloc(*out, (size_t)(*nout + 1) * sizeof(char *));
+		(*out)[(*nout)++] = w;
+	}
+	free(f->head);
+	free(f->tail);
+	free(f->count);
+	memset(f, 0, sizeof(*f));
+}

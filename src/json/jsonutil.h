@@ -48,4 +48,19 @@ char *jprint(cJSON *root);      /* pretty text with a final newline; frees root 
  * keys) replaced; allocation failure dies. root NULL: returns 0. */
 int json_sanitize_tree(cJSON *root, char ***warnings, int *nwarnings);
 
+/* json_sanitize_tree's warnings over many parts of one report (each task
+ * record on its own), merged: one warning per path, counts summed. */
+struct json_fixes {
+	int n;
+	char **head;              /* "invalid UTF-8 in PREFIX.PATH" */
+	char **tail;              /* " string...: replaced ..." (after the count) */
+	int *count;
+};
+/* Add warning w (from json_sanitize_tree on a part found at prefix, e.g.
+ * "workloads[].modes[].runs[].tasks[]", "" at the root; w is freed), its
+ * count multiplied by times (a part written for several task ids). */
+void json_fixes_add(struct json_fixes *f, const char *prefix, char *w, int times);
+/* The merged warnings appended to *out (malloc'd strings); f is emptied. */
+void json_fixes_take(struct json_fixes *f, char ***out, int *nout);
+
 #endif

@@ -1,5 +1,7 @@
 /* The JSON report writer (schema version 1, docs/schema.json): the report
- * model out, level by level through its field tables. */
+ * model out as a stream, level by level through its field tables. Each part
+ * is a small cJSON tree printed on its own; a live run's tasks array is copied
+ * from the spool, so memory does not grow with the tasks. */
 #include "config.h"
 #include "json/report_json.h"
 
@@ -9,6 +11,7 @@
 
 #include "json/fields.h"
 #include "json/jsonutil.h"
+#include "spool.h"
 
 /* An object whose text the model keeps (host, config, plan, params), or null. */
 static cJSON *own(const char *text)
@@ -61,7 +64,71 @@ static cJSON *task(const struct report_task *t)
 	return o;
 }
 
-static cJSON *run(const struct report_run *r)
+/* Compact text of o after its strings are made UTF-8 (warnings into fixes
+ * under prefix, counted times); frees o. */
+static char *clean_text(cJSON *o, struct json_fixes *fixes, const char *prefix, int times)
+{
+	char **w = NULL;
+	int nw = 0;
+	json_sanitize_tree(o, &w, &nw);
+	for (int i = 0; i < nw; i++)
+		json_fixes_add(fixes, prefix, w[i], times);
+	free(w);
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!text)
+		die("out of memory printing JSON");
+	return text;
+}
+
+char *json_task_line(const struct report_task *t, struct json_fixes *fixes)
+{
+	return clean_text(task(t), fixes, "workloads[].modes[].runs[].tasks[]", 1);
+}
+
+/* The members of o (repaired like clean_text) without its braces, after a
+ * comma unless first; frees o. */
+static void members(FILE *f, cJSON *o, struct json_fixes *fixes, const char *prefix, bool first)
+{
+	char *text = clean_text(o, fixes, prefix, 1);
+	size_t n = strlen(text);
+	if (n > 2)
+		fprintf(f, "%s%.*s", first ? "" : ",", (int)(n - 2), text + 1);
+	free(text);
+}
+
+static cJSON *percentiles(const struct report_percentiles *p)
+{
+	cJSON *o = jnew_object();
+	fields_write(o, &percentiles_table, p);
+	return o;
+}
+
+static cJSON *task_stats(const struct report_task_stats *s)
+{
+	if (!s->present)
+		return jnull();
+	cJSON *o = jnew_object();
+	jadd(o, "wall_s", percentiles(&s->wall_s));
+	jadd(o, "running_s", percentiles(&s->running_s));
+	jadd(o, "ready_s", percentiles(&s->ready_s));
+	jadd(o, "blocked_s", percentiles(&s->blocked_s));
+	return o;
+}
+
+static int write_task(const struct report_task *t, void *ctx)
+{
+	void **c = ctx;
+	FILE *f = c[0];
+	char *line = json_task_line(t, c[1]);
+	fprintf(f, "%s%s", *(int *)c[2] ? ",\n" : "", line);
+	free(line);
+	++*(int *)c[2];
+	return ferror(f) ? -1 : 0;
+}
+
+/* A run; its tasks from the spool verbatim, or one by one from memory. */
+static int run(FILE *f, const struct report_run *r, struct json_fixes *fixes, const char *prefix)
 {
 	cJSON *o = jnew_object();
 	fields_write(o, &run_table, r);
@@ -71,29 +138,52 @@ static cJSON *run(const struct report_run *r)
 		fields_write(c, &cpu_table, &r->cpus[i]);
 		fields_add_extra(c, r->cpus[i].extra);
 	}
-	jadd(o, "samples", samples(&r->samples));
-	cJSON *tasks = jadd(o, "tasks", jnew_array());
-	for (int i = 0; i < r->ntasks; i++)
-		jadd(tasks, NULL, task(&r->tasks[i]));
+	jadd(o, "samples", r->samples_null ? jnull() : samples(&r->samples));
+	jadd(o, "task_stats", task_stats(&r->task_stats));
 	fields_add_extra(o, r->extra);
-	return o;
+	fputc('{', f);
+	members(f, o, fixes, prefix, true);
+	if (r->tasks_null) {
+		fputs(",\"tasks\":null}", f);
+		return ferror(f) ? -1 : 0;
+	}
+	fputs(",\"tasks\":[\n", f);
+	int rc, n = 0;
+	if (r->spool) {
+		rc = spool_copy(r->spool, r->spool_off, r->spool_len, f);
+	} else {
+		void *c[3] = {f, fixes, &n};
+		rc = report_run_foreach_task(r, write_task, c);
+	}
+	fputs("]}", f);
+	return rc < 0 || ferror(f) ? -1 : 0;
 }
 
-static cJSON *runs(const struct report_run *r, int n)
+static int runs(FILE *f, const char *key, const struct report_run *r, int n, struct json_fixes *fixes)
 {
-	cJSON *a = jnew_array();
-	for (int k = 0; k < n; k++)
-		jadd(a, NULL, run(&r[k]));
-	return a;
+	char *prefix = xasprintf("workloads[].modes[].%s[]", key);
+	fprintf(f, ",\"%s\":[", key);
+	int rc = 0;
+	for (int k = 0; rc == 0 && k < n; k++) {
+		fputs(k ? ",\n" : "\n", f);
+		rc = run(f, &r[k], fixes, prefix);
+	}
+	fputc(']', f);
+	free(prefix);
+	return rc < 0 || ferror(f) ? -1 : 0;
 }
 
-static cJSON *mode(const struct report_mode *m)
+static int mode(FILE *f, const struct report_mode *m, struct json_fixes *fixes)
 {
 	cJSON *o = jnew_object();
 	jadd(o, "mode", jstr(m->mode));
 	jadd(o, "plan", own(m->plan));
-	jadd(o, "warmup_runs", runs(m->warmup_runs, m->nwarmup));
-	jadd(o, "runs", runs(m->runs, m->nruns));
+	fputc('{', f);
+	members(f, o, fixes, "workloads[].modes[]", true);
+	if (runs(f, "warmup_runs", m->warmup_runs, m->nwarmup, fixes) < 0 ||
+	    runs(f, "runs", m->runs, m->nruns, fixes) < 0)
+		return -1;
+	o = jnew_object();
 	cJSON *s = jadd(o, "summary", jnew_object());
 	cJSON *w = jadd(s, "wall_s", jnew_object());
 	fields_write(w, &wall_table, &m->summary.wall);
@@ -101,54 +191,106 @@ static cJSON *mode(const struct report_mode *m)
 	fields_write(s, &summary_table, &m->summary);
 	fields_add_extra(s, m->summary.extra);
 	fields_add_extra(o, m->extra);
-	return o;
+	members(f, o, fixes, "workloads[].modes[]", false);
+	fputc('}', f);
+	return ferror(f) ? -1 : 0;
 }
 
-static cJSON *workload(const struct report_workload *w)
+/* The task specs, one entry per task id, each group's text made once. */
+static int specs(FILE *f, const struct report_workload *w, struct json_fixes *fixes)
+{
+	fputs(",\"tasks\":[", f);
+	bool first = true;
+	for (int i = 0; i < w->nspecs; i++) {
+		const struct report_task_spec *s = &w->specs[i];
+		cJSON *o = jnew_object();
+		jadd(o, "kind", jstr(s->kind));
+		jadd(o, "params", own(s->params));
+		fields_add_extra(o, s->extra);
+		char *text = clean_text(o, fixes, "workloads[].tasks[]", s->count);
+		for (int id = s->id; id < s->id + s->count; id++, first = false)
+			fprintf(f, "%s{\"id\":%d,%s", first ? "\n" : ",\n", id, text + 1);
+		free(text);
+		if (ferror(f))
+			return -1;
+	}
+	fputc(']', f);
+	return 0;
+}
+
+static int workload(FILE *f, const struct report_workload *w, struct json_fixes *fixes)
 {
 	cJSON *o = jnew_object();
 	jadd(o, "name", jraw(w->name));
-	cJSON *tasks = jadd(o, "tasks", jnew_array());
-	for (int i = 0; i < w->ntasks; i++) {
-		cJSON *t = jadd(tasks, NULL, jnew_object());
-		jadd(t, "id", jint(w->tasks[i].id));
-		jadd(t, "kind", jstr(w->tasks[i].kind));
-		jadd(t, "params", own(w->tasks[i].params));
-		fields_add_extra(t, w->tasks[i].extra);
+	fputc('{', f);
+	members(f, o, fixes, "workloads[]", true);
+	if (specs(f, w, fixes) < 0)
+		return -1;
+	fputs(",\"modes\":[", f);
+	for (int m = 0; m < w->nmodes; m++) {
+		fputs(m ? ",\n" : "\n", f);
+		if (mode(f, &w->modes[m], fixes) < 0)
+			return -1;
 	}
-	cJSON *modes = jadd(o, "modes", jnew_array());
-	for (int m = 0; m < w->nmodes; m++)
-		jadd(modes, NULL, mode(&w->modes[m]));
+	fputc(']', f);
+	o = jnew_object();
 	fields_add_extra(o, w->extra);
-	return o;
+	members(f, o, fixes, "workloads[]", false);
+	fputc('}', f);
+	return ferror(f) ? -1 : 0;
+}
+
+int json_report_write(struct report *r, FILE *f)
+{
+	struct json_fixes local = {0}, *fixes = r->fixes ? r->fixes : &local;
+	int before = r->nwarnings;
+	cJSON *o = jnew_object();
+	jadd(o, "schema_version", jint(1));
+	jadd(o, "tool", own(r->tool));
+	jadd(o, "started_at", jstr(r->started_at));
+	jadd(o, "interrupted", jbool(r->interrupted));
+	jadd(o, "containment", jstr(r->containment));
+	jadd(o, "host", own(r->host));
+	jadd(o, "config", own(r->config));
+	jadd(o, "calibration", own(r->calibration));
+	fputc('{', f);
+	members(f, o, fixes, "", true);
+	fputs(",\n\"workloads\":[", f);
+	for (int i = 0; i < r->nworkloads; i++) {
+		fputs(i ? ",\n" : "\n", f);
+		if (workload(f, &r->workloads[i], fixes) < 0) {
+			json_fixes_take(fixes, &r->warnings, &r->nwarnings);
+			return -1;
+		}
+	}
+	fputs("]", f);
+	o = jnew_object();
+	fields_add_extra(o, r->extra);
+	members(f, o, fixes, "", false);
+	/* strings that were not UTF-8 were replaced, their bytes kept beside
+	 * them; each kind of field is named once in the warnings */
+	json_fixes_take(fixes, &r->warnings, &r->nwarnings);
+	o = jnew_object();
+	cJSON *warnings = jadd(o, "warnings", jnew_array());
+	for (int i = 0; i < r->nwarnings; i++)
+		jadd(warnings, NULL, jstr(r->warnings[i]));
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!text)
+		die("out of memory printing JSON");
+	fprintf(f, ",\n%.*s}\n", (int)strlen(text) - 2, text + 1);
+	cJSON_free(text);
+	return ferror(f) ? -1 : r->nwarnings - before;
 }
 
 int json_report(struct report *r, char **text)
 {
-	cJSON *root = jnew_object();
-	jadd(root, "schema_version", jint(1));
-	jadd(root, "tool", own(r->tool));
-	jadd(root, "started_at", jstr(r->started_at));
-	jadd(root, "interrupted", jbool(r->interrupted));
-	jadd(root, "containment", jstr(r->containment));
-	jadd(root, "host", own(r->host));
-	jadd(root, "config", own(r->config));
-	jadd(root, "calibration", own(r->calibration));
-	cJSON *wls = jadd(root, "workloads", jnew_array());
-	for (int i = 0; i < r->nworkloads; i++)
-		jadd(wls, NULL, workload(&r->workloads[i]));
-	fields_add_extra(root, r->extra);
-	/* strings that are not UTF-8 are replaced, their bytes kept beside them,
-	 * and each kind of field named once in the warnings */
-	char **fixes = NULL;
-	int nfixes = 0;
-	json_sanitize_tree(root, &fixes, &nfixes);
-	for (int i = 0; i < nfixes; i++)
-		report_add_warning(r, fixes[i]);
-	free(fixes);
-	cJSON *warnings = jadd(root, "warnings", jnew_array());
-	for (int i = 0; i < r->nwarnings; i++)
-		jadd(warnings, NULL, jstr(r->warnings[i]));
-	*text = jprint(root);
-	return nfixes;
+	size_t len = 0;
+	FILE *f = open_memstream(text, &len);
+	if (!f)
+		die("out of memory");
+	int n = json_report_write(r, f);
+	if (fclose(f) != 0)
+		die("out of memory");
+	return n;
 }

@@ -7,11 +7,29 @@
 /* Reading reports back, and the JSON the report commands write (src/json/ is the
  * only cJSON user: everything leaves it as text or as struct report). */
 
-/* The report as JSON text (*text: the caller's). Strings that are not valid
- * UTF-8 are replaced (U+FFFD, the bytes kept in a "<key>_raw" sibling) and
- * each kind named in a warning appended to r->warnings; returns how many
- * such warnings were added (the last ones of r->warnings). */
+#include <stdio.h>
+
+struct json_fixes;
+
+/*
+ * The report as JSON to f, a part at a time: the top-level objects through
+ * cJSON, each run's tasks copied from its spool (a live run) or written one
+ * by one (read back); memory does not grow with the tasks. Strings that are
+ * not valid UTF-8 are replaced (U+FFFD, the bytes kept in a "<key>_raw"
+ * sibling) and each kind named in a warning appended to r->warnings (merged
+ * with those r->fixes gathered from the task records). Returns how many such
+ * warnings were added (the last ones of r->warnings), or -1 when f got an
+ * error (a failed or stopped write; nothing printed) or the spool could not
+ * be read (printed); f then holds a partial report.
+ */
+int json_report_write(struct report *r, FILE *f);
+/* json_report_write into a string (*text: the caller's); for small reports. */
 int json_report(struct report *r, char **text);
+/* One task record as one line of compact JSON (UTF-8 repaired, the warnings
+ * merged into fixes); caller frees. */
+char *json_task_line(const struct report_task *t, struct json_fixes *fixes);
+/* A line json_task_line made, back into a task: 0, or -1 (one line printed). */
+int json_task_parse(const char *line, struct report_task *out);
 
 /* The whole file ("-": stdin) as a string; NULL with one error line printed. */
 char *report_read_file(const char *path);

@@ -54,7 +54,7 @@ char *report_read_file(const char *path)
  * file does the structure, and keeps every key it does not model ---- */
 
 static const char *const task_structure[] = {"exit", "cgroup", NULL};
-static const char *const run_structure[] = {"cpus", "samples", "tasks", NULL};
+static const char *const run_structure[] = {"cpus", "samples", "tasks", "task_stats", NULL};
 static const char *const samples_keys[] = {"period_s", "cpus", "t", "busy", "task_busy", NULL};
 static const char *const summary_structure[] = {"wall_s", NULL};
 static const char *const mode_keys[] = {"mode", "plan", "warmup_runs", "runs", "summary", NULL};
@@ -149,12 +149,38 @@ out:
 	return rc;
 }
 
+/* runs[].task_stats: absent (a report from before it) or null read as not
+ * present; else four percentile objects. */
+static int read_task_stats(const cJSON *run, const char *at, struct report_task_stats *ts)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(run, "task_stats");
+	if (!o || cJSON_IsNull(o))
+		return 0;
+	char *where = jsubpath(at, "task_stats", -1);
+	static const char *const keys[] = {"wall_s", "running_s", "ready_s", "blocked_s"};
+	struct report_percentiles *p[] = {&ts->wall_s, &ts->running_s, &ts->ready_s, &ts->blocked_s};
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < 4; i++) {
+		const cJSON *q = jget_object(o, keys[i], where);
+		char *qat = jsubpath(where, keys[i], -1);
+		rc = q ? fields_read(q, &percentiles_table, p[i], qat) : -1;
+		free(qat);
+	}
+	free(where);
+	ts->present = rc == 0;
+	return rc;
+}
+
+/* "tasks" and "samples" may be null (--detail run, mode). */
 static int read_run(const cJSON *o, const char *at, struct report_run *run)
 {
-	const cJSON *cpus, *tasks;
+	const cJSON *cpus, *tasks = cJSON_GetObjectItemCaseSensitive(o, "tasks"),
+			   *samples = cJSON_GetObjectItemCaseSensitive(o, "samples");
+	run->tasks_null = cJSON_IsNull(tasks);
+	run->samples_null = cJSON_IsNull(samples);
 	if (read_level(o, &run_table, run_structure, run, &run->extra, at) < 0 ||
-	    !(cpus = jget_array(o, "cpus", at)) || !(tasks = jget_array(o, "tasks", at)) ||
-	    read_samples(o, at, &run->samples) < 0)
+	    !(cpus = jget_array(o, "cpus", at)) || (!run->tasks_null && !(tasks = jget_array(o, "tasks", at))) ||
+	    (!run->samples_null && read_samples(o, at, &run->samples) < 0) || read_task_stats(o, at, &run->task_stats) < 0)
 		return -1;
 	run->cpus = xcalloc((size_t)cJSON_GetArraySize(cpus) + 1, sizeof(*run->cpus));
 	for (const cJSON *c = cpus->child; c; c = c->next) {
@@ -165,6 +191,8 @@ static int read_run(const cJSON *o, const char *at, struct report_run *run)
 		if (rc < 0)
 			return -1;
 	}
+	if (run->tasks_null)
+		return 0;
 	run->tasks = xcalloc((size_t)cJSON_GetArraySize(tasks) + 1, sizeof(*run->tasks));
 	for (const cJSON *t = tasks->child; t; t = t->next) {
 		char *where = jsubpath(at, "tasks", run->ntasks);
@@ -172,8 +200,17 @@ static int read_run(const cJSON *o, const char *at, struct report_run *run)
 		free(where);
 		if (rc < 0)
 			return -1;
+		report_tally_task(&run->tally, &run->tasks[run->ntasks - 1]);
 	}
 	return 0;
+}
+
+int json_task_parse(const char *line, struct report_task *out)
+{
+	cJSON *o = cJSON_Parse(line);
+	int rc = o ? read_task(o, "task", out) : error("a task record is not JSON");
+	cJSON_Delete(o);
+	return rc;
 }
 
 static int read_runs(const cJSON *o, const char *key, const char *at, struct report_run **out, int *n)
@@ -257,13 +294,26 @@ static int read_workload(const cJSON *o, const char *at, struct report_workload 
 	if (jget_string(o, "name", at, &w->name) < 0 || !(tasks = jget_array(o, "tasks", at)) ||
 	    !(modes = jget_array(o, "modes", at)))
 		return -1;
-	w->tasks = xcalloc((size_t)cJSON_GetArraySize(tasks) + 1, sizeof(*w->tasks));
+	/* consecutive ids with the same spec become one group */
+	w->specs = xcalloc((size_t)cJSON_GetArraySize(tasks) + 1, sizeof(*w->specs));
 	for (const cJSON *t = tasks->child; t; t = t->next) {
 		char *where = jsubpath(at, "tasks", w->ntasks);
-		int rc = read_task_spec(t, where, &w->tasks[w->ntasks++]);
+		struct report_task_spec *s = &w->specs[w->nspecs], *prev = w->nspecs ? s - 1 : NULL;
+		int rc = read_task_spec(t, where, s);
 		free(where);
+		w->nspecs++;
+		w->ntasks++;
 		if (rc < 0)
 			return -1;
+		s->count = 1;
+		if (prev && s->id == prev->id + prev->count && !strcmp(s->kind, prev->kind) &&
+		    !strcmp(s->params, prev->params) && !s->extra && !prev->extra) {
+			prev->count++;
+			free(s->kind);
+			free(s->params);
+			memset(s, 0, sizeof(*s));
+			w->nspecs--;
+		}
 	}
 	w->modes = xcalloc((size_t)cJSON_GetArraySize(modes) + 1, sizeof(*w->modes));
 	for (const cJSON *m = modes->child; m; m = m->next) {

@@ -203,10 +203,12 @@ static void build(struct report *r, const char *host, double ops, const double *
 	struct report_workload *w = &r->workloads[0];
 	w->name = xstrdup("w");
 	w->ntasks = 1;
-	w->tasks = xcalloc(1, sizeof(*w->tasks));
-	w->tasks[0].kind = xstrdup("cpu");
-	w->tasks[0].ops = ops;
-	w->tasks[0].params = xasprintf("{\"ops\":%.0f}", ops);
+	w->nspecs = 1;
+	w->specs = xcalloc(1, sizeof(*w->specs));
+	w->specs[0].count = 1;
+	w->specs[0].kind = xstrdup("cpu");
+	w->specs[0].ops = ops;
+	w->specs[0].params = xasprintf("{\"ops\":%.0f}", ops);
 	w->nmodes = 1;
 	w->modes = xcalloc(1, sizeof(*w->modes));
 	struct report_mode *m = &w->modes[0];

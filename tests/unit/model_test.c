@@ -141,9 +141,14 @@ static void exit_fields_match_the_schema(void **state)
 static void run_fields_match_the_schema(void **state)
 {
 	(void)state;
-	static const char *const structure[] = {"cpus", "samples", "tasks", NULL};
+	static const char *const structure[] = {"cpus", "samples", "task_stats", "tasks", NULL};
 	check_level(&run_table, structure);
 	check_level(&cpu_table, NULL);
+	/* task_stats: four percentile objects, each by its table */
+	static const char *const stats[] = {"wall_s", "running_s", "ready_s", "blocked_s", NULL};
+	static const struct field_table none = {"task_stats", NULL, 0};
+	check_level(&none, stats);
+	check_level(&percentiles_table, NULL);
 }
 
 static void summary_fields_match_the_schema(void **state)
@@ -194,6 +199,11 @@ static void summary_uses_only_runs_in_summary(void **state)
 	struct report_mode modes[2] = {serial, parallel};
 	struct report_workload w = {.name = w_name, .nmodes = 2, .modes = modes};
 	struct report r = {.nworkloads = 1, .workloads = &w};
+	/* failures are counted from the tally each run keeps of its tasks */
+	for (int k = 0; k < 5; k++)
+		report_tally_task(&runs[k].tally, runs[k].tasks);
+	assert_int_equal(runs[1].tally.failed_tasks, 1);
+	assert_string_equal(runs[1].tally.first_failed_error, "exit code 1");
 	report_summarise(&r);
 	assert_int_equal(modes[0].summary.wall.n, 2);
 	assert_true(modes[0].summary.wall.median == 2.0);
@@ -205,6 +215,8 @@ static void summary_uses_only_runs_in_summary(void **state)
 	assert_true(isnan(modes[1].summary.speedup));
 	assert_true(isnan(modes[1].summary.efficiency));
 	assert_int_equal(modes[1].summary.failed_runs, 1);
+	for (int k = 0; k < 5; k++)
+		report_tally_free(&runs[k].tally);
 }
 
 int main(void)
