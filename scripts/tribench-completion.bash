@@ -44,7 +44,7 @@ _tribench() {
 		local opts
 		case $cmd in
 		run) opts="--task --name --taskfile --modes --jobs --policy --cpu --runs --warmup --sample-ms
-			--count --commands --timeout --grace --halt --task-output --results --format --meta
+			--count --commands --dry-run --timeout --grace --halt --task-output --results --format --meta
 			--output --quiet --help --version" ;;
 		plan) opts="--modes --jobs --policy --cpu --help" ;;
 		compare) opts="--threshold --alpha --format --help" ;;

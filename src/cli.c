@@ -30,6 +30,7 @@ enum {
 	OPT_CONTAINMENT = 'Z',
 	OPT_MAX_IN_FLIGHT = 'I',
 	OPT_DETAIL = 'D',
+	OPT_DRY_RUN = 'Y',
 };
 
 static const struct option long_options[] = {
@@ -55,6 +56,7 @@ static const struct option long_options[] = {
 	{"containment", required_argument, NULL, OPT_CONTAINMENT},
 	{"max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT},
 	{"detail", required_argument, NULL, OPT_DETAIL},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -92,10 +94,16 @@ void cli_usage(FILE *f)
 	      "      --name NAME       workload name for the -t tasks (default \"custom\")\n"
 	      "  -f, --taskfile FILE   JSON suite (docs/taskfile.schema.json)\n"
 	      "  -- COMMAND [ARG...]   run this command (exec'd, no shell) --count times\n"
-	      "      --count N         copies of the command (default: 2 x usable cores)\n"
+	      "      --count N         copies of the command, 1 to 1000000 (default: 2 x\n"
+	      "                        usable cores); count=N of a spec has the same range,\n"
+	      "                        and a workload holds at most 10000000 tasks\n"
 	      "      --commands FILE   one task per non-empty line, run by /bin/sh -c\n"
 	      "                        (a line without shell syntax is exec'd directly);\n"
-	      "                        - reads standard input\n"
+	      "                        - reads standard input; a line may hold 128 KiB\n"
+	      "      --dry-run         parse and check the suite and every option, build the\n"
+	      "                        plans and print a line per workload (name, tasks,\n"
+	      "                        and per mode the tasks at once and their CPUs); run\n"
+	      "                        nothing, write no file (-o and --results unused)\n"
 	      "\n"
 	      "How to run it:\n"
 	      "  -m, --modes LIST      serial,concurrent,parallel (default: all three)\n"
@@ -297,6 +305,9 @@ static int apply_option(struct options *o, int c, char *arg)
 		return 0;
 	case OPT_COUNT:
 		return parse_int("--count", arg, 1, SUITE_MAX_COUNT, &o->count);
+	case OPT_DRY_RUN:
+		o->dry_run = true;
+		return 0;
 	case OPT_COMMANDS:
 		if (!*arg)
 			return error("invalid --commands: empty file name");

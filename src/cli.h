@@ -28,6 +28,7 @@ struct options {
 	int ncommand;
 	int count;                /* 0: 2 x usable cores */
 	const char *commands_file;/* --commands FILE, "-" for stdin */
+	bool dry_run;             /* --dry-run: parse, check, print the plan; run nothing */
 	struct sched_opts sched;  /* --timeout, --grace, --halt, --task-output, --results */
 	struct meta {
 		const char *key, *value;

@@ -163,8 +163,70 @@ static void report_begin(struct report *r, const struct options *o, const struct
 	r->jobs = jobs;
 }
 
+/* A workload name on one line of the dry run: control bytes as '?'. */
+static void put_name(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
+}
+
+/*
+ * run --dry-run: the suite and plans exactly as a run builds them, as
+ * "workload TAB tasks TAB per mode: N on CPUS" lines, where N is the plan's
+ * max_in_flight and CPUS its slots' PUs; nothing starts, no file is made.
+ */
+static int cmd_dry_run(const struct topo *t, const struct options *o)
+{
+	const struct topo_info *ti = topo_get_info(t);
+	struct suite suite = {0};
+	int cpu, jobs, rc = EXIT_OK;
+	if (load_suite(o, ti, &suite) < 0 || effective_settings(t, o, &cpu, &jobs) < 0) {
+		suite_free(&suite);
+		return EXIT_BAD_INPUT;
+	}
+	fputs("workload\ttasks", stdout);
+	for (int m = 0; m < o->nmodes; m++)
+		printf("\t%s", mode_name(o->modes[m]));
+	putchar('\n');
+	/* a plan is a pure function of the task count: workloads of the same
+	 * size (160,000 one-task workloads) share the line's mode cells */
+	char cells[MODE_COUNT][8192 + 32];
+	int cells_for = -1;
+	for (int i = 0; i < suite.nworkloads && rc == EXIT_OK; i++) {
+		const struct workload *w = &suite.workloads[i];
+		for (int m = 0; m < o->nmodes && w->ntasks != cells_for; m++) {
+			struct plan p;
+			if (plan_build(t, o->modes[m], &o->plan, w->ntasks, &p) < 0) {
+				rc = EXIT_BAD_INPUT;
+				break;
+			}
+			struct intlist pus = {0};
+			for (int k = 0; k < p.nslots; k++)
+				intlist_push(&pus, p.slots[k].pu);
+			intlist_sort_unique(&pus);
+			char cpus[8192];
+			cpulist_format(pus.v, pus.n, cpus, sizeof(cpus));
+			snprintf(cells[m], sizeof(cells[m]), "%d on %s", p.max_in_flight, cpus);
+			intlist_free(&pus);
+			plan_free(&p);
+		}
+		if (rc != EXIT_OK)
+			break;
+		cells_for = w->ntasks;
+		put_name(w->name);
+		printf("\t%d", w->ntasks);
+		for (int m = 0; m < o->nmodes; m++)
+			printf("\t%s", cells[m]);
+		putchar('\n');
+	}
+	suite_free(&suite);
+	return rc == EXIT_OK ? finish_stdout() : rc;
+}
+
 static int cmd_run(const struct topo *t, const struct options *o)
 {
+	if (o->dry_run)
+		return cmd_dry_run(t, o);
 	const struct topo_info *ti = topo_get_info(t);
 	if (!ti->is_this_system)
 		return error("cannot run on a simulated topology (HWLOC_SYNTHETIC or HWLOC_XMLFILE is "

@@ -9,21 +9,94 @@
 
 #include "util.h"
 
+/* FNV-1a: the index only needs names spread over its slots. */
+static uint64_t name_hash(const char *name)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * UINT64_C(1099511628211);
+	return h;
+}
+
+/* The index slot that holds name, or the empty one where it would go. */
+static size_t index_slot(const struct suite *s, const char *name)
+{
+	size_t mask = s->index_size - 1, i = (size_t)name_hash(name) & mask;
+	while (s->index[i] && strcmp(s->workloads[s->index[i] - 1].name, name))
+		i = (i + 1) & mask;	/* linear probing; at most half full */
+	return i;
+}
+
+/* Room for one more workload: the array doubles, the index stays at most half full. */
+static void suite_grow(struct suite *s)
+{
+	if (s->nworkloads == s->capworkloads) {
+		s->capworkloads = s->capworkloads ? 2 * s->capworkloads : 8;
+		s->workloads = xrealloc(s->workloads, (size_t)s->capworkloads * sizeof(*s->workloads));
+	}
+	if (2 * ((size_t)s->nworkloads + 1) <= s->index_size)
+		return;
+	free(s->index);
+	s->index_size = s->index_size ? 2 * s->index_size : 16;
+	s->index = xcalloc(s->index_size, sizeof(*s->index));
+	for (int k = 0; k < s->nworkloads; k++)
+		s->index[index_slot(s, s->workloads[k].name)] = k + 1;
+}
+
+struct workload *suite_find(const struct suite *s, const char *name)
+{
+	if (!s->index_size)
+		return NULL;
+	int k = s->index[index_slot(s, name)];
+	return k ? &s->workloads[k - 1] : NULL;
+}
+
 struct workload *suite_workload(struct suite *s, const char *name)
 {
-	for (int i = 0; i < s->nworkloads; i++)
-		if (!strcmp(s->workloads[i].name, name))
-			return &s->workloads[i];
-	s->workloads = xrealloc(s->workloads, (size_t)(s->nworkloads + 1) * sizeof(*s->workloads));
+	struct workload *found = suite_find(s, name);
+	if (found)
+		return found;
+	suite_grow(s);
 	struct workload *w = &s->workloads[s->nworkloads++];
 	memset(w, 0, sizeof(*w));
 	w->name = xstrdup(name);
+	s->index[index_slot(s, name)] = s->nworkloads;
 	return w;
 }
 
 const struct task_spec *workload_task(const struct workload *w, int id)
 {
-	return &w->tasks[id];
+	int lo = 0, hi = w->ngroups - 1;
+	while (lo < hi) {	/* the first group that ends after id */
+		int mid = lo + (hi - lo) / 2;
+		if (w->groups[mid].end > id)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return &w->groups[lo].spec;
+}
+
+static bool str_equal(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Two specs that would run the same task (before prepare() fills them). */
+static bool spec_equal(const struct task_spec *a, const struct task_spec *b)
+{
+	if (a->kind != b->kind || a->has != b->has || !str_equal(a->path, b->path))
+		return false;
+	for (int i = 0; i < TASK_MAX_PARAMS; i++)
+		if (a->num[i] != b->num[i] || !str_equal(a->str[i], b->str[i]))
+			return false;
+	if (!a->argv || !b->argv)
+		return a->argv == b->argv;
+	int i = 0;
+	for (; a->argv[i] && b->argv[i]; i++)
+		if (strcmp(a->argv[i], b->argv[i]))
+			return false;
+	return !a->argv[i] && !b->argv[i];
 }
 
 int workload_add(struct workload *w, const struct task_spec *spec, uint64_t count)
@@ -35,9 +108,18 @@ int workload_add(struct workload *w, const struct task_spec *spec, uint64_t coun
 		return -1;
 	if ((uint64_t)w->ntasks + count > SUITE_MAX_TASKS)
 		return error("workload '%s' has more than %d tasks", w->name, SUITE_MAX_TASKS);
-	w->tasks = xrealloc(w->tasks, (size_t)(w->ntasks + (int)count) * sizeof(*w->tasks));
-	for (uint64_t i = 0; i < count; i++)
-		task_spec_copy(&w->tasks[w->ntasks++], spec);
+	w->ntasks += (int)count;
+	if (w->ngroups && spec_equal(&w->groups[w->ngroups - 1].spec, spec)) {
+		w->groups[w->ngroups - 1].end = w->ntasks;
+		return 0;
+	}
+	if (w->ngroups == w->capgroups) {
+		w->capgroups = w->capgroups ? 2 * w->capgroups : 1;
+		w->groups = xrealloc(w->groups, (size_t)w->capgroups * sizeof(*w->groups));
+	}
+	struct spec_group *g = &w->groups[w->ngroups++];
+	task_spec_copy(&g->spec, spec);
+	g->end = w->ntasks;
 	return 0;
 }
 
@@ -109,8 +191,6 @@ int suite_add_command(struct suite *s, const char *workload, char *const *argv, 
 	return rc;
 }
 
-#define COMMAND_LINE_MAX (128 * 1024)
-
 /* One line of a --commands file: a cmd task with the line as its shell text. */
 static int add_command_line(struct workload *w, const char *line, const char *path, long lineno)
 {
@@ -124,26 +204,46 @@ static int add_command_line(struct workload *w, const char *line, const char *pa
 	return rc;
 }
 
+/*
+ * The next line of f into buf (max + 1 bytes), newline dropped and NUL-
+ * terminated: its length, -1 at the end of input, or -2 as soon as it holds
+ * more than max bytes, so that a newline-free stream (/dev/zero) is refused
+ * after max bytes instead of filling memory as getline would. *nul: a NUL byte.
+ */
+static long read_line(FILE *f, char *buf, size_t max, bool *nul)
+{
+	size_t n = 0;
+	int c;
+	*nul = false;
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (n == max)
+			return -2;
+		*nul |= c == '\0';
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	return c == EOF && n == 0 ? -1 : (long)n;
+}
+
 int suite_add_commands_file(struct suite *s, const char *workload, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	if (!f)
 		return error("cannot read --commands '%s': %s", path, strerror(errno));
 	struct workload *w = suite_workload(s, workload);
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
+	char *line = xmalloc(SUITE_COMMAND_LINE_MAX + 1);
+	long len, lineno = 0;
 	int rc = 0, added = 0;
-	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+	bool nul;
+	while (rc == 0 && (len = read_line(f, line, SUITE_COMMAND_LINE_MAX, &nul)) != -1) {
 		lineno++;
-		if (memchr(line, '\0', (size_t)len))
+		if (len == -2)
+			rc = error("--commands '%s' line %ld: longer than the limit of %d KiB", path,
+				   lineno, SUITE_COMMAND_LINE_MAX / 1024);
+		else if (nul)
 			rc = error("--commands '%s' line %ld: contains a NUL byte", path, lineno);
-		else if (len > COMMAND_LINE_MAX)
-			rc = error("--commands '%s' line %ld: longer than %d KiB", path, lineno,
-				   COMMAND_LINE_MAX / 1024);
 		else {
-			line[strcspn(line, "\r\n")] = '\0';
+			line[strcspn(line, "\r")] = '\0';
 			if (line[strspn(line, " \t")]) {
 				rc = add_command_line(w, line, path, lineno);
 				added++;
@@ -189,8 +289,8 @@ void suite_builtin(struct suite *s, int usable_cores)
 bool suite_needs_calibration(const struct suite *s)
 {
 	for (int i = 0; i < s->nworkloads; i++)
-		for (int t = 0; t < s->workloads[i].ntasks; t++) {
-			const struct task_spec *spec = &s->workloads[i].tasks[t];
+		for (int g = 0; g < s->workloads[i].ngroups; g++) {
+			const struct task_spec *spec = &s->workloads[i].groups[g].spec;
 			if (spec->kind->needs_calibration && spec->kind->needs_calibration(spec))
 				return true;
 		}
@@ -200,8 +300,8 @@ bool suite_needs_calibration(const struct suite *s)
 int suite_prepare(struct suite *s, const struct calibration *cal)
 {
 	for (int i = 0; i < s->nworkloads; i++)
-		for (int t = 0; t < s->workloads[i].ntasks; t++) {
-			struct task_spec *spec = &s->workloads[i].tasks[t];
+		for (int g = 0; g < s->workloads[i].ngroups; g++) {
+			struct task_spec *spec = &s->workloads[i].groups[g].spec;
 			if (spec->kind->prepare(spec, cal) < 0)
 				return -1;
 		}
@@ -212,11 +312,12 @@ void suite_free(struct suite *s)
 {
 	for (int i = 0; i < s->nworkloads; i++) {
 		struct workload *w = &s->workloads[i];
-		for (int t = 0; t < w->ntasks; t++)
-			task_spec_free(&w->tasks[t]);
-		free(w->tasks);
+		for (int g = 0; g < w->ngroups; g++)
+			task_spec_free(&w->groups[g].spec);
+		free(w->groups);
 		free(w->name);
 	}
 	free(s->workloads);
+	free(s->index);
 	memset(s, 0, sizeof(*s));
 }

@@ -29,22 +29,54 @@ static char *slurp(const char *path, size_t *len)
 	return text;
 }
 
-/* Every key of o must be in allowed (NULL-terminated) and appear once. */
+struct key_at {
+	const char *name;
+	int pos;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct key_at *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/*
+ * Every key of o must be in allowed (NULL-terminated; NULL: any) and appear
+ * once. The first offending key in document order is named. Duplicates are
+ * found by sorting, not by comparing each key with those before it: an object
+ * of 10^6 keys fits the taskfile limit, and pairs of them would take hours.
+ */
 static int check_keys(const cJSON *o, const char *const *allowed)
 {
-	for (const cJSON *c = o->child; c; c = c->next) {
-		if (allowed) {
-			const char *const *a = allowed;
-			while (*a && strcmp(*a, c->string))
-				a++;
-			if (!*a)
-				return error("unknown key '%s'", c->string);
-		}
-		for (const cJSON *d = o->child; d != c; d = d->next)
-			if (!strcmp(d->string, c->string))
-				return error("duplicate key '%s'", c->string);
+	int n = 0, first_unknown = -1, first_dup = -1;
+	for (const cJSON *c = o->child; c; c = c->next, n++) {
+		const char *const *a = allowed;
+		while (a && *a && strcmp(*a, c->string))
+			a++;
+		if (a && !*a && first_unknown < 0)
+			first_unknown = n;
 	}
-	return 0;
+	if (n < 2 && first_unknown < 0)
+		return 0;
+	struct key_at *keys = xcalloc((size_t)n, sizeof(*keys));
+	int i = 0;
+	for (const cJSON *c = o->child; c; c = c->next, i++)
+		keys[i] = (struct key_at){c->string, i};
+	qsort(keys, (size_t)n, sizeof(*keys), key_cmp);
+	/* the second of two equal neighbours is a key seen before */
+	for (i = 1; i < n; i++)
+		if (!strcmp(keys[i - 1].name, keys[i].name) && (first_dup < 0 || keys[i].pos < first_dup))
+			first_dup = keys[i].pos;
+	int rc = 0;
+	for (i = 0; i < n && !rc; i++) {
+		if (keys[i].pos == first_unknown && (first_dup < 0 || first_unknown <= first_dup))
+			rc = error("unknown key '%s'", keys[i].name);
+		else if (keys[i].pos == first_dup && (first_unknown < 0 || first_dup < first_unknown))
+			rc = error("duplicate key '%s'", keys[i].name);
+	}
+	free(keys);
+	return rc;
 }
 
 static int whole_number(const cJSON *v, const char *key, uint64_t *out)
@@ -138,9 +170,8 @@ static int load_workloads(struct suite *s, const cJSON *root, const char *path)
 			return error("workloads[%d] needs \"name\" as a non-empty string", i);
 		if (!cJSON_IsArray(tasks) || !cJSON_GetArraySize(tasks))
 			return error("workload '%s' needs \"tasks\" as a non-empty array", name->valuestring);
-		for (int k = 0; k < s->nworkloads; k++)
-			if (!strcmp(s->workloads[k].name, name->valuestring))
-				return error("duplicate workload name '%s'", name->valuestring);
+		if (suite_find(s, name->valuestring))
+			return error("duplicate workload name '%s'", name->valuestring);
 		struct workload *w = suite_workload(s, name->valuestring);
 		int j = 0;
 		for (const cJSON *t = tasks->child; t; t = t->next, j++) {

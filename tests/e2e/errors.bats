@@ -39,7 +39,7 @@ make_fixtures() {
 	wl '{"kind": "disk", "dir": "/nonexistent", "kb": 4}' >f19.json
 	wl '{"ms": 10}' >f20.json
 	wl '{"kind": "sleep", "ms": true}' >f21.json
-	wl '{"kind": "sleep", "ms": 10, "count": 100001}' >f22.json
+	wl '{"kind": "sleep", "ms": 10, "count": 1000001}' >f22.json
 	wl '{"kind": "cpu", "ops": 1000, "ms": 10}' >f23.json
 	wl '{"kind": "cmd", "argv": []}' >f24.json
 	wl '{"kind": "cmd", "argv": ["true", 3]}' >f25.json
@@ -153,7 +153,7 @@ check_cases() {
 2 | ops;9007199254740993 | ops above 2^53         | -t cpu:ops=9007199254740993
 2 | count;0       | count=0                       | -t sleep:ms=10,count=0
 2 | count;-1      | count=-1                      | -t sleep:ms=10,count=-1
-2 | count;100001  | count=100001                  | -t sleep:ms=10,count=100001
+2 | count;1000001 | count=1000001                 | -t sleep:ms=10,count=1000001
 2 | ms            | duplicate key                 | -t cpu:ms=3,ms=4
 2 | count         | duplicate count               | -t sleep:count=2,count=3
 2 | cpu:          | empty parameter list          | -t cpu:
@@ -243,7 +243,7 @@ EOF
 2 | /nonexistent        | disk dir does not exist       | -f $FIX/f19.json --runs 1 --warmup 0 -m serial -o r.json
 2 | f20.json;kind       | task without kind             | -f $FIX/f20.json
 2 | f21.json;ms         | ms as a boolean               | -f $FIX/f21.json
-2 | f22.json;count      | count 100001                  | -f $FIX/f22.json
+2 | f22.json;count      | count 1000001                 | -f $FIX/f22.json
 2 | ops;ms              | cpu with ops and ms both      | -f $FIX/f23.json
 2 | nonexistent.json    | bad taskfile beside good -t   | -t sleep:ms=10 -f nonexistent.json -o r.json
 EOF
@@ -314,7 +314,7 @@ EOF
 2 | task-output;file    | --task-output file            | --task-output file -- true
 2 | results             | empty --results               | --results '' -- true
 2 | count;0             | --count 0                     | --count 0 -- true
-2 | count;100001        | --count 100001                | --count 100001 -- true
+2 | count;1000001       | --count 1000001               | --count 1000001 -- true
 2 | count;--            | --count without a command     | --count 3 $TINY
 2 | empty               | an empty command after --     | -- ''
 2 | --results;/proc     | --results cannot be created   | --results /proc/nope/dir --runs 1 --warmup 0 -o r.json -- true

@@ -19,6 +19,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	error_set_quiet(true);
 	struct suite s = {0};
 	taskfile_parse(text, size, "fuzz", &s);
+	/* every group's first and last id find a spec of its group */
+	for (int i = 0; i < s.nworkloads; i++) {
+		const struct workload *w = &s.workloads[i];
+		for (int g = 0, first = 0; g < w->ngroups; first = w->groups[g++].end)
+			if (workload_task(w, first) != &w->groups[g].spec ||
+			    workload_task(w, w->groups[g].end - 1) != &w->groups[g].spec)
+				abort();
+		if (suite_find(&s, w->name) != w)
+			abort();
+	}
 	suite_free(&s);
 	free(text);
 	return 0;

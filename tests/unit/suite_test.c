@@ -6,7 +6,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -75,7 +78,7 @@ static void spec_expands_count_copies(void **state)
 	assert_string_equal(s.workloads[0].name, "custom");
 	assert_int_equal(s.workloads[0].ntasks, 4);
 	for (int i = 0; i < 4; i++) {
-		const struct task_spec *t = &s.workloads[0].tasks[i];
+		const struct task_spec *t = workload_task(&s.workloads[0], i);
 		assert_string_equal(t->kind->name, "cpu");
 		assert_true(num_param(t, "ms") == 200);
 		assert_false(has_param(t, "ops"));
@@ -89,8 +92,8 @@ static void spec_without_params_is_one_task_with_defaults_unset(void **state)
 	struct suite s = {0};
 	assert_int_equal(suite_add_spec_text(&s, "w", "sleep"), 0);
 	assert_int_equal(s.workloads[0].ntasks, 1);
-	assert_string_equal(s.workloads[0].tasks[0].kind->name, "sleep");
-	assert_int_equal(s.workloads[0].tasks[0].has, 0);
+	assert_string_equal(workload_task(&s.workloads[0], 0)->kind->name, "sleep");
+	assert_int_equal(workload_task(&s.workloads[0], 0)->has, 0);
 	suite_free(&s);
 }
 
@@ -106,12 +109,12 @@ static void specs_append_in_order_of_task_ids(void **state)
 	assert_int_equal(w->ntasks, 6);
 	static const char *const kinds[] = {"cpu", "cpu", "sleep", "sleep", "sleep", "mix"};
 	for (int id = 0; id < 6; id++)
-		assert_string_equal(w->tasks[id].kind->name, kinds[id]);
-	assert_true(num_param(&w->tasks[0], "ops") == 5);
-	assert_true(num_param(&w->tasks[4], "ms") == 10);
-	assert_true(num_param(&w->tasks[5], "cpu_ms") == 3);
-	assert_true(num_param(&w->tasks[5], "io_ms") == 4);
-	assert_true(num_param(&w->tasks[5], "rounds") == 2);
+		assert_string_equal(workload_task(w, id)->kind->name, kinds[id]);
+	assert_true(num_param(workload_task(w, 0), "ops") == 5);
+	assert_true(num_param(workload_task(w, 4), "ms") == 10);
+	assert_true(num_param(workload_task(w, 5), "cpu_ms") == 3);
+	assert_true(num_param(workload_task(w, 5), "io_ms") == 4);
+	assert_true(num_param(workload_task(w, 5), "rounds") == 2);
 	suite_free(&s);
 }
 
@@ -141,10 +144,12 @@ static void spec_string_params_are_copied(void **state)
 	memset(text, 'z', sizeof(text) - 1);
 	const struct workload *w = &s.workloads[0];
 	assert_int_equal(w->ntasks, 2);
-	assert_string_equal(str_param(&w->tasks[0], "dir"), "/nowhere");
-	assert_string_equal(str_param(&w->tasks[1], "dir"), "/nowhere");
-	assert_true(str_param(&w->tasks[0], "dir") != str_param(&w->tasks[1], "dir"));
-	assert_true(num_param(&w->tasks[1], "kb") == 8);
+	assert_string_equal(str_param(workload_task(w, 0), "dir"), "/nowhere");
+	assert_string_equal(str_param(workload_task(w, 1), "dir"), "/nowhere");
+	/* a counted spec is stored once */
+	assert_int_equal(w->ngroups, 1);
+	assert_ptr_equal(workload_task(w, 0), workload_task(w, 1));
+	assert_true(num_param(workload_task(w, 1), "kb") == 8);
 	suite_free(&s);
 }
 
@@ -157,7 +162,7 @@ static void spec_accepts_range_limits(void **state)
 	assert_int_equal(suite_add_spec_text(&s, "w", "cpu:ops=9007199254740992"), 0);
 	assert_int_equal(suite_add_spec_text(&s, "w", "sleep:count=10000"), 0);
 	assert_int_equal(s.workloads[0].ntasks, 10003);
-	assert_true(num_param(&s.workloads[0].tasks[2], "ops") == (UINT64_C(1) << 53));
+	assert_true(num_param(workload_task(&s.workloads[0], 2), "ops") == (UINT64_C(1) << 53));
 	suite_free(&s);
 }
 
@@ -230,7 +235,7 @@ static void spec_with_bad_count_fails(void **state)
 	(void)state;
 	assert_spec_bad("cpu:count=0");
 	assert_spec_bad("cpu:ms=1,count=0");
-	assert_spec_bad("cpu:count=10001");
+	assert_spec_bad("cpu:count=1000001");
 	assert_spec_bad("cpu:count=18446744073709551615");
 	assert_spec_bad("cpu:count=99999999999999999999999");
 }
@@ -239,13 +244,146 @@ static void workload_refuses_more_than_max_tasks(void **state)
 {
 	(void)state;
 	struct suite s = {0};
+	char max[64];
+	snprintf(max, sizeof(max), "sleep:count=%d", SUITE_MAX_COUNT);
 	for (int i = 0; i < SUITE_MAX_TASKS / SUITE_MAX_COUNT; i++)
-		assert_int_equal(suite_add_spec_text(&s, "big", "sleep:count=10000"), 0);
+		assert_int_equal(suite_add_spec_text(&s, "big", max), 0);
 	assert_int_equal(s.workloads[0].ntasks, SUITE_MAX_TASKS);
 	assert_int_equal(suite_add_spec_text(&s, "big", "sleep"), -1);
 	assert_int_equal(s.workloads[0].ntasks, SUITE_MAX_TASKS);
 	/* the limit is per workload */
 	assert_int_equal(suite_add_spec_text(&s, "small", "sleep"), 0);
+	suite_free(&s);
+}
+
+/* Group g of the test below: its count and its ops, both from g. */
+static int group_count(int g)
+{
+	return 1 + (g * 7919) % 13;
+}
+
+static void workload_task_finds_every_id_across_groups(void **state)
+{
+	(void)state;
+	struct suite s = {0};
+	char text[64];
+	int ngroups = 1000, n = 0;
+	for (int g = 0; g < ngroups; g++) {
+		snprintf(text, sizeof(text), "cpu:ops=%d,count=%d", g + 1, group_count(g));
+		assert_int_equal(suite_add_spec_text(&s, "w", text), 0);
+		n += group_count(g);
+	}
+	const struct workload *w = &s.workloads[0];
+	assert_int_equal(w->ntasks, n);
+	assert_int_equal(w->ngroups, ngroups);
+	/* every id, walked here without the search, including each group's ends */
+	int id = 0;
+	for (int g = 0; g < ngroups; g++)
+		for (int k = 0; k < group_count(g); k++, id++)
+			if (num_param(workload_task(w, id), "ops") != (uint64_t)g + 1)
+				fail_msg("task %d: not in group %d", id, g);
+	suite_free(&s);
+}
+
+static void equal_consecutive_specs_share_one_group(void **state)
+{
+	(void)state;
+	struct suite s = {0};
+	assert_int_equal(suite_add_spec_text(&s, "w", "sleep:ms=5"), 0);
+	assert_int_equal(suite_add_spec_text(&s, "w", "sleep:ms=5,count=3"), 0);
+	assert_int_equal(s.workloads[0].ngroups, 1);
+	assert_int_equal(suite_add_spec_text(&s, "w", "sleep:ms=6"), 0);
+	assert_int_equal(suite_add_spec_text(&s, "w", "sleep:ms=5"), 0);
+	assert_int_equal(suite_add_spec_text(&s, "w", "sleep"), 0);
+	const struct workload *w = &s.workloads[0];
+	assert_int_equal(w->ngroups, 4);
+	assert_int_equal(w->ntasks, 7);
+	assert_true(num_param(workload_task(w, 3), "ms") == 5);
+	assert_true(num_param(workload_task(w, 4), "ms") == 6);
+	assert_true(num_param(workload_task(w, 5), "ms") == 5);
+	assert_false(has_param(workload_task(w, 6), "ms"));
+	/* the same argv joins; another argv does not */
+	char t[] = "/bin/true", x[] = "x", y[] = "y";
+	char *const a[] = {t, x}, *const b[] = {t, y};
+	assert_int_equal(suite_add_command(&s, "c", a, 2, 2), 0);
+	assert_int_equal(suite_add_command(&s, "c", a, 2, 1), 0);
+	assert_int_equal(suite_add_command(&s, "c", b, 2, 1), 0);
+	assert_int_equal(s.workloads[1].ngroups, 2);
+	assert_string_equal(workload_task(&s.workloads[1], 3)->argv[1], "y");
+	suite_free(&s);
+}
+
+static void many_workloads_are_found_by_name(void **state)
+{
+	(void)state;
+	struct suite s = {0};
+	char name[32];
+	int n = 50000;
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "w%d", i);
+		assert_int_equal(suite_add_spec_text(&s, name, "sleep"), 0);
+	}
+	assert_int_equal(s.nworkloads, n);
+	for (int i = 0; i < n; i += 7) {
+		snprintf(name, sizeof(name), "w%d", i);
+		struct workload *w = suite_find(&s, name);
+		assert_non_null(w);
+		assert_string_equal(w->name, name);
+		assert_ptr_equal(w, &s.workloads[i]);
+		assert_ptr_equal(suite_workload(&s, name), w);
+	}
+	assert_null(suite_find(&s, "w-1"));
+	assert_null(suite_find(&s, ""));
+	assert_int_equal(s.nworkloads, n);
+	suite_free(&s);
+	assert_null(suite_find(&s, "w0"));
+}
+
+/* A --commands file with this content: the suite_add_commands_file result. */
+static int commands_from(const char *content, size_t len, struct suite *s)
+{
+	char path[] = "/tmp/tribench-suite-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_true(write(fd, content, len) == (ssize_t)len);
+	close(fd);
+	int rc = suite_add_commands_file(s, "c", path);
+	unlink(path);
+	return rc;
+}
+
+static void commands_file_lines_and_limits(void **state)
+{
+	(void)state;
+	struct suite s = {0};
+	const char ok[] = "true\n\n  \ntrue\r\necho a | cat\nfalse";
+	assert_int_equal(commands_from(ok, sizeof(ok) - 1, &s), 0);
+	const struct workload *w = &s.workloads[0];
+	assert_int_equal(w->ntasks, 4);
+	assert_int_equal(w->ngroups, 3);	/* the two "true" lines share a spec */
+	assert_string_equal(workload_task(w, 3)->str[0], "false");
+	suite_free(&s);
+
+	/* a line of exactly the limit is taken; one byte more is refused */
+	size_t max = SUITE_COMMAND_LINE_MAX;
+	char *big = xmalloc(max + 3);
+	memset(big, 'a', max + 2);
+	memcpy(big, ": ", 2);
+	big[max] = '\n';
+	assert_int_equal(commands_from(big, max + 1, &s), 0);
+	suite_free(&s);
+	big[max] = 'a';
+	big[max + 1] = '\n';
+	assert_int_equal(commands_from(big, max + 2, &s), -1);
+	suite_free(&s);
+	free(big);
+
+	assert_int_equal(commands_from("true\n\0\n", 7, &s), -1);
+	suite_free(&s);
+	assert_int_equal(commands_from("\n \n", 3, &s), -1);
+	suite_free(&s);
+	/* endless input without a newline is refused after the limit */
+	assert_int_equal(suite_add_commands_file(&s, "c", "/dev/zero"), -1);
 	suite_free(&s);
 }
 
@@ -297,7 +435,7 @@ static void builtin_suite_has_cpu_io_mixed(void **state)
 			assert_string_equal(w->name, names[i]);
 			assert_int_equal(w->ntasks, per_core[i] * n);
 			for (int t = 0; t < w->ntasks; t++)
-				assert_string_equal(w->tasks[t].kind->name, kinds[i]);
+				assert_string_equal(workload_task(w, t)->kind->name, kinds[i]);
 		}
 		assert_true(suite_needs_calibration(&s));
 		suite_free(&s);
@@ -309,15 +447,15 @@ static void builtin_suite_is_sized_from_cores(void **state)
 	(void)state;
 	struct suite s = {0};
 	suite_builtin(&s, 2);
-	assert_true(num_param(&s.workloads[0].tasks[0], "ms") == 80);
-	assert_true(num_param(&s.workloads[1].tasks[0], "ms") == 30);
-	assert_true(num_param(&s.workloads[2].tasks[0], "rounds") == 4);
+	assert_true(num_param(workload_task(&s.workloads[0], 0), "ms") == 80);
+	assert_true(num_param(workload_task(&s.workloads[1], 0), "ms") == 30);
+	assert_true(num_param(workload_task(&s.workloads[2], 0), "rounds") == 4);
 	suite_free(&s);
 	/* many cores: per-task sizes hit their floors */
 	suite_builtin(&s, 64);
-	assert_true(num_param(&s.workloads[0].tasks[0], "ms") == 10);
-	assert_true(num_param(&s.workloads[1].tasks[0], "ms") == 5);
-	assert_true(num_param(&s.workloads[2].tasks[0], "rounds") == 1);
+	assert_true(num_param(workload_task(&s.workloads[0], 0), "ms") == 10);
+	assert_true(num_param(workload_task(&s.workloads[1], 0), "ms") == 5);
+	assert_true(num_param(workload_task(&s.workloads[2], 0), "rounds") == 1);
 	suite_free(&s);
 }
 
@@ -354,21 +492,23 @@ static void prepare_turns_cpu_ms_into_ops(void **state)
 	assert_int_equal(suite_add_spec_text(&s, "w", "sleep"), 0);
 	assert_int_equal(suite_add_spec_text(&s, "w", "mix:cpu_ms=3,rounds=2"), 0);
 	assert_int_equal(suite_prepare(&s, &cal), 0);
-	const struct task_spec *t = s.workloads[0].tasks;
-	assert_true(num_param(&t[0], "ops") == 5000);
-	assert_true(num_param(&t[1], "ops") == 5000);
+	const struct task_spec *t[6];
+	for (int i = 0; i < 6; i++)
+		t[i] = workload_task(&s.workloads[0], i);
+	assert_true(num_param(t[0], "ops") == 5000);
+	assert_true(num_param(t[1], "ops") == 5000);
 	/* cpu without params: ms defaults to 100 */
-	assert_true(num_param(&t[2], "ms") == 100);
-	assert_true(num_param(&t[2], "ops") == 100000);
+	assert_true(num_param(t[2], "ms") == 100);
+	assert_true(num_param(t[2], "ops") == 100000);
 	/* fixed ops stay as given, no ms invented */
-	assert_true(num_param(&t[3], "ops") == 7);
-	assert_false(has_param(&t[3], "ms"));
+	assert_true(num_param(t[3], "ops") == 7);
+	assert_false(has_param(t[3], "ms"));
 	/* sleep defaults */
-	assert_true(num_param(&t[4], "ms") == 100);
+	assert_true(num_param(t[4], "ms") == 100);
 	/* mix: derived cpu_ops per round, defaults for the rest */
-	assert_true(num_param(&t[5], "cpu_ops") == 3000);
-	assert_true(num_param(&t[5], "io_ms") == 10);
-	assert_true(num_param(&t[5], "rounds") == 2);
+	assert_true(num_param(t[5], "cpu_ops") == 3000);
+	assert_true(num_param(t[5], "io_ms") == 10);
+	assert_true(num_param(t[5], "rounds") == 2);
 	suite_free(&s);
 }
 
@@ -379,13 +519,13 @@ static void prepare_rounds_ops_and_gives_at_least_one(void **state)
 	const struct calibration slow = {.ops_per_ms = 0.0001};
 	assert_int_equal(suite_add_spec_text(&s, "w", "cpu:ms=1"), 0);
 	assert_int_equal(suite_prepare(&s, &slow), 0);
-	assert_true(num_param(&s.workloads[0].tasks[0], "ops") == 1);
+	assert_true(num_param(workload_task(&s.workloads[0], 0), "ops") == 1);
 	suite_free(&s);
 
 	const struct calibration odd = {.ops_per_ms = 2.5};
 	assert_int_equal(suite_add_spec_text(&s, "w", "cpu:ms=3"), 0);
 	assert_int_equal(suite_prepare(&s, &odd), 0);
-	assert_true(num_param(&s.workloads[0].tasks[0], "ops") == 8);	/* 7.5 rounds up */
+	assert_true(num_param(workload_task(&s.workloads[0], 0), "ops") == 8);	/* 7.5 rounds up */
 	suite_free(&s);
 }
 
@@ -451,6 +591,10 @@ int main(void)
 		cmocka_unit_test(spec_with_out_of_range_value_fails),
 		cmocka_unit_test(spec_with_bad_count_fails),
 		cmocka_unit_test(workload_refuses_more_than_max_tasks),
+		cmocka_unit_test(workload_task_finds_every_id_across_groups),
+		cmocka_unit_test(equal_consecutive_specs_share_one_group),
+		cmocka_unit_test(many_workloads_are_found_by_name),
+		cmocka_unit_test(commands_file_lines_and_limits),
 		cmocka_unit_test(spec_with_duplicate_key_fails),
 		cmocka_unit_test(spec_with_empty_params_fails),
 		cmocka_unit_test(spec_without_equals_fails),
