@@ -41,7 +41,7 @@ hwm_of() {
 	[ "$(run1 r.json '.tasks[0].max_rss_kb')" -lt "$(run1 self.json '.tasks[0].max_rss_kb')" ]
 }
 
-@test "max_rss_kb does not grow with tribench: 3 tasks vs 2000, while tribench's own peak grew" {
+@test "max_rss_kb and tribench's own peak do not grow with the task count: 3 tasks vs 2000" {
 	# the last task of each prints tribench's own peak (its parent's)
 	{ echo true; echo true; echo 'grep VmHWM /proc/$PPID/status'; } >small
 	"$TRIBENCH" run -m parallel -j 2 --runs 1 --warmup 0 -q --commands small --task-output inherit \
@@ -52,7 +52,8 @@ hwm_of() {
 	small=$(hwm_of small.hwm)
 	big=$(hwm_of big.hwm)
 	echo "tribench VmHWM: $small kB with 3 tasks, $big kB with 2000" >&2
-	[ "$big" -gt $((small + 1024)) ]
+	# records stream to a spool: tribench itself stays within 1 MiB
+	[ "$big" -le $((small + 1024)) ]
 	# Launchers differ by a few hundred kB from one run to the next (the
 	# kernel counts RSS in per-CPU batches), so compare within the big run:
 	# its first and last tasks, and the launcher's own peak, not tribench's.
@@ -151,8 +152,9 @@ PY
 			--runs 1 --warmup 0 --count 2 -o $m.json -- true
 		echo "$m: status $status: $output"
 		[ "$status" -eq 0 ]
-		[ "$(jqr $m.json '.warnings | length')" -eq 1 ]
-		jqr $m.json '.warnings[0]' | grep -q "${why[$m]}"
+		# one warning, the launcher's (a busy shared machine may add its own)
+		[ "$(jqr $m.json '[.warnings[] | select(test("busy with other work") | not)] | length')" -eq 1 ]
+		jqr $m.json '.warnings[] | select(test("launcher"))' | grep -q "${why[$m]}"
 		[ "$(jqr $m.json '[.workloads[0].modes[0].runs[0].tasks[].exit.code] | add')" -eq 0 ]
 	done
 	! pgrep -f "$PWD/fake.py"
