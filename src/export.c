@@ -144,7 +144,7 @@ static bool has_null_tasks(const struct report *r)
 static int write_csv(FILE *f, const struct report *r)
 {
 	if (has_null_tasks(r))
-		return error("cannot export csv: the report has no task records (run with --detail run "
+		return error("cannot export csv: the report has no task records (it was made with --detail run "
 			     "or mode); csv needs --detail task");
 	fputs("workload,mode,phase,run", f);
 	csv_header(f, &run_table);

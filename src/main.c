@@ -19,6 +19,7 @@
 #include "preflight.h"
 #include "resultsdir.h"
 #include "runner.h"
+#include "spool.h"
 #include "sched.h"
 #include "table.h"
 #include "topo.h"
@@ -247,6 +248,13 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	if (load_suite(o, ti, &suite) < 0 || effective_settings(t, o, &cpu, &jobs) < 0) {
 		suite_free(&suite);
 		return EXIT_BAD_INPUT;
+	}
+	/* the task records go to the spool: without one nothing can run */
+	r.spool = xmalloc(sizeof(*r.spool));
+	if (spool_open(r.spool) < 0) {
+		free(r.spool);
+		suite_free(&suite);
+		return EXIT_RUNTIME;
 	}
 	/* signals are ours and the watchdog runs before the temporary exists:
 	 * however tribench ends from here on, it does not stay behind */

@@ -88,8 +88,16 @@ static int run_round(struct report *r, const struct plan *plans, struct sched *s
 			bool cut = s->signal || s->halted || s->watchdog_died;
 			struct report_run *out = measured ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
 			rm->schedstat_unread += collect.schedstat_unread;
-			if (record_to_report(&rec, &collect, out, cut) < 0)
-				rc = -1;	/* the spool failed: a runtime error, said once */
+			if (record_to_report(&rec, &collect, out, cut) < 0) {
+				/* the spool failed: a runtime error, said once; the
+				 * run lost its records, so it is no whole run */
+				rc = -1;
+				out->partial = true;
+				out->in_summary = false;
+				report_add_warning(r, xasprintf("%s/%s: the task spool could not be written, so "
+								"this run's tasks and task_stats are null and it is "
+								"marked partial", w->name, rm->mode));
+			}
 			run_record_free(&rec);
 			collector_free(&collect);
 			if (rc < 0 || cut)
@@ -102,13 +110,7 @@ static int run_round(struct report *r, const struct plan *plans, struct sched *s
 int runner_run(struct report *r, struct sched *s, const struct topo *t, const struct suite *suite,
 	       const struct options *o)
 {
-	r->spool = xmalloc(sizeof(*r->spool));
 	r->fixes = xcalloc(1, sizeof(*r->fixes));
-	if (spool_open(r->spool) < 0) {
-		free(r->spool);
-		r->spool = NULL;
-		return -1;
-	}
 	struct plan *plans = xcalloc((size_t)suite->nworkloads * MODE_COUNT, sizeof(*plans));
 	int rc = build(r, plans, t, suite, o);
 	for (int k = 0; rc == 0 && !s->signal && !s->halted && k < o->warmup; k++)

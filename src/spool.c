@@ -19,12 +19,17 @@ static int spool_error(int e)
 	return error("cannot write the task spool: %s", strerror(e));
 }
 
+/* Where the spool's files go: $TMPDIR, else /tmp. */
+static const char *spool_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+	return dir && *dir ? dir : "/tmp";
+}
+
 /* An unlinked file in $TMPDIR or /tmp: O_TMPFILE, or mkstemp + unlink. */
 static int tmpfile_fd(void)
 {
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
+	const char *dir = spool_dir();
 	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return fd;
@@ -45,7 +50,8 @@ int spool_open(struct spool *s)
 	if (s->index < 0) {
 		int e = errno;
 		spool_close(s);
-		return spool_error(e);
+		return error("cannot make the task spool in '%s' ($TMPDIR, else /tmp): %s", spool_dir(),
+			     strerror(e));
 	}
 	return 0;
 }

@@ -94,3 +94,26 @@ JQ_RANK='def rank($p): sort as $s | ($s | length) as $n | (($p / 100 * $n) | cei
 	done
 	jq -e '[.workloads[0].modes[0].runs[0].tasks[].id] == [range(4)]' task.json
 }
+
+@test "no spool ($TMPDIR missing): exit 3 before anything runs, one line naming the directory, no report" {
+	TMPDIR=/nonexistent run "$TRIBENCH" run -q -m parallel -r 1 --warmup 0 --count 10 -o sp.json -- true
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *"task spool in '/nonexistent'"* ]]
+	[ ! -e sp.json ]
+}
+
+@test "the spool fills up mid-run: exit 3, a valid report, the run partial and out of the summary, a warning" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
+	mkdir small
+	mount -t tmpfs -o size=200k tmpfs small || skip "cannot mount a tmpfs here"
+	TMPDIR=$PWD/small run "$TRIBENCH" run -q -m parallel -r 1 --warmup 0 --count 1000 -o sp.json -- true
+	umount small
+	echo "$output"
+	[ "$status" -eq 3 ]
+	validate sp.json
+	jq -e '.workloads[0].modes[0] | .runs[0].partial and (.runs[0].in_summary | not) and
+		.runs[0].tasks == null and .summary.wall_s.n == 0' sp.json
+	jq -e '[.warnings[] | select(test("task spool could not be written"))] | length == 1' sp.json
+}
