@@ -226,16 +226,16 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 
 static int cmd_run(const struct topo *t, const struct options *o)
 {
+	if (o->format && !strcmp(o->format, "csv") && o->detail != DETAIL_TASK)
+		return error("--format csv writes a row per task: it needs --detail task, not --detail %s",
+			     report_detail_name(o->detail)),
+		       EXIT_BAD_INPUT;
 	if (o->dry_run)
 		return cmd_dry_run(t, o);
 	const struct topo_info *ti = topo_get_info(t);
 	if (!ti->is_this_system)
 		return error("cannot run on a simulated topology (HWLOC_SYNTHETIC or HWLOC_XMLFILE is "
 			     "set): use 'tribench plan'"),
-		       EXIT_BAD_INPUT;
-	if (o->format && !strcmp(o->format, "csv") && o->detail != DETAIL_TASK)
-		return error("--format csv writes a row per task: it needs --detail task, not --detail %s",
-			     report_detail_name(o->detail)),
 		       EXIT_BAD_INPUT;
 	if (preflight_run(o) < 0)
 		return EXIT_RUNTIME;

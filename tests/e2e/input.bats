@@ -151,3 +151,9 @@ floor_kb() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"larger than 16 MiB"* ]]
 }
+
+@test "--dry-run refuses what a run refuses: --format csv with --detail run" {
+	run "$TRIBENCH" run --dry-run --format csv --detail run --count 2 -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"needs --detail task"* ]]
+}
