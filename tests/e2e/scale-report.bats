@@ -16,10 +16,13 @@ taskfile() {
 	echo "{\"workloads\":[{\"name\":\"w\",\"tasks\":[$specs]}]}" >"$2"
 }
 
-# peak KB of tribench running N `true`s at --detail D (its report rN_D.json)
+# peak KB of tribench running N `true`s at --detail D (its report rN_D.json).
+# One sample a second: the utilisation series grows with wall time (~0.6 KB a
+# row on 2 CPUs, built as JSON when written), and a loaded machine doubles the
+# wall time of the big run; the tasks are what is measured here.
 peak() {
 	taskfile "$1" "t$1.json"
-	/usr/bin/time -f %M -o "rss$1$2" "$TRIBENCH" run -m parallel -j 2 --runs 1 --warmup 0 -q \
+	/usr/bin/time -f %M -o "rss$1$2" "$TRIBENCH" run -m parallel -j 2 --runs 1 --warmup 0 -q --sample-ms 1000 \
 		--detail "$2" -f "t$1.json" -o "r$1_$2.json"
 	tail -n 1 "rss$1$2"
 }
