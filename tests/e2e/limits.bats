@@ -75,13 +75,20 @@ pids_v1_mount() {
 		/proc/self/mountinfo | head -1
 }
 
-@test "in a v1 pids cgroup with pids.max 30: 60 concurrent tasks all exit 0, capped with a warning" {
+# pids_cgroup NAME: $cg, a new v1 pids cgroup NAME.$$ with pids.max 30 (the
+# test is skipped, visibly, where one cannot be made).
+pids_cgroup() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to make a cgroup"
+	local mp
 	mp=$(pids_v1_mount)
 	[ -n "$mp" ] || skip "no cgroup v1 pids hierarchy mounted"
-	cg="$mp/tribench-limits.$$"
+	cg="$mp/$1.$$"
 	mkdir "$cg" || skip "cannot make a cgroup under $mp"
 	echo 30 >"$cg/pids.max"
+}
+
+@test "in a v1 pids cgroup with pids.max 30: 60 concurrent tasks all exit 0, capped with a warning" {
+	pids_cgroup tribench-limits
 	run timeout 120 sh -c "echo \$\$ >'$cg/cgroup.procs' && exec '$TRIBENCH' run -m concurrent \
 		--runs 1 --warmup 0 -q --count 60 -o r.json -- sleep 0.3"
 	rmdir "$cg" 2>/dev/null || true
@@ -97,12 +104,7 @@ pids_v1_mount() {
 }
 
 @test "a pids cgroup filled by others mid-run: EAGAIN is retried, never a hang, no task lost" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root to make a cgroup"
-	mp=$(pids_v1_mount)
-	[ -n "$mp" ] || skip "no cgroup v1 pids hierarchy mounted"
-	cg="$mp/tribench-limits-fill.$$"
-	mkdir "$cg" || skip "cannot make a cgroup under $mp"
-	echo 30 >"$cg/pids.max"
+	pids_cgroup tribench-limits-fill
 	# once tribench has taken its bound, 12 sleeps of someone else's take the
 	# margin and more: some of tribench's next clones meet EAGAIN until they end
 	run timeout 120 sh -c "echo \$\$ >'$cg/cgroup.procs' && \
