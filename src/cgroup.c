@@ -254,13 +254,22 @@ static int leaf_open(struct cgroup_leaf *leaf)
 	return 0;
 }
 
+/* Close every descriptor of the leaf, kept or not. */
+static void leaf_close(struct cgroup_leaf *leaf)
+{
+	int *fds[] = {&leaf->events_fd, &leaf->dirfd, &leaf->stat_fd[0], &leaf->stat_fd[1],
+		      &leaf->stat_fd[2], &leaf->stat_fd[3]};
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
 void cgroup_leaf_rest(struct cgroup_leaf *leaf)
 {
-	if (leaf->events_fd >= 0)
-		close(leaf->events_fd);
-	if (leaf->dirfd >= 0)
-		close(leaf->dirfd);
-	leaf->dirfd = leaf->events_fd = -1;
+	if (leaf->index >= CGROUP_LEAF_KEEP)
+		leaf_close(leaf);
 }
 
 int cgroup_populated(struct cgroup_leaf *leaf)
@@ -328,6 +337,8 @@ static struct cgroup_leaf *leaf_new(const struct cgroup_run *run, int index)
 	struct cgroup_leaf *leaf = xcalloc(1, sizeof(*leaf));
 	leaf->index = index;
 	leaf->dirfd = leaf->events_fd = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(leaf->stat_fd); i++)
+		leaf->stat_fd[i] = -1;
 	int n = snprintf(leaf->path, sizeof(leaf->path), "%s/t%d", run->path, index);
 	if (n < 0 || (size_t)n >= sizeof(leaf->path)) {
 		errno = ENAMETOOLONG;
@@ -341,7 +352,7 @@ static struct cgroup_leaf *leaf_new(const struct cgroup_run *run, int index)
 fail:;
 	int saved = errno;
 	if (leaf->dirfd >= 0) {
-		cgroup_leaf_rest(leaf);
+		leaf_close(leaf);
 		rmdir(leaf->path);
 	}
 	free(leaf);
@@ -397,7 +408,7 @@ void cgroup_leaf_put(struct cgroup_run *run, struct cgroup_leaf *leaf)
 	for (int i = 0; i < run->nleaves; i++)
 		if (run->leaves[i] == leaf) {
 			struct cgroup_leaf *fresh;
-			cgroup_leaf_rest(leaf);
+			leaf_close(leaf);
 			if (rmdir_settled(leaf->path) < 0) {
 				leaf->killed = false;	/* still there: keep using the path */
 				return;
@@ -457,7 +468,7 @@ void cgroup_run_destroy(struct cgroup_run *run)
 			long long left = deadline - mono_ms();
 			events_wait(leaf->events_fd, "populated", 0, left > 0 ? (int)left : 0);
 		}
-		cgroup_leaf_rest(leaf);
+		leaf_close(leaf);
 		if (rmdir_settled(leaf->path) < 0)
 			warning("cannot remove cgroup '%s': %s", leaf->path, strerror(errno));
 		free(leaf);
@@ -690,18 +701,46 @@ static ssize_t leaf_read(const struct cgroup_leaf *leaf, const char *name, char 
 	return (ssize_t)n;
 }
 
-int cgroup_stats_read(const struct cgroup_leaf *leaf, struct cgroup_stats_raw *out)
+/* A counter file of the leaf: through its kept descriptor (stat_fd[k],
+ * opened on first use, read with pread from offset 0, which makes the kernel
+ * print it anew) in a kept leaf, else opened and closed. As leaf_read. */
+static ssize_t leaf_counters(struct cgroup_leaf *leaf, int k, const char *name, char *buf, size_t size)
+{
+	if (leaf->index >= CGROUP_LEAF_KEEP)
+		return leaf_read(leaf, name, buf, size);
+	if (leaf->stat_fd[k] < 0) {
+		if (leaf_open(leaf) < 0)
+			return -1;
+		if ((leaf->stat_fd[k] = openat(leaf->dirfd, name, O_RDONLY | O_CLOEXEC)) < 0)
+			return -1;
+	}
+	size_t n = 0;
+	for (;;) {
+		ssize_t r = pread(leaf->stat_fd[k], buf + n, size - 1 - n, (off_t)n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		n += (size_t)r;
+		if (r == 0 || n == size - 1)
+			break;
+	}
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+int cgroup_stats_read(struct cgroup_leaf *leaf, struct cgroup_stats_raw *out)
 {
 	static const char *const files[] = {"cpu.pressure", "io.pressure", "memory.pressure"};
 	char buf[1024];
 	int unread = 0;
 	out->usage_us = out->user_us = out->system_us = NAN;
-	if (leaf_read(leaf, "cpu.stat", buf, sizeof(buf)) < 0 ||
+	if (leaf_counters(leaf, 0, "cpu.stat", buf, sizeof(buf)) < 0 ||
 	    cgroup_parse_cpu_stat(buf, &out->usage_us, &out->user_us, &out->system_us) < 0)
 		unread++;
 	for (int i = 0; i < CGROUP_PSI_COUNT; i++) {
 		out->some_us[i] = out->full_us[i] = NAN;
-		if (leaf_read(leaf, files[i], buf, sizeof(buf)) < 0 ||
+		if (leaf_counters(leaf, 1 + i, files[i], buf, sizeof(buf)) < 0 ||
 		    cgroup_parse_pressure(buf, &out->some_us[i], &out->full_us[i]) < 0)
 			unread++;
 	}

@@ -41,12 +41,24 @@ struct cgroup_stats_raw {
 	double some_us[3], full_us[3];         /* PSI totals, enum cgroup_psi order; NAN unread */
 };
 
+/*
+ * Leaves t0 .. t<CGROUP_LEAF_KEEP - 1> (serial's one, parallel's slots) keep
+ * their descriptors open between tasks, the counters read with pread: each
+ * task then costs no open or close of a cgroup file. Leaves beyond (a
+ * concurrent run's thousands) open what they need and close it at rest.
+ */
+#define CGROUP_LEAF_KEEP 8
+/* Descriptors a kept leaf holds: its directory, cgroup.events, cpu.stat and
+ * the three pressure files. */
+#define CGROUP_LEAF_KEPT_FDS 6
+
 /* One leaf: the cgroup a task tree lives in, reused for the next task. */
 struct cgroup_leaf {
 	int index;
 	char path[PATH_MAX];
 	int dirfd;                /* O_PATH|O_DIRECTORY, for clone3 CLONE_INTO_CGROUP; -1 at rest */
 	int events_fd;            /* cgroup.events: POLLPRI when populated changes; -1 at rest */
+	int stat_fd[4];           /* kept leaves: cpu.stat, cpu/io/memory.pressure; else -1 */
 	bool busy;                /* handed out by cgroup_leaf_get */
 	bool killed;              /* cgroup.kill was written: not reused (see cgroup_leaf_put) */
 	bool have_base;           /* base holds the counters before the next task */
@@ -89,11 +101,12 @@ int cgroup_reap_stale(const struct cgroup_where *w, char **names);
 
 /* An empty leaf <run>/t<index> (made on first need, then reused; the pool
  * grows only to the most leaves busy at once; its 2 fds are open until
- * cgroup_leaf_rest): 0, or -1 with
+ * cgroup_leaf_rest, for good in a kept leaf): 0, or -1 with
  * errno (EINVAL: no run). The run owns the leaf. */
 int cgroup_leaf_get(struct cgroup_run *run, struct cgroup_leaf **out);
 /* Close the leaf's descriptors until it is handled again (after the launch):
- * each leaf function reopens what it needs. */
+ * each leaf function reopens what it needs. A kept leaf (index below
+ * CGROUP_LEAF_KEEP) keeps them. */
 void cgroup_leaf_rest(struct cgroup_leaf *leaf);
 /* Hand a leaf back; it must be empty (cgroup_wait_empty). A leaf that was
  * killed is replaced by a fresh one of the same name. */
@@ -147,10 +160,11 @@ int cgroup_parse_pressure(const char *text, double *some_us, double *full_us);
 
 /*
  * Read the leaf's cumulative counters now (cpu.stat and the three pressure
- * files: 4 reads) into *out; a value that cannot be read is NAN. Returns how
- * many of the four files could not be read (0: all read).
+ * files: 4 reads, a pread on a kept descriptor in a kept leaf) into *out; a
+ * value that cannot be read is NAN. Returns how many of the four files could
+ * not be read (0: all read).
  */
-int cgroup_stats_read(const struct cgroup_leaf *leaf, struct cgroup_stats_raw *out);
+int cgroup_stats_read(struct cgroup_leaf *leaf, struct cgroup_stats_raw *out);
 /*
  * memory.peak of the leaf in bytes, or -1 with errno (ENOENT: no memory
  * controller here, the usual case under a hybrid hierarchy). Note the value

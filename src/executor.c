@@ -176,12 +176,20 @@ int executor_start(struct run_state *rs, int slot)
 	rs->next++;
 	t->group.leader = pid;
 	group_launched(&t->group);
-	/* the child made its own group before it ran (child.c); this closes the
-	 * window of a built-in kind's fork, where we may signal it first */
-	setpgid(pid, pid);
-	watchdog_add(&s->wd, pid);
-	if (s->bind)
-		sched_setaffinity(pid, sizeof(ps->mask), &ps->mask);
+	/* The child makes its own group and binds itself before it runs
+	 * (child.c). An exec'd command's launch returns after its exec: that is
+	 * done. A built-in kind's fork returns at once: binding it here too
+	 * keeps it from running a first slice where its creator ran, and the
+	 * group closes the window where we may signal it first. */
+	if (spec->kind->run) {
+		setpgid(pid, pid);
+		if (s->bind)
+			sched_setaffinity(pid, sizeof(ps->mask), &ps->mask);
+	}
+	/* With a leaf, the task is in the run cgroup, which the watchdog kills
+	 * whole should tribench die; else the watchdog learns its group. */
+	if (!t->group.leaf)
+		watchdog_add(&s->wd, pid);
 	if (exec_errno)
 		t->exit.error = exec_error(spec, exec_errno);
 	if (s->o.timeout_s > 0)
@@ -216,7 +224,8 @@ void executor_finish(struct run_state *rs, int idx, pid_t pid)
 	t->have_tree = unread >= 0;	/* what was unread is NAN: warnings.c counts it */
 	if (t->have_tree)
 		t->tree.procs_max = tr->procs_max;
-	watchdog_remove(&rs->s->wd, pid);
+	if (!t->group.leaf)
+		watchdog_remove(&rs->s->wd, pid);
 	int status;
 	struct rusage ru;
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)

@@ -299,11 +299,16 @@ static int cmd_run(const struct topo *t, const struct options *o)
 			warning("%s", s.spawn_warning);
 		report_add_warning(&r, xstrdup(s.spawn_warning));
 	}
-	if (s.admit_warning) {	/* a process limit capped the tasks in flight */
-		if (!o->quiet)
-			warning("%s", s.admit_warning);
-		report_add_warning(&r, xstrdup(s.admit_warning));
-	}
+	const char *said[] = {
+		s.admit_warning,	/* a process limit capped the tasks in flight */
+		s.runner_warning,	/* a helper's CPU time could not be read */
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(said); i++)
+		if (said[i]) {
+			if (!o->quiet)
+				warning("%s", said[i]);
+			report_add_warning(&r, xstrdup(said[i]));
+		}
 	report_summarise(&r);
 	warnings_collect(&r, &host, o->quiet);
 	rc = failures_print(&r) ? EXIT_TASK_FAILED : EXIT_OK;

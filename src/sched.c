@@ -105,6 +105,7 @@ void sched_fini(struct sched *s)
 	spawner_stop(&s->spawn);
 	free(s->spawn_warning);
 	free(s->admit_warning);
+	free(s->runner_warning);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	if (s->timerfd >= 0)
@@ -137,11 +138,56 @@ static double tv_s(struct timeval tv)
 	return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
 }
 
-static double self_cpu_s(void)
+/* Who runner_cpu_s counts: tribench, its launcher, its watchdog. */
+enum { RUNNER_SELF, RUNNER_LAUNCHER, RUNNER_WATCHDOG, RUNNER_N };
+
+/*
+ * Seconds of CPU time so far of tribench (getrusage RUSAGE_SELF, user + sys)
+ * and of its two helpers, the launcher and the watchdog (each one thread:
+ * /proc/PID/schedstat field 1), with the pid read (0 for tribench); NAN for
+ * a helper that is not running or cannot be read.
+ */
+static void runner_cpu(const struct sched *s, double cpu[RUNNER_N], pid_t pid[RUNNER_N])
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	return tv_s(ru.ru_utime) + tv_s(ru.ru_stime);
+	cpu[RUNNER_SELF] = tv_s(ru.ru_utime) + tv_s(ru.ru_stime);
+	pid[RUNNER_SELF] = 0;
+	pid[RUNNER_LAUNCHER] = s->spawn.pid;
+	pid[RUNNER_WATCHDOG] = s->wd.pid;
+	for (int i = RUNNER_LAUNCHER; i < RUNNER_N; i++) {
+		double ready;
+		if (pid[i] <= 0 || probe_schedstat(pid[i], &cpu[i], &ready) < 0)
+			cpu[i] = NAN;
+	}
+}
+
+/*
+ * runner_cpu_s of a run: what each of the three used between two readings.
+ * A helper not running at the end (no launcher: tribench launches itself; or
+ * one lost mid-run, which its own warning says) is left out; one running but
+ * unreadable at either end is left out and named once in s->runner_warning.
+ */
+static double runner_cpu_delta(struct sched *s, const double c0[RUNNER_N], const pid_t p0[RUNNER_N])
+{
+	static const char *const names[RUNNER_N] = {"tribench", "launcher", "watchdog"};
+	double c1[RUNNER_N];
+	pid_t p1[RUNNER_N];
+	runner_cpu(s, c1, p1);
+	double sum = 0;
+	for (int i = 0; i < RUNNER_N; i++) {
+		if (isfinite(c0[i]) && isfinite(c1[i]) && p0[i] == p1[i]) {
+			sum += c1[i] - c0[i];
+			continue;
+		}
+		if (p1[i] <= 0)
+			continue;
+		if (!s->runner_warning)
+			s->runner_warning = xasprintf("runner_cpu_s leaves out the %s's CPU time in a run: its "
+						      "/proc/PID/schedstat could not be read at both ends",
+						      names[i]);
+	}
+	return sum;
 }
 
 /* Files a tick may read for the tasks' trees, all in-flight tasks together:
@@ -430,9 +476,9 @@ static int admission_bound(struct run_state *rs)
 	if (bound >= 1 && bound < max) {
 		if (!rs->s->admit_warning)
 			rs->s->admit_warning = xasprintf(
-				"at most %ld tasks were in flight at once, not %d: the room left by %s, "
+				"at most %ld %s in flight at once, not %d: the room left by %s, "
 				"less a margin (--max-in-flight N chooses fewer)",
-				bound, max, source);
+				bound, bound == 1 ? "task was" : "tasks were", max, source);
 		max = (int)bound;
 	}
 	free(source);
@@ -476,7 +522,9 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 	if (s->progress)
 		progress_run(s->progress, label->workload, label->mode, label->run, label->runs, w->ntasks);
 	out->rss_floor_kb = s->spawn.pid > 0 ? spawner_rss_floor_kb(&s->spawn) : probe_self_rss_kb();
-	double cpu0 = self_cpu_s();
+	double cpu0[RUNNER_N];
+	pid_t cpu_pid[RUNNER_N];
+	runner_cpu(s, cpu0, cpu_pid);
 	sampler_begin(&rs.sampler, s->cpus, s->o.sample_ms / 1000.0, &out->samples);
 	rs.t0 = now_s();
 	arm_timer(s, true);
@@ -522,7 +570,7 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 		rc = fatal_probe();
 	sampler_end(&rs.sampler, out->cpus);
 	sampler_free(&rs.sampler);
-	out->runner_cpu_s = self_cpu_s() - cpu0;
+	out->runner_cpu_s = runner_cpu_delta(s, cpu0, cpu_pid);
 	executor_put_unstarted(&rs);
 	inflight_free(&rs.fl);
 	deadlines_free(&rs.dl);

@@ -13,15 +13,16 @@
 #define NAME_COLUMNS 40
 #define CELL 24
 
-/* "median s xspeedup eff%", "-" for nulls; "!" when runs failed, and
- * "failed" when no run could be used. */
+/* "median s xspeedup eff%", "-" for nulls; "!" when runs failed, and when
+ * no run could be used "failed" if one failed, else "unused" (every run was
+ * cut short or suspended). */
 static void cell(FILE *f, const struct report_mode *m)
 {
 	const struct report_summary *s = &m->summary;
 	char buf[64];
 	const char *mark = s->failed_runs || m->nruns > s->wall.n ? "!" : " ";
 	if (!s->wall.n || isnan(s->wall.median))
-		snprintf(buf, sizeof(buf), "%9s%s", m->nruns ? "failed" : "-", mark);
+		snprintf(buf, sizeof(buf), "%9s%s", !m->nruns ? "-" : s->failed_runs ? "failed" : "unused", mark);
 	else if (isnan(s->speedup))
 		snprintf(buf, sizeof(buf), "%8.3fs%s x-     -", s->wall.median, mark);
 	else

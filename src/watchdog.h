@@ -4,8 +4,9 @@
 #include <sys/types.h>
 
 /*
- * A small process that outlives tribench by a moment: it learns every task's
- * process group, the run cgroup and the report's temporary through a pipe,
+ * A small process that outlives tribench by a moment: it learns the run
+ * cgroup, the process group of every task not in a cgroup leaf of it
+ * (--containment pgroup) and the report's temporary through a pipe,
  * and when tribench's end of the pipe closes (however tribench ended, SIGKILL
  * included) it kills the groups still listed, kills and removes the run
  * cgroup, and removes the temporary. PR_SET_PDEATHSIG would reach only direct

@@ -20,7 +20,7 @@ all_exited_0() {
 
 # cap_warning FILE: the admission bound's warning, or nothing.
 cap_warning() {
-	jq -r '.warnings[] | select(test("tasks were in flight at once"))' "$1"
+	jq -r '.warnings[] | select(test("(tasks were|task was) in flight at once"))' "$1"
 }
 
 @test "--max-in-flight 3: no more than 3 tasks overlap; config and plan say 3" {
