@@ -107,3 +107,20 @@ EOS
 	[ "$status" -eq 2 ]
 	assert_one_line_error
 }
+
+@test "kept leaves: tribench's descriptors do not grow from run 2 to run 10, and each task's leaf counters are its own" {
+	need_cgroup
+	# each task prints how many descriptors tribench (its parent) holds
+	"$TRIBENCH" run -m parallel -j 2 --runs 10 --warmup 0 --count 4 -q --results res -o r.json -- \
+		sh -c 'ls /proc/$PPID/fd | wc -l; i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done'
+	[ "$(jq -r .containment r.json)" = cgroup ]
+	second=$(cat res/custom/parallel/2/*.out | sort -n | tail -n 1)
+	tenth=$(cat res/custom/parallel/10/*.out | sort -n | tail -n 1)
+	echo "tribench's descriptors: at most $second in run 2, $tenth in run 10" >&2
+	[ "$tenth" -le "$second" ]
+	# a leaf's cpu.stat is read through a kept descriptor: each task's cpu_s
+	# is its own tree's (the shell and its ls), close to its rusage user+sys
+	jq -e '[.workloads[0].modes[0].runs[].tasks[] | .cgroup.cpu_s as $c | (.user_s + .sys_s) as $r |
+		$c > 0 and ($c - $r | fabs) <= 0.1 * $r + 0.005] | all' r.json
+	validate r.json
+}
