@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <time.h>
@@ -268,7 +269,7 @@ static void leaf_close(struct cgroup_leaf *leaf)
 
 void cgroup_leaf_rest(struct cgroup_leaf *leaf)
 {
-	if (leaf->index >= CGROUP_LEAF_KEEP)
+	if (!leaf->keep)
 		leaf_close(leaf);
 }
 
@@ -336,6 +337,7 @@ static struct cgroup_leaf *leaf_new(const struct cgroup_run *run, int index)
 {
 	struct cgroup_leaf *leaf = xcalloc(1, sizeof(*leaf));
 	leaf->index = index;
+	leaf->keep = index < run->keep;
 	leaf->dirfd = leaf->events_fd = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(leaf->stat_fd); i++)
 		leaf->stat_fd[i] = -1;
@@ -426,6 +428,19 @@ void cgroup_leaf_put(struct cgroup_run *run, struct cgroup_leaf *leaf)
 
 /* ---- the run cgroup ------------------------------------------------------ */
 
+/* How many leaves may keep their descriptors: CGROUP_LEAF_KEEP where the
+ * soft RLIMIT_NOFILE (after preflight raised it) leaves 64 descriptors for
+ * everything else beyond them, fewer or none where it is tighter. */
+static int leaves_to_keep(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	long room = rl.rlim_cur == RLIM_INFINITY ? 1L << 20 : (long)rl.rlim_cur;
+	long keep = (room - 64) / CGROUP_LEAF_KEPT_FDS;
+	return keep < 0 ? 0 : keep > CGROUP_LEAF_KEEP ? CGROUP_LEAF_KEEP : (int)keep;
+}
+
 int cgroup_run_create(const struct cgroup_where *w, struct cgroup_run *run)
 {
 	memset(run, 0, sizeof(*run));
@@ -454,6 +469,7 @@ int cgroup_run_create(const struct cgroup_where *w, struct cgroup_run *run)
 	if (mkdir(path, 0755) < 0)
 		return -1;
 	strcpy(run->path, path);
+	run->keep = leaves_to_keep();
 	return 0;
 }
 
@@ -706,7 +722,7 @@ static ssize_t leaf_read(const struct cgroup_leaf *leaf, const char *name, char 
  * print it anew) in a kept leaf, else opened and closed. As leaf_read. */
 static ssize_t leaf_counters(struct cgroup_leaf *leaf, int k, const char *name, char *buf, size_t size)
 {
-	if (leaf->index >= CGROUP_LEAF_KEEP)
+	if (!leaf->keep)
 		return leaf_read(leaf, name, buf, size);
 	if (leaf->stat_fd[k] < 0) {
 		if (leaf_open(leaf) < 0)

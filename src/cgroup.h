@@ -45,7 +45,9 @@ struct cgroup_stats_raw {
  * Leaves t0 .. t<CGROUP_LEAF_KEEP - 1> (serial's one, parallel's slots) keep
  * their descriptors open between tasks, the counters read with pread: each
  * task then costs no open or close of a cgroup file. Leaves beyond (a
- * concurrent run's thousands) open what they need and close it at rest.
+ * concurrent run's thousands) open what they need and close it at rest. Only
+ * where RLIMIT_NOFILE leaves room (cgroup_run.keep): an optimisation never
+ * makes a run need more descriptors.
  */
 #define CGROUP_LEAF_KEEP 8
 /* Descriptors a kept leaf holds: its directory, cgroup.events, cpu.stat and
@@ -58,6 +60,7 @@ struct cgroup_leaf {
 	char path[PATH_MAX];
 	int dirfd;                /* O_PATH|O_DIRECTORY, for clone3 CLONE_INTO_CGROUP; -1 at rest */
 	int events_fd;            /* cgroup.events: POLLPRI when populated changes; -1 at rest */
+	bool keep;                /* a kept leaf: its descriptors stay open between tasks */
 	int stat_fd[4];           /* kept leaves: cpu.stat, cpu/io/memory.pressure; else -1 */
 	bool busy;                /* handed out by cgroup_leaf_get */
 	bool killed;              /* cgroup.kill was written: not reused (see cgroup_leaf_put) */
@@ -72,6 +75,7 @@ struct cgroup_leaf {
  * and its pool of leaves. */
 struct cgroup_run {
 	char path[PATH_MAX];
+	int keep;                 /* leaves below this index are kept (CGROUP_LEAF_KEEP at most) */
 	int nleaves, alloc;
 	struct cgroup_leaf **leaves;
 };

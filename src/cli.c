@@ -99,7 +99,7 @@ void cli_usage(FILE *f)
 	      "                        and a workload holds at most 10000000 tasks\n"
 	      "      --commands FILE   one task per non-empty line, run by /bin/sh -c\n"
 	      "                        (a line without shell syntax is exec'd directly);\n"
-	      "                        - reads standard input; a line may hold 128 KiB\n"
+	      "                        - reads standard input; a line may hold 131071 bytes\n"
 	      "      --dry-run         parse and check the suite and every option, build the\n"
 	      "                        plans and print a line per workload (name, tasks,\n"
 	      "                        and per mode the tasks at once and their CPUs); run\n"

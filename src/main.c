@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "calibrate.h"
+#include "admit.h"
 #include "cli.h"
 #include "commands.h"
 #include "export.h"
@@ -174,7 +175,9 @@ static void put_name(const char *name)
 /*
  * run --dry-run: the suite and plans exactly as a run builds them, as
  * "workload TAB tasks TAB per mode: N on CPUS" lines, where N is the plan's
- * max_in_flight and CPUS its slots' PUs; nothing starts, no file is made.
+ * max_in_flight, capped as a run would cap it now by the process limits
+ * (admit_bound, said in a warning), and CPUS its slots' PUs; nothing starts,
+ * no file is made.
  */
 static int cmd_dry_run(const struct topo *t, const struct options *o)
 {
@@ -193,6 +196,9 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 	 * size (160,000 one-task workloads) share the line's mode cells */
 	char cells[MODE_COUNT][8192 + 32];
 	int cells_for = -1;
+	char *source;
+	long bound = admit_bound(&source);
+	bool capped = false;
 	for (int i = 0; i < suite.nworkloads && rc == EXIT_OK; i++) {
 		const struct workload *w = &suite.workloads[i];
 		for (int m = 0; m < o->nmodes && w->ntasks != cells_for; m++) {
@@ -207,7 +213,12 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 			intlist_sort_unique(&pus);
 			char cpus[8192];
 			cpulist_format(pus.v, pus.n, cpus, sizeof(cpus));
-			snprintf(cells[m], sizeof(cells[m]), "%d on %s", p.max_in_flight, cpus);
+			long n = p.max_in_flight;
+			if (n > 1 && bound >= 1 && bound < n) {
+				n = bound;
+				capped = true;
+			}
+			snprintf(cells[m], sizeof(cells[m]), "%ld on %s", n, cpus);
 			intlist_free(&pus);
 			plan_free(&p);
 		}
@@ -220,6 +231,10 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 			printf("\t%s", cells[m]);
 		putchar('\n');
 	}
+	if (rc == EXIT_OK && capped)
+		warning("at most %ld tasks would be in flight at once: the room left by %s, less a margin "
+			"(--max-in-flight N chooses fewer)", bound, source);
+	free(source);
 	suite_free(&suite);
 	return rc == EXIT_OK ? finish_stdout() : rc;
 }
@@ -299,9 +314,13 @@ static int cmd_run(const struct topo *t, const struct options *o)
 			warning("%s", s.spawn_warning);
 		report_add_warning(&r, xstrdup(s.spawn_warning));
 	}
+	char *eagain = s.eagain_retries ? xasprintf("%ld task launches were refused by the kernel "
+		"(clone: EAGAIN, a process limit: RLIMIT_NPROC, pids.max or pid_max) and tried again "
+		"later: fewer tasks were in flight than the plan admits", s.eagain_retries) : NULL;
 	const char *said[] = {
 		s.admit_warning,	/* a process limit capped the tasks in flight */
 		s.runner_warning,	/* a helper's CPU time could not be read */
+		eagain,			/* a process limit refused launches */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(said); i++)
 		if (said[i]) {
@@ -309,6 +328,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 				warning("%s", said[i]);
 			report_add_warning(&r, xstrdup(said[i]));
 		}
+	free(eagain);
 	report_summarise(&r);
 	warnings_collect(&r, &host, o->quiet);
 	rc = failures_print(&r) ? EXIT_TASK_FAILED : EXIT_OK;

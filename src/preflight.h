@@ -1,7 +1,6 @@
 #ifndef TRIBENCH_PREFLIGHT_H
 #define TRIBENCH_PREFLIGHT_H
 
-#include "cgroup.h"
 #include "cli.h"
 
 /*
@@ -28,12 +27,12 @@
  * vforked child gets its own table, so launching costs the parent none.
  */
 #define PREFLIGHT_RUN_FDS 11
-/* With cgroup containment (not --containment pgroup), at the peak: the kept
- * leaves' descriptors (CGROUP_LEAF_KEEP leaves of CGROUP_LEAF_KEPT_FDS,
- * cgroup.h), the leaf being launched into (its directory and cgroup.events)
- * and one transient cgroup file (cgroup.procs, cgroup.kill) or the child's
- * own cgroup.procs when it joins by writing it. */
-#define PREFLIGHT_CGROUP_FDS (CGROUP_LEAF_KEEP * CGROUP_LEAF_KEPT_FDS + 3)
+/* With cgroup containment (not --containment pgroup), at the peak: the leaf
+ * being launched into (its directory and cgroup.events, cgroup.c) and one
+ * transient cgroup file (cgroup.procs, cgroup.kill) or the child's own
+ * cgroup.procs when it joins by writing it. Kept leaves (cgroup.h) use only
+ * what the limit leaves beyond this. */
+#define PREFLIGHT_CGROUP_FDS 3
 
 /* Descriptors `run` needs with these options (-o decides the report's one,
  * --containment the cgroup ones): PREFLIGHT_RUN_FDS or one less, plus

@@ -434,6 +434,7 @@ static int admit(struct run_state *rs, int max)
 					     "other task of the run in flight");
 			return -1;
 		}
+		rs->s->eagain_retries++;
 		rs->retry_at = now_s() - rs->t0 + EAGAIN_RETRY_S;
 		return 0;
 	}

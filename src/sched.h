@@ -42,6 +42,7 @@ struct sched {
 	char *spawn_warning;          /* why tasks were launched by tribench itself, or NULL */
 	char *admit_warning;          /* a process limit capped the tasks in flight: which, or NULL */
 	char *runner_warning;         /* whose CPU time runner_cpu_s leaves out: why, or NULL */
+	long eagain_retries;          /* launches the kernel refused with EAGAIN, tried again later */
 	char *contain_stale;          /* run cgroups of dead tribenches killed at start, or NULL */
 	struct progress *progress;    /* NULL: none */
 	int signal;                   /* the first SIGINT/SIGTERM/SIGHUP seen, or 0 */

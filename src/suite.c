@@ -238,8 +238,9 @@ int suite_add_commands_file(struct suite *s, const char *workload, const char *p
 	while (rc == 0 && (len = read_line(f, line, SUITE_COMMAND_LINE_MAX, &nul)) != -1) {
 		lineno++;
 		if (len == -2)
-			rc = error("--commands '%s' line %ld: longer than the limit of %d KiB", path,
-				   lineno, SUITE_COMMAND_LINE_MAX / 1024);
+			rc = error("--commands '%s' line %ld: longer than the limit of %d bytes (the "
+				   "kernel's 128 KiB for one argument, its NUL included)",
+				   path, lineno, SUITE_COMMAND_LINE_MAX);
 		else if (nul)
 			rc = error("--commands '%s' line %ld: contains a NUL byte", path, lineno);
 		else {

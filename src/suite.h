@@ -9,9 +9,10 @@
 
 #define SUITE_MAX_COUNT 1000000   /* count= of one spec, --count */
 #define SUITE_MAX_TASKS 10000000  /* tasks in one workload */
-/* One --commands line, newline excluded: MAX_ARG_STRLEN, the kernel's limit
- * on one argument (the line is /bin/sh -c's), checked while reading. */
-#define SUITE_COMMAND_LINE_MAX (128 * 1024)
+/* One --commands line in bytes, newline excluded: MAX_ARG_STRLEN (128 KiB),
+ * the kernel's limit on one argument (the line is /bin/sh -c's), counts the
+ * terminating NUL; checked while reading. */
+#define SUITE_COMMAND_LINE_MAX (128 * 1024 - 1)
 
 /* Consecutive task ids that share one spec: a counted spec is stored once. */
 struct spec_group {

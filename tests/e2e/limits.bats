@@ -101,18 +101,31 @@ pids_cgroup() {
 	bound=$(sed -n 's/^at most \([0-9]*\) tasks.*/\1/p' <<<"$warning")
 	[ "$bound" -ge 1 ] && [ "$bound" -lt 30 ]
 	[ "$(max_overlap r.json)" -le "$bound" ]
+	# --dry-run shows the admission a run would get now, and says why
+	mkdir "$cg" && echo 30 >"$cg/pids.max"
+	run timeout 60 sh -c "echo \$\$ >'$cg/cgroup.procs' && exec '$TRIBENCH' run --dry-run -m concurrent \
+		--count 60 -- sleep 0.3"
+	rmdir "$cg" 2>/dev/null || true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"at most "*" tasks would be in flight at once: the room left by pids.max 30"* ]]
+	cell=$(grep -E '^custom' <<<"$output" | cut -f 3)
+	[ "${cell%% *}" -ge 1 ] && [ "${cell%% *}" -lt 30 ]
 }
 
 @test "a pids cgroup filled by others mid-run: EAGAIN is retried, never a hang, no task lost" {
 	pids_cgroup tribench-limits-fill
-	# once tribench has taken its bound, 12 sleeps of someone else's take the
-	# margin and more: some of tribench's next clones meet EAGAIN until they end
-	run timeout 120 sh -c "echo \$\$ >'$cg/cgroup.procs' && \
-		( sleep 0.2; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 0.6 & done; wait ) & \
+	# once tribench has taken its bound of pids.max 30, the limit drops to 12
+	# (an administrator, or others filling the cgroup): with ~20 tasks in
+	# flight, its next clones meet EAGAIN until enough have ended
+	run timeout 120 sh -c "echo \$\$ >'$cg/cgroup.procs' || exit 9; \
+		( sleep 0.2; echo 12 >'$cg/pids.max' ) & \
 		'$TRIBENCH' run -m concurrent --runs 1 --warmup 0 -q --count 60 -o r.json -- sleep 0.3; \
 		rc=\$?; wait; exit \$rc"
 	rmdir "$cg" 2>/dev/null || true
 	echo "$output"
 	[ "$status" -eq 0 ]
 	all_exited_0 r.json 60
+	# the refused launches are said, with their count
+	jq -e '[.warnings[] | select(test("^[1-9][0-9]* task launches were refused by the kernel"))] | length == 1' r.json
 }

@@ -47,7 +47,7 @@ workloads() {
 	measure "1 GiB of NUL bytes on a pipe" timeout 60 bash -c \
 		"head -c 1G /dev/zero | '$TRIBENCH' run --commands - -o r.json"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"--commands '-' line 1: longer than the limit of 128 KiB"* ]]
+	[[ "$output" == *"--commands '-' line 1: longer than the limit of 131071 bytes"* ]]
 	[ "$kb" -lt 65536 ]
 	[ ! -e r.json ]
 	measure "1 GiB of x on a pipe" timeout 60 bash -c \
