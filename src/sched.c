@@ -390,14 +390,6 @@ static int next_free_slot(const struct run_state *rs)
 	return -1;
 }
 
-/*
- * At most ADMIT_BATCH launches. An EAGAIN (a process limit, perhaps filled
- * by our own zombies) leaves the task pending and sets retry_at: the loop
- * reaps meanwhile and never sleeps here. With nothing of ours in flight the
- * limit is someone else's: after EAGAIN_ALONE_TRIES the task is given up as
- * not started (exit.error says why) and the run stops with a runtime error.
- * Returns -1 on that or another launch error, 1 when more could start now.
- */
 /* Is a signal (SIGCHLD: an exit), a sampling tick or the watchdog's end
  * waiting for the loop? One poll(2) that does not wait. */
 static bool events_waiting(const struct sched *s)
@@ -408,6 +400,15 @@ static bool events_waiting(const struct sched *s)
 	return poll(fds, 3, 0) > 0;
 }
 
+/*
+ * At most ADMIT_BATCH launches, fewer when an event waits (events_waiting).
+ * An EAGAIN (a process limit, perhaps filled
+ * by our own zombies) leaves the task pending and sets retry_at: the loop
+ * reaps meanwhile and never sleeps here. With nothing of ours in flight the
+ * limit is someone else's: after EAGAIN_ALONE_TRIES the task is given up as
+ * not started (exit.error says why) and the run stops with a runtime error.
+ * Returns -1 on that or another launch error, 1 when more could start now.
+ */
 static int admit(struct run_state *rs, int max)
 {
 	if (rs->retry_at > 0 && now_s() - rs->t0 < rs->retry_at)
