@@ -148,10 +148,16 @@ check_suspended_report() {
 	grep -qxF "tribench: warning: custom/serial: 2 of 5 runs in 'c.json' left out (1 failed, 1 suspended): compared over 3" err
 }
 
-# signal_last_job SECS SIG: SECS after the last background job ($!) started,
-# send it SIG and wait for it; its exit status in $rc.
+# signal_last_job SECS SIG: SECS after the last background job ($!) has a
+# `sleep` child (its task: tribench has set up its signals by then, however slowly a
+# loaded machine started it; at most 20 s), send it SIG and wait for it; its
+# exit status in $rc.
 signal_last_job() {
-	local pid=$!
+	local pid=$! i
+	for i in $(seq 200); do
+		pgrep -P "$pid" -x sleep >/dev/null && break
+		sleep 0.1
+	done
 	sleep "$1"
 	kill -"$2" "$pid"
 	rc=0
