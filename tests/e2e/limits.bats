@@ -115,11 +115,13 @@ pids_cgroup() {
 
 @test "a pids cgroup filled by others mid-run: EAGAIN is retried, never a hang, no task lost" {
 	pids_cgroup tribench-limits-fill
-	# once tribench has taken its bound of pids.max 30, the limit drops to 12
-	# (an administrator, or others filling the cgroup): with ~20 tasks in
-	# flight, its next clones meet EAGAIN until enough have ended
+	# once tribench has taken its bound of pids.max 30 (15 or more in the
+	# cgroup, however slowly it started), the limit drops to 12 (an
+	# administrator, or others filling the cgroup): with ~20 tasks in flight,
+	# its next clones meet EAGAIN until enough have ended
 	run timeout 120 sh -c "echo \$\$ >'$cg/cgroup.procs' || exit 9; \
-		( sleep 0.2; echo 12 >'$cg/pids.max' ) & \
+		( i=0; while [ \$(cat '$cg/pids.current') -lt 15 ] && [ \$i -lt 500 ]; do \
+			sleep 0.02; i=\$((i + 1)); done; echo 12 >'$cg/pids.max' ) & \
 		'$TRIBENCH' run -m concurrent --runs 1 --warmup 0 -q --count 60 -o r.json -- sleep 0.3; \
 		rc=\$?; wait; exit \$rc"
 	rmdir "$cg" 2>/dev/null || true
