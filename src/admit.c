@@ -207,3 +207,18 @@ long admit_bound(char **source)
 	long margin = r.room / 8 < 8 ? 8 : r.room / 8;
 	return r.room - margin < 1 ? 1 : r.room - margin;
 }
+
+long admit_cap(long planned, char **source)
+{
+	*source = NULL;
+	if (planned <= 1)
+		return planned;
+	char *why;
+	long bound = admit_bound(&why);
+	if (bound >= 1 && bound < planned) {
+		*source = why;
+		return bound;
+	}
+	free(why);
+	return planned;
+}

@@ -14,5 +14,12 @@
  * *source (caller frees) names the limit that gave it, with its numbers.
  */
 long admit_bound(char **source);
+/*
+ * planned tasks at once (a plan's max_in_flight) capped by admit_bound, the
+ * one rule for a run and its dry run: the smaller of the two; planned <= 1
+ * as it is, nothing read. *source (caller frees) names the limit when it
+ * capped, else NULL.
+ */
+long admit_cap(long planned, char **source);
 
 #endif

@@ -196,9 +196,8 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 	 * size (160,000 one-task workloads) share the line's mode cells */
 	char cells[MODE_COUNT][8192 + 32];
 	int cells_for = -1;
-	char *source;
-	long bound = admit_bound(&source);
-	bool capped = false;
+	char *source = NULL;	/* the limit that capped a cell, or NULL */
+	long bound = 0;
 	for (int i = 0; i < suite.nworkloads && rc == EXIT_OK; i++) {
 		const struct workload *w = &suite.workloads[i];
 		for (int m = 0; m < o->nmodes && w->ntasks != cells_for; m++) {
@@ -213,10 +212,12 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 			intlist_sort_unique(&pus);
 			char cpus[8192];
 			cpulist_format(pus.v, pus.n, cpus, sizeof(cpus));
-			long n = p.max_in_flight;
-			if (n > 1 && bound >= 1 && bound < n) {
-				n = bound;
-				capped = true;
+			char *why;
+			long n = admit_cap(p.max_in_flight, &why);
+			if (why) {
+				free(source);
+				source = why;
+				bound = n;
 			}
 			snprintf(cells[m], sizeof(cells[m]), "%ld on %s", n, cpus);
 			intlist_free(&pus);
@@ -231,7 +232,7 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 			printf("\t%s", cells[m]);
 		putchar('\n');
 	}
-	if (rc == EXIT_OK && capped)
+	if (rc == EXIT_OK && source)
 		warning("at most %ld tasks would be in flight at once: the room left by %s, less a margin "
 			"(--max-in-flight N chooses fewer)", bound, source);
 	free(source);

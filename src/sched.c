@@ -474,17 +474,14 @@ static int admission_bound(struct run_state *rs)
 	if (max <= 1)
 		return 1;
 	char *source;
-	long bound = admit_bound(&source);
-	if (bound >= 1 && bound < max) {
-		if (!rs->s->admit_warning)
-			rs->s->admit_warning = xasprintf(
-				"at most %ld %s in flight at once, not %d: the room left by %s, "
-				"less a margin (--max-in-flight N chooses fewer)",
-				bound, bound == 1 ? "task was" : "tasks were", max, source);
-		max = (int)bound;
-	}
+	long bound = admit_cap(max, &source);
+	if (source && !rs->s->admit_warning)
+		rs->s->admit_warning = xasprintf(
+			"at most %ld %s in flight at once, not %d: the room left by %s, "
+			"less a margin (--max-in-flight N chooses fewer)",
+			bound, bound == 1 ? "task was" : "tasks were", max, source);
 	free(source);
-	return max;
+	return (int)bound;
 }
 
 static void run_state_init(struct run_state *rs)
