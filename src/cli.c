@@ -31,6 +31,15 @@ enum {
 	OPT_MAX_IN_FLIGHT = 'I',
 	OPT_DETAIL = 'D',
 	OPT_DRY_RUN = 'Y',
+	/* run-only options past the byte range: no short form, none in a
+	 * command's accepts list (-c is not --cleanup's: hyperfine's -p and -c
+	 * would clash with --policy) */
+	OPT_ARGS_FILE = 256,
+	OPT_SETUP,
+	OPT_PREPARE,
+	OPT_CLEANUP,
+	OPT_CONCLUDE,
+	OPT_MAX_TIME,
 };
 
 static const struct option long_options[] = {
@@ -57,6 +66,13 @@ static const struct option long_options[] = {
 	{"max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT},
 	{"detail", required_argument, NULL, OPT_DETAIL},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"command-name", required_argument, NULL, 'n'},
+	{"args-file", required_argument, NULL, OPT_ARGS_FILE},
+	{"setup", required_argument, NULL, OPT_SETUP},
+	{"prepare", required_argument, NULL, OPT_PREPARE},
+	{"cleanup", required_argument, NULL, OPT_CLEANUP},
+	{"conclude", required_argument, NULL, OPT_CONCLUDE},
+	{"max-time", required_argument, NULL, OPT_MAX_TIME},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -188,11 +204,11 @@ static void defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->cmd = CMD_RUN;
-	o->name = "custom";
 	for (int m = 0; m < MODE_COUNT; m++)
 		o->modes[o->nmodes++] = (enum mode)m;
 	o->plan.cpu = -1;
 	o->runs = 5;
+	o->max_time_s = 30;
 	o->warmup = 1;
 	o->sample_ms = 50;
 	o->sched.grace_s = 1;
@@ -290,7 +306,40 @@ static int apply_option(struct options *o, int c, char *arg)
 	case OPT_CPU:
 		return parse_int("--cpu", arg, 0, 65535, &o->plan.cpu);
 	case 'r':
-		return parse_int("--runs", arg, 1, 10000, &o->runs);
+		if (!strcmp(arg, "auto")) {
+			o->runs_auto = true;
+			o->runs = 5;	/* the fewest auto picks: compare needs 5 */
+			return 0;
+		}
+		o->runs_auto = false;
+		uint64_t runs;
+		if (parse_u64(arg, &runs) < 0 || runs < 1 || runs > 10000)
+			return error("invalid --runs '%s': expected auto or a whole number from 1 to 10000",
+				     arg);
+		o->runs = (int)runs;
+		return 0;
+	case OPT_MAX_TIME:
+		o->max_time_set = true;
+		return parse_dur("--max-time", arg, true, &o->max_time_s);
+	case 'n':
+		if (!*arg)
+			return error("invalid --command-name: empty");
+		o->cmdnames = xrealloc(o->cmdnames, (size_t)(o->ncmdnames + 1) * sizeof(char *));
+		o->cmdnames[o->ncmdnames++] = arg;
+		return 0;
+	case OPT_ARGS_FILE:
+		if (!*arg)
+			return error("invalid --args-file: empty file name");
+		o->args_file = arg;
+		return 0;
+	case OPT_SETUP:
+	case OPT_PREPARE:
+	case OPT_CLEANUP:
+	case OPT_CONCLUDE:
+		if (!arg[strspn(arg, " \t\n")])
+			return error("invalid --%s: empty command", option_name(c));
+		o->hooks[c - OPT_SETUP] = arg;
+		return 0;
 	case OPT_WARMUP:
 		return parse_int("--warmup", arg, 0, 1000, &o->warmup);
 	case OPT_SAMPLE_MS:
@@ -359,6 +408,29 @@ static int apply_option(struct options *o, int c, char *arg)
 	return -1;
 }
 
+/* The rules between run's options, after all are read. */
+static int check_run_options(struct options *o)
+{
+	int ncommands = o->ncmdstrings + (o->ncommand ? 1 : 0);
+	bool inputs = o->ninputs || o->args_file;
+	if (o->ninputs && o->args_file)
+		return error("give the inputs after ':::' or in --args-file, not both");
+	if (inputs && !ncommands)
+		return error("inputs (::: or --args-file) need a command: after -- or as a command string");
+	if (inputs && o->count)
+		return error("--count and inputs (::: or --args-file) both set the number of tasks: give one");
+	if (o->count && !ncommands)
+		return error("--count applies to a command: after -- or as a command string");
+	if (o->args_file && o->commands_file && !strcmp(o->args_file, "-") && !strcmp(o->commands_file, "-"))
+		return error("--args-file - and --commands - cannot both read standard input");
+	if (o->ncmdnames > ncommands)
+		return error("%d --command-name given for %d command%s", o->ncmdnames, ncommands,
+			     ncommands == 1 ? "" : "s");
+	if (o->max_time_set && !o->runs_auto)
+		return error("--max-time applies to --runs auto");
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct options *o)
 {
 	defaults(o);
@@ -370,7 +442,8 @@ int cli_parse(int argc, char **argv, struct options *o)
 			if (!strcmp(argv[1], commands[i].name))
 				break;
 		if (i == ARRAY_SIZE(commands))
-			return error("unknown command '%s' (run, plan, topology, list; see --help)", argv[1]);
+			return error("unknown command '%s' (run, plan, topology, list, compare, export, help; "
+				     "a command string follows run: tribench run '%s')", argv[1], argv[1]);
 		o->cmd = commands[i].cmd;
 		accepts = commands[i].options;
 		cmd_name = commands[i].name;
@@ -378,8 +451,29 @@ int cli_parse(int argc, char **argv, struct options *o)
 	}
 	optind = first;
 	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "+:t:f:m:j:p:r:o:qhV", long_options, NULL)) != -1) {
+	/* getopt stops at each non-option ("+"): a run's command string is
+	 * kept in order and the scan goes on after it; "--" starts the command,
+	 * ":::" the inputs, and everything after either is theirs */
+	bool dashdash = false;
+	for (;;) {
+		int at = optind;
+		int c = getopt_long(argc, argv, "+:t:f:m:j:p:r:o:n:qhV", long_options, NULL);
+		if (c == -1) {
+			if (optind == at + 1 && !strcmp(argv[at], "--")) {
+				dashdash = true;	/* the command follows */
+				break;
+			}
+			if (optind >= argc || !strcmp(argv[optind], ":::"))
+				break;
+			if (o->cmd != CMD_RUN)
+				return error("unexpected argument '%s' (see tribench %s --help)", argv[optind],
+					     cmd_name);
+			if (!argv[optind][strspn(argv[optind], " \t\n")])
+				return error("empty command string (argument %d)", optind);
+			o->cmdstrings = xrealloc(o->cmdstrings, (size_t)(o->ncmdstrings + 1) * sizeof(char *));
+			o->cmdstrings[o->ncmdstrings++] = argv[optind++];
+			continue;
+		}
 		if (c == '?') {
 			if (optopt)
 				return error("unknown option '-%c' (see --help)", optopt);
@@ -392,20 +486,33 @@ int cli_parse(int argc, char **argv, struct options *o)
 		if (apply_option(o, c, optarg) < 0)
 			return -1;
 	}
-	if (optind < argc && optind > 1 && !strcmp(argv[optind - 1], "--") && o->cmd == CMD_RUN) {
+	if (dashdash && o->cmd != CMD_RUN)
+		return error("unexpected argument '--' (see tribench %s --help)", cmd_name);
+	if (dashdash) {
+		int end = optind;
+		while (end < argc && strcmp(argv[end], ":::"))
+			end++;
+		if (end == optind)
+			return error("no command after --");
 		if (!argv[optind][0])
 			return error("the command after -- is empty");
 		o->command = &argv[optind];
-		o->ncommand = argc - optind;
-		return 0;
+		o->ncommand = end - optind;
+		optind = end;
 	}
-	if (optind < argc)
-		return error("unexpected argument '%s' (see --help)", argv[optind]);
-	if (optind > 1 && optind == argc && !strcmp(argv[optind - 1], "--") && o->cmd == CMD_RUN)
-		return error("no command after --");
-	if (o->count && !o->ncommand)
-		return error("--count applies to a command given after --");
-	return 0;
+	if (optind < argc) {	/* argv[optind] is ":::" */
+		if (o->cmd != CMD_RUN)
+			return error("unexpected argument ':::' (see tribench %s --help)", cmd_name);
+		o->inputs = &argv[optind + 1];
+		o->ninputs = argc - optind - 1;
+		for (int i = 0; i < o->ninputs; i++)
+			if (!strcmp(o->inputs[i], ":::"))
+				return error("a second ':::': tribench takes one input list (GNU parallel's "
+					     "combinations of lists are not supported)");
+		if (!o->ninputs)
+			return error("no input after ':::'");
+	}
+	return check_run_options(o);
 }
 
 void cli_free(struct options *o)
@@ -414,5 +521,7 @@ void cli_free(struct options *o)
 		free(o->specs[i]);
 	free(o->specs);
 	free(o->meta);
+	free(o->cmdstrings);
+	free(o->cmdnames);
 	policy_free(&o->plan.policy);
 }

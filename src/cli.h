@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "hooks.h"
 #include "report_model.h"
 #include "sched.h"
 #include "topo.h"
@@ -24,9 +25,20 @@ struct options {
 	const char *format;       /* --format: "json" or an export format */
 	bool quiet;
 	enum report_detail detail;/* --detail: what the report keeps per task */
-	char **command;           /* after --: one command, --count copies */
+	char **command;           /* after -- (up to a ':::'): one command, --count copies */
 	int ncommand;
-	int count;                /* 0: 2 x usable cores */
+	char **cmdstrings;        /* run's positional shell command lines, one workload each */
+	int ncmdstrings;
+	const char **cmdnames;    /* -n/--command-name, in order: commands' workload names */
+	int ncmdnames;
+	char **inputs;            /* after ':::', one task per input (argv's strings) */
+	int ninputs;
+	const char *args_file;    /* --args-file FILE, one input per line, "-" for stdin */
+	const char *hooks[HOOK_COUNT]; /* --setup, --prepare, --cleanup, --conclude: shell lines */
+	bool runs_auto;           /* --runs auto: runs from --max-time, at least o->runs (5) */
+	double max_time_s;        /* --max-time: budget per workload x mode, seconds (30) */
+	bool max_time_set;        /* --max-time was given (it needs --runs auto) */
+	int count;                /* 0: 2 x usable cores for --, 1 for command strings */
 	const char *commands_file;/* --commands FILE, "-" for stdin */
 	bool dry_run;             /* --dry-run: parse, check, print the plan; run nothing */
 	struct sched_opts sched;  /* --timeout, --grace, --halt, --task-output, --results */

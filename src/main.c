@@ -21,6 +21,7 @@
 #include "resultsdir.h"
 #include "runner.h"
 #include "spool.h"
+#include "suite_load.h"
 #include "sched.h"
 #include "table.h"
 #include "topo.h"
@@ -61,26 +62,6 @@ static int cmd_plan(const struct topo *t, const struct options *o)
 	while (n-- > 0)
 		plan_free(&plans[n]);
 	return rc;
-}
-
-/* -t specs and the taskfile, or the built-in suite when neither is given. */
-static int load_suite(const struct options *o, const struct topo_info *ti, struct suite *s)
-{
-	for (int i = 0; i < o->nspecs; i++)
-		if (suite_add_spec_text(s, o->name, o->specs[i]) < 0)
-			return -1;
-	if (o->taskfile && taskfile_load(o->taskfile, s) < 0)
-		return -1;
-	if (o->ncommand) {
-		int count = o->count ? o->count : 2 * ti->usable_cores;
-		if (suite_add_command(s, o->name, o->command, o->ncommand, count) < 0)
-			return -1;
-	}
-	if (o->commands_file && suite_add_commands_file(s, o->name, o->commands_file) < 0)
-		return -1;
-	if (!s->nworkloads)
-		suite_builtin(s, ti->usable_cores);
-	return 0;
 }
 
 static void utc_now(char *buf, size_t size)
@@ -184,7 +165,7 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 	const struct topo_info *ti = topo_get_info(t);
 	struct suite suite = {0};
 	int cpu, jobs, rc = EXIT_OK;
-	if (load_suite(o, ti, &suite) < 0 || effective_settings(t, o, &cpu, &jobs) < 0) {
+	if (suite_load(&suite, o, ti->usable_cores) < 0 || effective_settings(t, o, &cpu, &jobs) < 0) {
 		suite_free(&suite);
 		return EXIT_BAD_INPUT;
 	}
@@ -261,7 +242,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	struct sched s;
 	struct host_facts host;
 	int rc = EXIT_BAD_INPUT, cpu, jobs;
-	if (load_suite(o, ti, &suite) < 0 || effective_settings(t, o, &cpu, &jobs) < 0) {
+	if (suite_load(&suite, o, ti->usable_cores) < 0 || effective_settings(t, o, &cpu, &jobs) < 0) {
 		suite_free(&suite);
 		return EXIT_BAD_INPUT;
 	}

@@ -191,16 +191,28 @@ int suite_add_command(struct suite *s, const char *workload, char *const *argv, 
 	return rc;
 }
 
+/* count cmd tasks with line as their shell text. */
+static int add_line(struct workload *w, const char *line, int count)
+{
+	struct task_spec spec = {.kind = task_kind_find("cmd")};
+	int rc = task_spec_set_str(&spec, "shell", line);
+	if (rc == 0)
+		rc = workload_add(w, &spec, (uint64_t)count);
+	task_spec_free(&spec);
+	return rc;
+}
+
+int suite_add_command_line(struct suite *s, const char *workload, const char *line, int count)
+{
+	return add_line(suite_workload(s, workload), line, count);
+}
+
 /* One line of a --commands file: a cmd task with the line as its shell text. */
 static int add_command_line(struct workload *w, const char *line, const char *path, long lineno)
 {
-	struct task_spec spec = {.kind = task_kind_find("cmd")};
 	error_set_context("--commands '%s' line %ld", path, lineno);
-	int rc = task_spec_set_str(&spec, "shell", line);
-	if (rc == 0)
-		rc = workload_add(w, &spec, 1);
+	int rc = add_line(w, line, 1);
 	error_clear_context();
-	task_spec_free(&spec);
 	return rc;
 }
 

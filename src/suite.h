@@ -52,6 +52,8 @@ int workload_add(struct workload *w, const struct task_spec *spec, uint64_t coun
 int suite_add_spec_text(struct suite *s, const char *workload, const char *text);
 /* count copies of one command (exec'd directly). */
 int suite_add_command(struct suite *s, const char *workload, char *const *argv, int argc, int count);
+/* count copies of one shell command line (a cmd task's "shell"). */
+int suite_add_command_line(struct suite *s, const char *workload, const char *line, int count);
 /* One cmd task per non-empty line of path ("-": stdin), each a shell line.
  * Read in bounded memory: a line longer than SUITE_COMMAND_LINE_MAX, a NUL
  * byte or more than SUITE_MAX_TASKS tasks stops the reading with one error

@@ -9,6 +9,8 @@
 
 #include "util.h"
 
+extern const struct task_kind task_cmd;
+
 enum { CMD_SHELL };
 
 static const struct task_param cmd_params[] = {
@@ -85,15 +87,16 @@ static int cmd_validate(const struct task_spec *s)
 		return error("cmd: the shell line is empty");
 	if (!s->str[CMD_SHELL] && !s->argv)
 		return error("cmd: no command given (\"argv\" or \"shell\")");
-	/* a bare name that is not in PATH would fail every run: refuse it before
-	 * anything runs (a name with '/' and a shell line are left to exec) */
-	if (s->argv && !strchr(s->argv[0], '/')) {
-		char *found = find_in_path(s->argv[0]);
-		if (!found)
-			return error("command not found: %s (not in PATH)", s->argv[0]);
-		free(found);
-	}
 	return 0;
+}
+
+const char *cmd_missing_program(const struct task_spec *s)
+{
+	if (s->kind != &task_cmd || !s->argv || strchr(s->argv[0], '/'))
+		return NULL;
+	char *found = find_in_path(s->argv[0]);
+	free(found);
+	return found ? NULL : s->argv[0];
 }
 
 static int cmd_prepare(struct task_spec *s, const struct calibration *cal)

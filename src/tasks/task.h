@@ -78,6 +78,10 @@ int task_spec_set_str(struct task_spec *s, const char *key, const char *v);
 int task_spec_set_argv(struct task_spec *s, const char *const *argv, int argc);
 void task_spec_copy(struct task_spec *dst, const struct task_spec *src);
 void task_spec_free(struct task_spec *s);
+/* cmd: an argv task's bare program name (no '/') that PATH does not hold
+ * now, owned by s; NULL when found, or when s is not such a task (a name
+ * with '/' and a shell line are left to exec). Reads the file system. */
+const char *cmd_missing_program(const struct task_spec *s);
 
 /* The deterministic integer kernel: ops rounds of xorshift mixing, returns a checksum. */
 uint64_t cpu_kernel(uint64_t ops);
