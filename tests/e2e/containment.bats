@@ -17,7 +17,7 @@ pgrep -fc 'sleep 77'
 setsid sleep 77 &
 sleep 0.3
 EOS
-	"$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 3 -q --results res -o r.json -- sh "$PWD/task.sh"
+	"$TRIBENCH" run --name custom -m serial --runs 1 --warmup 0 --count 3 -q --results res -o r.json -- sh "$PWD/task.sh"
 	[ "$(jq -r .containment r.json)" = cgroup ]
 	for i in 0 1 2; do
 		[ "$(cat res/custom/serial/1/$i.out)" = 0 ]
@@ -111,7 +111,7 @@ EOS
 @test "kept leaves: tribench's descriptors do not grow from run 2 to run 10, and each task's leaf counters are its own" {
 	need_cgroup
 	# each task prints how many descriptors tribench (its parent) holds
-	"$TRIBENCH" run -m parallel -j 2 --runs 10 --warmup 0 --count 4 -q --results res -o r.json -- \
+	"$TRIBENCH" run --name custom -m parallel -j 2 --runs 10 --warmup 0 --count 4 -q --results res -o r.json -- \
 		sh -c 'ls /proc/$PPID/fd | wc -l; i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done'
 	[ "$(jq -r .containment r.json)" = cgroup ]
 	second=$(cat res/custom/parallel/2/*.out | sort -n | tail -n 1)

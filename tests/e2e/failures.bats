@@ -7,8 +7,8 @@ load helpers
 FLAKY='[ -n "$FAIL" ] && exit 1; sleep 0.05'
 
 @test "the broken build is a regression, not 33x faster (the reproducer)" {
-	"$TRIBENCH" run --runs 6 --warmup 0 -q -o good.json -- sh -c "$FLAKY"
-	run env FAIL=1 "$TRIBENCH" run --runs 6 --warmup 0 -q -o bad.json -- sh -c "$FLAKY"
+	"$TRIBENCH" run --name custom --runs 6 --warmup 0 -q -o good.json -- sh -c "$FLAKY"
+	run env FAIL=1 "$TRIBENCH" run --name custom --runs 6 --warmup 0 -q -o bad.json -- sh -c "$FLAKY"
 	[ "$status" -eq 1 ]
 	[ "$(jq '.workloads[0].modes[0].summary | [.failed_runs, .wall_s.n, .wall_s.median]' -c bad.json)" = '[6,0,null]' ]
 	[ "$(jq '[.workloads[0].modes[].summary.speedup] | map(. == null) | all' bad.json)" = true ]
@@ -27,7 +27,7 @@ FLAKY='[ -n "$FAIL" ] && exit 1; sleep 0.05'
 }
 
 @test "stderr names the failures once per workload x mode with the first error, under -q too" {
-	run "$TRIBENCH" run --runs 2 --warmup 0 -m serial,parallel --count 2 -q -o r.json -- sh -c 'exit 7'
+	run "$TRIBENCH" run --name custom --runs 2 --warmup 0 -m serial,parallel --count 2 -q -o r.json -- sh -c 'exit 7'
 	[ "$status" -eq 1 ]
 	[ "$(grep -c 'tasks failed' <<<"$output")" -eq 2 ]
 	[[ "$output" == *"custom/serial: 4 of 4 tasks failed"*"first: run 1 task 0: exit code 7"* ]]
@@ -69,7 +69,7 @@ FLAKY='[ -n "$FAIL" ] && exit 1; sleep 0.05'
 }
 
 @test "every export carries the failures" {
-	run "$TRIBENCH" run --runs 2 --warmup 0 -m serial --count 1 -q -o r.json -- sh -c 'exit 1'
+	run "$TRIBENCH" run --name custom --runs 2 --warmup 0 -m serial --count 1 -q -o r.json -- sh -c 'exit 1'
 	[ "$status" -eq 1 ]
 	"$TRIBENCH" export -F gab r.json | jq -e '.[] | select(.name == "custom/serial failed tasks") | .value == 2'
 	"$TRIBENCH" export -F bmf r.json | jq -e '."custom/serial".failures.value == 2'
@@ -79,7 +79,7 @@ FLAKY='[ -n "$FAIL" ] && exit 1; sleep 0.05'
 }
 
 @test "the table prints - where the report has null (states from rusage)" {
-	run "$TRIBENCH" run --runs 1 --warmup 0 -m serial --count 1 -o r.json -- sh -c 'sleep 0.1 | cat; :'
+	run "$TRIBENCH" run --name custom --runs 1 --warmup 0 -m serial --count 1 -o r.json -- sh -c 'sleep 0.1 | cat; :'
 	[ "$status" -eq 0 ]
 	[ "$(jq '.workloads[0].modes[0].runs[0].tasks[0].ready_s' r.json)" = null ]
 	grep -E '^custom +serial +[0-9]+% +- +- ' <<<"$output"

@@ -42,7 +42,7 @@ floor_kb() {
 
 @test "input: --count 1000000 passes the dry run, stored once, and nothing is run or written" {
 	floor=$(floor_kb)
-	/usr/bin/time -f %M -o peak "$TRIBENCH" run --dry-run --count 1000000 -o r.json --results res \
+	/usr/bin/time -f %M -o peak "$TRIBENCH" run --name custom --dry-run --count 1000000 -o r.json --results res \
 		-- true > out 2> err
 	printf '%s\n' "workload	tasks	serial	concurrent	parallel" > want
 	[ "$(head -n 1 out)" = "$(cat want)" ]
@@ -63,7 +63,7 @@ floor_kb() {
 	# a million copies of one spec cost no more than one (~140 bytes a copy would be 140 MB)
 	echo "peak $(peak_kb peak) KB, floor $floor KB"
 	[ "$(peak_kb peak)" -lt $((floor + 8192)) ]
-	run "$TRIBENCH" run --dry-run --count 5 --max-in-flight 3 -m concurrent -- true
+	run "$TRIBENCH" run --name custom --dry-run --count 5 --max-in-flight 3 -m concurrent -- true
 	[ "$status" -eq 0 ]
 	[[ "$(tail -n 1 <<< "$output")" == "custom	5	3 on "* ]]
 }

@@ -65,7 +65,7 @@ suspend() {
 	local containment=$1
 	shift
 	local m=1.00$RANDOM
-	"$TRIBENCH" run --containment "$containment" --count 1 -m serial --runs 2 --warmup 0 -q \
+	"$TRIBENCH" run --name custom --containment "$containment" --count 1 -m serial --runs 2 --warmup 0 -q \
 		-o r.json "$@" -- sleep "$m" &
 	local pid=$! task
 	TB_PID=$pid

@@ -89,7 +89,7 @@ pids_cgroup() {
 
 @test "in a v1 pids cgroup with pids.max 30: 60 concurrent tasks all exit 0, capped with a warning" {
 	pids_cgroup tribench-limits
-	run timeout 120 sh -c "echo \$\$ >'$cg/cgroup.procs' && exec '$TRIBENCH' run -m concurrent \
+	run timeout 120 sh -c "echo \$\$ >'$cg/cgroup.procs' && exec '$TRIBENCH' run --name custom -m concurrent \
 		--runs 1 --warmup 0 -q --count 60 -o r.json -- sleep 0.3"
 	rmdir "$cg" 2>/dev/null || true
 	echo "$output"
@@ -103,7 +103,7 @@ pids_cgroup() {
 	[ "$(max_overlap r.json)" -le "$bound" ]
 	# --dry-run shows the admission a run would get now, and says why
 	mkdir "$cg" && echo 30 >"$cg/pids.max"
-	run timeout 60 sh -c "echo \$\$ >'$cg/cgroup.procs' && exec '$TRIBENCH' run --dry-run -m concurrent \
+	run timeout 60 sh -c "echo \$\$ >'$cg/cgroup.procs' && exec '$TRIBENCH' run --name custom --dry-run -m concurrent \
 		--count 60 -- sleep 0.3"
 	rmdir "$cg" 2>/dev/null || true
 	echo "$output"

@@ -107,7 +107,7 @@ two_runs() {
 
 @test "launched by the launcher, a task is in its cgroup leaf and bound to its slot" {
 	need_cgroup
-	"$TRIBENCH" run -m parallel -j 2 --runs 1 --warmup 0 --count 4 -q --results res -o r.json \
+	"$TRIBENCH" run --name custom -m parallel -j 2 --runs 1 --warmup 0 --count 4 -q --results res -o r.json \
 		-- sh -c 'grep ^0:: /proc/self/cgroup; grep Cpus_allowed_list /proc/self/status'
 	[ "$(jq -r .containment r.json)" = cgroup ]
 	run1 r.json '.rss_floor_kb'

@@ -29,7 +29,7 @@ tasks() {
 }
 
 @test "tasks see TRIBENCH_TASK_ID, TRIBENCH_SLOT and TRIBENCH_MODE" {
-	"$TRIBENCH" run --count 2 -m parallel -j 2 --runs 1 --warmup 0 -q --results out -o r.json -- \
+	"$TRIBENCH" run --name custom --count 2 -m parallel -j 2 --runs 1 --warmup 0 -q --results out -o r.json -- \
 		sh -c 'echo "$TRIBENCH_TASK_ID $TRIBENCH_SLOT $TRIBENCH_MODE"'
 	[ "$(cat out/custom/parallel/1/0.out)" = "0 $(jqr r.json '.workloads[0].modes[0].runs[0].tasks[0].slot') parallel" ]
 	[ "$(cut -d' ' -f1,3 out/custom/parallel/1/1.out)" = "1 parallel" ]
@@ -199,7 +199,7 @@ tasks() {
 }
 
 @test "no descriptor beyond stdin, stdout and stderr reaches a task, not even one tribench inherited" {
-	"$TRIBENCH" run --count 1 -m serial --runs 1 --warmup 0 -q --results out -o r.json -- \
+	"$TRIBENCH" run --name custom --count 1 -m serial --runs 1 --warmup 0 -q --results out -o r.json -- \
 		sh -c 'ls /proc/$$/fd' 3>inherited
 	[ "$(tr '\n' ' ' <out/custom/serial/1/0.out)" = "0 1 2 " ]
 }
