@@ -71,6 +71,21 @@ static void warn_tasks(struct comparison *c, const struct report_workload *a,
 					 first_a->params, first_b->kind, first_b->params));
 }
 
+/*
+ * w's partner in other: the workload of the same name, else, when each
+ * report holds a single workload, that one (a stored baseline named
+ * "custom" from before command lines named the -- command still pairs;
+ * compare_reports says so in a warning); NULL when there is none.
+ */
+static const struct report_workload *partner(const struct report *from, const struct report_workload *w,
+					      const struct report *other)
+{
+	const struct report_workload *found = report_workload_find(other, w->name);
+	if (!found && from->nworkloads == 1 && other->nworkloads == 1)
+		found = &other->workloads[0];
+	return found;
+}
+
 /* The host and the settings that change what a mode measures; then the tasks
  * of every workload both reports ran. */
 static void warn_setup(struct comparison *c, const struct report *a, const struct report *b)
@@ -87,7 +102,7 @@ static void warn_setup(struct comparison *c, const struct report *a, const struc
 		add_warning(c, xasprintf("the reports ran different --policy ('%s' and '%s')", a->policy,
 					 b->policy));
 	for (int i = 0; i < a->nworkloads; i++) {
-		const struct report_workload *wb = report_workload_find(b, a->workloads[i].name);
+		const struct report_workload *wb = partner(a, &a->workloads[i], b);
 		if (wb)
 			warn_tasks(c, &a->workloads[i], wb);
 	}
@@ -100,7 +115,7 @@ static void warn_unmatched(struct comparison *c, const struct report *from, cons
 	int n = 0;
 	for (int i = 0; i < from->nworkloads; i++) {
 		const struct report_workload *w = &from->workloads[i];
-		const struct report_workload *ow = report_workload_find(other, w->name);
+		const struct report_workload *ow = partner(from, w, other);
 		for (int m = 0; m < w->nmodes; m++) {
 			if (ow && report_mode_find(ow, w->modes[m].mode))
 				continue;
@@ -201,7 +216,11 @@ int compare_reports(const struct report *old, const struct report *new, double t
 	out->pairs = xcalloc((size_t)cap, sizeof(*out->pairs));
 	for (int i = 0; i < old->nworkloads; i++) {
 		const struct report_workload *wa = &old->workloads[i];
-		const struct report_workload *wb = report_workload_find(new, wa->name);
+		const struct report_workload *wb = partner(old, wa, new);
+		if (wb && strcmp(wb->name, wa->name))
+			add_warning(out, xasprintf("workload '%s' in '%s' and '%s' in '%s' compared as one: "
+						   "each report holds a single workload", wa->name,
+						   old->source, wb->name, new->source));
 		for (int m = 0; wb && m < wa->nmodes; m++) {
 			const struct report_mode *mb = report_mode_find(wb, wa->modes[m].mode);
 			if (!mb)

@@ -133,6 +133,53 @@ static void footer(FILE *f, const struct report *r, bool trees)
 		fputs("interrupted: only the runs that completed are in these numbers.\n", f);
 }
 
+/* Workload index by its mean usable wall in one mode, for qsort. */
+struct ranked {
+	int workload;
+	double mean, stddev;
+};
+
+static int by_mean(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	return (x->mean > y->mean) - (x->mean < y->mean);
+}
+
+/*
+ * hyperfine's relative ranking, per mode with two or more workloads that have
+ * usable runs: "fastest: A; B is 1.84 +- 0.05x slower", the ratio of mean
+ * walls over each workload's usable runs and its standard deviation
+ * propagated from both (sigma_r = r * sqrt((sa/ma)^2 + (sb/mb)^2)).
+ */
+static void ranking(FILE *f, const struct report *r, char *const *shown)
+{
+	const struct report_workload *first = &r->workloads[0];
+	struct ranked *v = xcalloc((size_t)r->nworkloads, sizeof(*v));
+	bool title = false;
+	for (int m = 0; m < first->nmodes; m++) {
+		int n = 0;
+		for (int i = 0; i < r->nworkloads; i++) {
+			const struct report_mode *rm = report_mode_find(&r->workloads[i], first->modes[m].mode);
+			if (rm && rm->summary.wall.n > 0 && rm->summary.wall.mean > 0)
+				v[n++] = (struct ranked){i, rm->summary.wall.mean, rm->summary.wall.stddev};
+		}
+		if (n < 2)
+			continue;
+		qsort(v, (size_t)n, sizeof(*v), by_mean);
+		if (!title)
+			fputs("\nRanking by mean wall time of the usable runs:\n", f);
+		title = true;
+		fprintf(f, "  %-10s  fastest: %s", first->modes[m].mode, shown[v[0].workload]);
+		for (int k = 1; k < n; k++) {
+			double ratio = v[k].mean / v[0].mean;
+			double sigma = ratio * sqrt(pow(v[k].stddev / v[k].mean, 2) + pow(v[0].stddev / v[0].mean, 2));
+			fprintf(f, "; %s is %.2f +- %.2fx slower", shown[v[k].workload], ratio, sigma);
+		}
+		fputs("\n", f);
+	}
+	free(v);
+}
+
 void table_print(FILE *f, const struct report *r)
 {
 	const char **names = xcalloc((size_t)r->nworkloads + 1, sizeof(char *));
@@ -184,6 +231,8 @@ void table_print(FILE *f, const struct report *r)
 			fputs("\n", f);
 		}
 	footer(f, r, trees);
+	if (first)
+		ranking(f, r, shown);
 	fit_names_free(shown, r->nworkloads);
 	free(names);
 }

@@ -141,7 +141,9 @@ unusable() {
 @test "compare: unusable input exits 2 with one line" {
 	echo 'not json' >bad.json
 	jq '.schema_version = 2' "$B50" >v2.json
-	jq '.workloads[0].name = "renamed"' "$B50" >other.json
+	# two workloads, neither named like A50's one: nothing pairs (one on
+	# each side would pair by position)
+	jq '.workloads[0].name = "renamed" | .workloads += [.workloads[0] | .name = "second"]' "$B50" >other.json
 	jq 'del(.workloads[0].modes[0].runs[1].wall_s)' "$B50" >broken.json
 	unusable "bad.json" compare "$A50" bad.json
 	unusable "schema_version 2 is not supported" compare "$A50" v2.json
@@ -170,4 +172,22 @@ unusable() {
 	grep -F 'Usage: tribench compare OLD.json NEW.json' out
 	grep -F -- '--threshold PCT' out
 	[ ! -s err ]
+}
+
+@test "compare pairs two single-workload reports by position, with a warning, when their names differ" {
+	# a baseline stored when the -- command's workload was named "custom"
+	"$TRIBENCH" run --name custom -m serial --runs 5 --warmup 0 -q -o old.json -- sleep 0.01
+	"$TRIBENCH" run -m serial --runs 5 --warmup 0 -q -o new.json -- sleep 0.01
+	[ "$(jq -r '.workloads[0].name' new.json)" = "sleep 0.01" ]
+	rc=0
+	"$TRIBENCH" compare --format json old.json new.json >out 2>err || rc=$?
+	cat out err
+	[ "$rc" -le 1 ]
+	jq -e '.pairs | length == 1 and .[0].workload == "custom" and .[0].mode == "serial"' out
+	grep -qxF "tribench: warning: workload 'custom' in 'old.json' and 'sleep 0.01' in 'new.json' compared as one: each report holds a single workload" err
+	# with two workloads on a side, names decide: nothing in common is an error
+	"$TRIBENCH" run 'sleep 0.01' 'true' -m serial --runs 5 --warmup 0 -q -o two.json
+	run "$TRIBENCH" compare old.json two.json
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"have no workload and mode in common"* ]]
 }
