@@ -17,6 +17,7 @@ struct launch {
 	int cgroup_fd;            /* the leaf to start in (O_PATH dir), -1: none;
 				   * joined through its cgroup.procs when clone3
 				   * CLONE_INTO_CGROUP is not available */
+	int slot;                 /* the task's slot: {%} is slot + 1 */
 };
 
 /*

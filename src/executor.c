@@ -124,6 +124,7 @@ int executor_start(struct run_state *rs, int slot)
 		.envp = rs->envp,
 		.close_fd = s->wd.fd,
 		.cgroup_fd = -1,
+		.slot = slot,
 	};
 	if (rs->results && ((l.fd_out = resultsdir_open(rs->results, id, "out")) < 0 ||
 			    (l.fd_err = resultsdir_open(rs->results, id, "err")) < 0)) {

@@ -10,10 +10,14 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "placeholder.h"
+#include "util.h"
 
 /* What the exec'd child needs, on the parent's memory (CLONE_VM). */
 struct exec_child {
@@ -92,6 +96,56 @@ const char *launch_join_method(void)
 	return join_method;
 }
 
+/* spec's command with {%} filled in for l's slot, in *copy: argv and path
+ * allocated here, before the child exists (it may not allocate). */
+static const struct task_spec *fill_slot(const struct task_spec *spec, const struct launch *l,
+					 struct task_spec *copy)
+{
+	if (!spec->slot_placeholder || !spec->argv)
+		return spec;
+	*copy = *spec;
+	int argc = 0;
+	while (spec->argv[argc])
+		argc++;
+	copy->argv = xcalloc((size_t)argc + 1, sizeof(char *));
+	for (int i = 0; i < argc; i++)
+		copy->argv[i] = placeholder_fill_slot(spec->argv[i], l->slot + 1);
+	copy->path = spec->path ? placeholder_fill_slot(spec->path, l->slot + 1) : NULL;
+	return copy;
+}
+
+static void free_slot(const struct task_spec *filled, struct task_spec *copy)
+{
+	if (filled != copy)
+		return;
+	for (int i = 0; copy->argv[i]; i++)
+		free(copy->argv[i]);
+	free(copy->argv);
+	free(copy->path);
+}
+
+/* An exec'd kind: clone3 into the cgroup, else vfork (the parent waits
+ * until the exec, so spec and *exec_errno may live in its frames). */
+static pid_t launch_exec(const struct task_spec *spec, const struct launch *l, int *exec_errno)
+{
+	struct exec_child c = {spec, l, exec_errno, false};
+	if (l->cgroup_fd >= 0) {
+		pid_t pid = clone_into(l->cgroup_fd, &c);
+		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL)) {
+			join_method = pid >= 0 ? "clone3" : NULL;
+			return pid;
+		}
+	}
+	/* vfork: the parent waits until exec, and *exec_errno is its memory */
+	c.join = l->cgroup_fd >= 0;
+	pid_t pid = vfork();
+	if (pid == 0)
+		exec_child(&c);
+	if (pid > 0 && c.join)
+		join_method = "procs";
+	return pid;
+}
+
 pid_t launch_task(const struct task_spec *spec, const struct launch *l, int *exec_errno)
 {
 	*exec_errno = 0;
@@ -108,20 +162,11 @@ pid_t launch_task(const struct task_spec *spec, const struct launch *l, int *exe
 			join_method = "procs";
 		return pid;
 	}
-	struct exec_child c = {spec, l, exec_errno, false};
-	if (l->cgroup_fd >= 0) {
-		pid_t pid = clone_into(l->cgroup_fd, &c);
-		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL)) {
-			join_method = pid >= 0 ? "clone3" : NULL;
-			return pid;
-		}
-	}
-	/* vfork: the parent waits until exec, and *exec_errno is its memory */
-	c.join = l->cgroup_fd >= 0;
-	pid_t pid = vfork();
-	if (pid == 0)
-		exec_child(&c);
-	if (pid > 0 && c.join)
-		join_method = "procs";
+	struct task_spec copy;
+	const struct task_spec *filled = fill_slot(spec, l, &copy);
+	pid_t pid = launch_exec(filled, l, exec_errno);
+	int err = errno;
+	free_slot(filled, &copy);
+	errno = err;
 	return pid;
 }

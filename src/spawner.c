@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "placeholder.h"
 #include "probe.h"
 #include "spawn/proto.h"
 #include "util.h"
@@ -192,6 +193,18 @@ static size_t put_string(struct spawner *sp, size_t used, const char *s)
 	return used + n;
 }
 
+/* A command word, its {%} filled in with the slot number where the spec has one. */
+static size_t put_word(struct spawner *sp, size_t used, const char *s, const struct task_spec *spec,
+		       const struct launch *l)
+{
+	if (!spec->slot_placeholder)
+		return put_string(sp, used, s);
+	char *filled = placeholder_fill_slot(s, l->slot + 1);
+	used = put_string(sp, used, filled);
+	free(filled);
+	return used;
+}
+
 /* The request for one task in sp->buf: its length in bytes. */
 static size_t build_request(struct spawner *sp, const struct task_spec *spec, const struct launch *l)
 {
@@ -212,9 +225,9 @@ static size_t build_request(struct spawner *sp, const struct task_spec *spec, co
 				used = put_string(sp, used, spec->str[i]);
 			}
 	} else {
-		used = put_string(sp, used, spec->path ? spec->path : "");
+		used = put_word(sp, used, spec->path ? spec->path : "", spec, l);
 		for (; spec->argv[rq.argc]; rq.argc++)
-			used = put_string(sp, used, spec->argv[rq.argc]);
+			used = put_word(sp, used, spec->argv[rq.argc], spec, l);
 		for (; l->envp && l->envp[rq.envc]; rq.envc++)
 			used = put_string(sp, used, l->envp[rq.envc]);
 	}

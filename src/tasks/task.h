@@ -52,6 +52,7 @@ struct task_spec {
 	char *str[TASK_MAX_PARAMS];
 	char **argv;              /* cmd: what to exec, NULL-terminated */
 	char *path;               /* cmd: argv[0] found through PATH, NULL: not found */
+	bool slot_placeholder;    /* cmd: argv and path hold {%}, filled in at each launch */
 };
 
 static inline bool spec_has(const struct task_spec *s, int i)
