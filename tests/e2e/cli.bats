@@ -45,7 +45,7 @@ check_help() {
 		}
 	done
 	local code
-	for code in '0 success' '1 a task failed' '2 bad input' '3 runtime error' '128+N'; do
+	for code in '0 success' '1 a task or a hook failed' '2 bad input' '3 runtime error' '128+N'; do
 		grep -qF -- "$code" <<<"$output" || {
 			echo "help does not document exit status '$code'"
 			return 1
