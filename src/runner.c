@@ -31,7 +31,7 @@ enum { STEP_ON = 0, STEP_STOP = 1 };
 struct runner {
 	struct report *r;
 	struct sched *s;
-	const struct suite *suite;
+	struct suite *suite;
 	const struct options *o;
 	struct plan *plans;       /* [workload * MODE_COUNT + mode] */
 	const cpu_set_t *hook_mask; /* the serial PU: where hooks run */
@@ -242,6 +242,22 @@ static void eta_line(struct runner *rn, int i, const char *what)
 	      *what == 'f' ? " more" : "", left == 1 ? "" : "s", secs, clock);
 }
 
+/* After --setup: each argv command's program is looked up through PATH
+ * again (the setup may have installed or replaced it), then checked. */
+static int programs_after_setup(struct workload *w)
+{
+	const struct task_kind *cmd = task_kind_find("cmd");
+	for (int g = 0; g < w->ngroups; g++) {
+		struct task_spec *spec = &w->groups[g].spec;
+		if (spec->kind != cmd)
+			continue;
+		free(spec->path);
+		spec->path = NULL;
+		spec->kind->prepare(spec, NULL);
+	}
+	return suite_check_programs(w);
+}
+
 /*
  * Workload i from its --setup to its --conclude: then the PATH check of its
  * argv commands when a --setup may have installed them; its warmups, each
@@ -256,7 +272,7 @@ static int workload(struct runner *rn, int i)
 	int step = hook(rn, HOOK_SETUP, i, -1, 0);
 	if (step != STEP_ON)
 		return step;
-	if (o->hooks[HOOK_SETUP] && suite_check_programs(&rn->suite->workloads[i]) < 0)
+	if (o->hooks[HOOK_SETUP] && programs_after_setup(&rn->suite->workloads[i]) < 0)
 		return -2;
 	for (int m = 0; m < nmodes; m++)
 		rn->target[m] = o->runs;
@@ -289,7 +305,7 @@ static int workload(struct runner *rn, int i)
 	return hook(rn, HOOK_CONCLUDE, i, -1, 0);
 }
 
-int runner_run(struct report *r, struct sched *s, const struct topo *t, const struct suite *suite,
+int runner_run(struct report *r, struct sched *s, const struct topo *t, struct suite *suite,
 	       const struct options *o)
 {
 	r->fixes = xcalloc(1, sizeof(*r->fixes));

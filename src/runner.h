@@ -7,8 +7,9 @@
 
 /*
  * Plan every workload's modes (the suite is prepared) and run them workload
- * by workload, hyperfine's order: its --setup (then suite_check_programs of
- * its argv commands, when a --setup was given), its warmups into each mode's
+ * by workload, hyperfine's order: its --setup (after which its argv
+ * commands' programs are looked up through PATH again and checked:
+ * suite_check_programs), its warmups into each mode's
  * warmup_runs (each mode once per warmup round), its measured rounds into
  * each mode's runs (each mode once per round, the mode order rotated per
  * round; o->runs of them, or with --runs auto as many as o->max_time_s holds
@@ -25,7 +26,7 @@
  * (made here; an error to create or write it is a runtime error), at
  * o->detail.
  */
-int runner_run(struct report *r, struct sched *s, const struct topo *t, const struct suite *suite,
+int runner_run(struct report *r, struct sched *s, const struct topo *t, struct suite *suite,
 	       const struct options *o);
 
 #endif
