@@ -105,8 +105,8 @@ load helpers
 	"${TRIBENCH_BG[@]}" run 'true' -m serial --runs 1 --warmup 0 -q -o r.json --grace 0.5 \
 		--setup 'trap "" TERM; sleep 1238; echo after > after.log' 2>err &
 	pid=$!
-	for _ in $(seq 50); do pgrep -f "sleep 1238" >/dev/null && break; sleep 0.1; done
-	pgrep -f "sleep 1238" >/dev/null
+	for _ in $(seq 50); do pgrep -f "^sleep 1238" >/dev/null && break; sleep 0.1; done
+	pgrep -f "^sleep 1238" >/dev/null  # the shell set its trap: it runs the sleep
 	t0=$(date +%s.%N)
 	kill -TERM "$pid"
 	rc=0
