@@ -212,9 +212,12 @@ static void markdown_footer(FILE *f, const struct report *r)
 		fprintf(f, "\nMedian wall time of %d measured run%s per mode", hi, hi == 1 ? "" : "s");
 	else
 		fprintf(f, "\nMedian wall time of %d to %d measured runs per mode", lo, hi);
-	fprintf(f, " (of %d configured; failed and cut-short runs, marked !, are left out); "
-		   "×speedup against serial (efficiency = speedup / slots).\n",
-		r->runs);
+	if (r->max_time_s > 0)	/* --runs auto: each mode made its own count */
+		fprintf(f, " (--runs auto: %g s each, at least %d", r->max_time_s, r->runs);
+	else
+		fprintf(f, " (of %d configured", r->runs);
+	fputs("; failed and cut-short runs, marked !, are left out); "
+	      "×speedup against serial (efficiency = speedup / slots).\n", f);
 	if (r->interrupted)
 		fputs("\n**Interrupted**: the benchmark was stopped by a signal before it finished.\n", f);
 }

@@ -142,6 +142,7 @@ static void report_begin(struct report *r, const struct options *o, const struct
 		}
 	r->config = json_config_text(o, jobs, cpu);
 	r->runs = o->runs;
+	r->max_time_s = o->runs_auto ? o->max_time_s : 0;
 	r->warmup = o->warmup;
 	r->jobs = jobs;
 }
@@ -313,16 +314,16 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	free(eagain);
 	report_summarise(&r);
 	warnings_collect(&r, &host, o->quiet);
-	rc = failures_print(&r) ? EXIT_TASK_FAILED : EXIT_OK;
-	if (ran < 0)
-		rc = EXIT_RUNTIME;
+	rc = failures_print(&r) || r.hook_failure ? EXIT_TASK_FAILED : EXIT_OK;
+	if (ran < 0)	/* -2: a program not in PATH after --setup */
+		rc = ran == -2 ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 	if (!o->quiet)
 		table_print(out.to_stdout || out.to_stdout_too ? stderr : stdout, &r);
 	out.signal = r.interrupted ? s.signal : 0;	/* no endless wait on a reader then */
 	if (report_write(&r, o->format, o->quiet, &out) < 0)
 		rc = out.stream_stopped || out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
 	watchdog_set_file(&s.wd, NULL);
-	if (r.interrupted && rc != EXIT_RUNTIME)
+	if (r.interrupted && s.signal && rc != EXIT_RUNTIME)
 		rc = EXIT_SIGNAL_BASE + s.signal;
 out:
 	output_abort(&out);

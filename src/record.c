@@ -22,7 +22,7 @@ void run_record_free(struct run_record *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static void exit_to_report(const struct task_exit *e, struct report_exit *out)
+void exit_to_report(const struct task_exit *e, struct report_exit *out)
 {
 	static const char *const names[] = {"exited", "signaled", "not_started"};
 	bool exited = e->status == EXIT_STATUS_EXITED, signaled = e->status == EXIT_STATUS_SIGNALED;

@@ -109,6 +109,9 @@ struct run_record {
 };
 
 void run_record_free(struct run_record *r);
+/* How a task (or a hook) ended as the report model's exit (out's strings
+ * are its own). */
+void exit_to_report(const struct task_exit *e, struct report_exit *out);
 /* Task t as the report model's task (out's strings are its own). */
 void task_to_report(const struct task_record *t, struct report_task *out);
 /*

@@ -235,7 +235,7 @@ void report_free(struct report *r)
 	}
 	free(r->fixes);
 	char *strings[] = {r->source, r->tool, r->version, r->started_at, r->containment, r->host, r->hostname,
-			   r->config, r->modes, r->policy, r->calibration, r->extra};
+			   r->config, r->modes, r->policy, r->calibration, r->hook_failure, r->extra};
 	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
 		free(strings[i]);
 	memset(r, 0, sizeof(*r));

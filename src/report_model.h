@@ -227,6 +227,8 @@ struct report {
 	char *modes;              /* config.modes joined with commas */
 	char *policy;             /* config.policy */
 	int runs, warmup, jobs;   /* config.runs, .warmup, .jobs */
+	double max_time_s;        /* config.max_time_s: --runs auto's budget, s; 0: --runs N */
+	char *hook_failure;       /* the hook_failure object as JSON text; NULL: none */
 	char *calibration;        /* JSON text */
 	int nworkloads;
 	struct report_workload *workloads;

@@ -1,15 +1,43 @@
-/* The run order: warmups, then rounds with the mode order rotated, each run
- * turned into the report model as soon as it ends. */
+/* The run order, hyperfine's: workload by workload, its --setup, its warmups,
+ * its measured rounds (the mode order rotated per round), its --conclude;
+ * --prepare and --cleanup around every run; each run turned into the report
+ * model as soon as it ends. */
 #include "config.h"
 #include "runner.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "hooks.h"
+#include "json/fields.h"
 #include "json/json.h"
 #include "json/jsonutil.h"
 #include "record.h"
+#include "shellword.h"
 #include "spool.h"
+#include "suite_load.h"
+
+/* The most runs --runs auto picks per workload and mode (hyperfine's cap). */
+#define AUTO_RUNS_MAX 10000
+
+/* What one step of the order says: go on, stop (a signal, --halt, a failed
+ * hook: nothing more runs, no hook either), or an error (-1 runtime, -2 a
+ * program not in PATH after --setup). */
+enum { STEP_ON = 0, STEP_STOP = 1 };
+
+/* The state of a whole benchmark. */
+struct runner {
+	struct report *r;
+	struct sched *s;
+	struct suite *suite;
+	const struct options *o;
+	struct plan *plans;       /* [workload * MODE_COUNT + mode] */
+	const cpu_set_t *hook_mask; /* the serial PU: where hooks run */
+	int *target;              /* measured runs per mode of the current workload */
+	double *cost_s;           /* per mode: the last run's seconds, hooks included */
+};
 
 /* The workload's task specs as groups of consecutive ids sharing one spec
  * (workload_task gives the same spec for a counted one): a million `true`s
@@ -39,7 +67,8 @@ static void spec_groups(struct report_workload *rw, const struct workload *w)
 	rw->ntasks = w->ntasks;
 }
 
-/* The report's workloads and modes, and the plans the scheduler needs. */
+/* The report's workloads and modes, and the plans the scheduler needs.
+ * Room for o->runs measured runs per mode; --runs auto makes more. */
 static int build(struct report *r, struct plan *plans, const struct topo *t,
 		 const struct suite *suite, const struct options *o)
 {
@@ -65,61 +94,237 @@ static int build(struct report *r, struct plan *plans, const struct topo *t,
 	return 0;
 }
 
-/*
- * One pass over every workload and mode. Every run is kept, a warmup in
- * warmup_runs; one cut short by a signal or --halt is marked partial and
- * nothing runs after it.
- */
-static int run_round(struct report *r, const struct plan *plans, struct sched *s,
-		     const struct suite *suite, const struct options *o, int round, bool measured)
+/* "exit code 3" or "killed by SIGKILL": how a hook ended, for its line. */
+static char *ended(const struct report_exit *e)
 {
-	for (int i = 0; i < r->nworkloads; i++) {
-		const struct workload *w = &suite->workloads[i];
-		for (int j = 0; j < o->nmodes; j++) {
-			int m = (j + round) % o->nmodes;
-			struct report_mode *rm = &r->workloads[i].modes[m];
-			struct run_label label = {w->name, rm->mode, measured ? round + 1 : 0, o->runs};
-			struct task_collector collect;
-			if (spool_run_begin(r->spool) < 0)
-				return -1;
-			collector_init(&collect, w->ntasks, r->spool, o->detail, r->fixes);
-			struct run_record rec = {.collect = &collect};
-			int rc = sched_run(s, &plans[i * MODE_COUNT + m], w, &label, &rec);
-			bool cut = s->signal || s->halted || s->watchdog_died;
-			struct report_run *out = measured ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
-			rm->schedstat_unread += collect.schedstat_unread;
-			if (record_to_report(&rec, &collect, out, cut) < 0) {
-				/* the spool failed: a runtime error, said once; the
-				 * run lost its records, so it is no whole run */
-				rc = -1;
-				out->partial = true;
-				out->in_summary = false;
-				report_add_warning(r, xasprintf("%s/%s: the task spool could not be written, so "
-								"this run's tasks and task_stats are null and it is "
-								"marked partial", w->name, rm->mode));
-			}
-			run_record_free(&rec);
-			collector_free(&collect);
-			if (rc < 0 || cut)
-				return rc;
-		}
-	}
-	return 0;
+	if (!strcmp(e->status, "exited"))
+		return xasprintf("exit code %d", (int)e->code);
+	return xasprintf("killed by %s", e->signal_name);
 }
 
-int runner_run(struct report *r, struct sched *s, const struct topo *t, const struct suite *suite,
+/*
+ * Run hook h of workload i (mode m and run `run` for --prepare/--cleanup, m
+ * -1 for --setup/--conclude). A failure is said in one line naming the hook
+ * and where, and kept as the report's hook_failure; it, a stop signal or an
+ * error ends the benchmark.
+ */
+static int hook(struct runner *rn, enum hook h, int i, int m, int run)
+{
+	const char *cmd = rn->o->hooks[h];
+	if (!cmd)
+		return STEP_ON;
+	struct report_workload *rw = &rn->r->workloads[i];
+	const char *mode = m >= 0 ? rw->modes[m].mode : NULL;
+	struct hook_where where = {rw->name, mode, run};
+	struct report_exit e;
+	memset(&e, 0, sizeof(e));
+	enum hook_result res = hook_run(rn->s, cmd, rn->hook_mask, &where, &e);
+	if (res == HOOK_OK)
+		return STEP_ON;
+	if (res == HOOK_ERROR)
+		return -1;
+	if (res == HOOK_STOPPED)
+		return STEP_STOP;
+	char *quoted = shell_quote(cmd), *how = ended(&e), *at;
+	if (!mode)
+		at = xasprintf("%s the runs of %s", h == HOOK_SETUP ? "before" : "after", rw->name);
+	else
+		at = xasprintf("%s %s%d of %s/%s", h == HOOK_PREPARE ? "before" : "after",
+			       run ? "run " : "warmup run ", run ? run : rw->modes[m].nwarmup + 1 -
+			       (h == HOOK_CLEANUP), rw->name, mode);
+	error("--%s %s failed (%s) %s", hook_name(h), quoted, how, at);
+	cJSON *o = jnew_object();
+	jadd(o, "hook", jstr(hook_name(h)));
+	jadd(o, "command", jstr(cmd));
+	jadd(o, "workload", jstr(rw->name));
+	jadd(o, "mode", mode ? jstr(mode) : jnull());
+	jadd(o, "run", mode ? jint(run) : jnull());
+	cJSON *x = jadd(o, "exit", jnew_object());
+	fields_write(x, &exit_table, &e);
+	rn->r->hook_failure = json_compact(o);
+	cJSON_Delete(o);
+	free(e.status);
+	free(e.signal_name);
+	free(e.error);
+	free(quoted);
+	free(how);
+	free(at);
+	return STEP_STOP;
+}
+
+/*
+ * One run of workload i in mode m between its --prepare and --cleanup: a
+ * warmup (run 0) into warmup_runs, else measured run `run` into runs. Every
+ * run is kept; one cut short by a signal or --halt is marked partial and
+ * nothing runs after it. rn->cost_s[m] gets its seconds, hooks included.
+ */
+static int one_run(struct runner *rn, int i, int m, int run)
+{
+	struct report *r = rn->r;
+	struct sched *s = rn->s;
+	const struct workload *w = &rn->suite->workloads[i];
+	struct report_mode *rm = &r->workloads[i].modes[m];
+	double t0 = now_s();
+	int step = hook(rn, HOOK_PREPARE, i, m, run);
+	if (step != STEP_ON)
+		return step;
+	struct run_label label = {w->name, rm->mode, run, rn->target[m]};
+	struct task_collector collect;
+	if (spool_run_begin(r->spool) < 0)
+		return -1;
+	collector_init(&collect, w->ntasks, r->spool, rn->o->detail, r->fixes);
+	struct run_record rec = {.collect = &collect};
+	int rc = sched_run(s, &rn->plans[i * MODE_COUNT + m], w, &label, &rec);
+	bool cut = s->signal || s->halted || s->watchdog_died;
+	struct report_run *out = run ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
+	rm->schedstat_unread += collect.schedstat_unread;
+	if (record_to_report(&rec, &collect, out, cut) < 0) {
+		/* the spool failed: a runtime error, said once; the run lost
+		 * its records, so it is no whole run */
+		rc = -1;
+		out->partial = true;
+		out->in_summary = false;
+		report_add_warning(r, xasprintf("%s/%s: the task spool could not be written, so "
+						"this run's tasks and task_stats are null and it is "
+						"marked partial", w->name, rm->mode));
+	}
+	run_record_free(&rec);
+	collector_free(&collect);
+	if (rc < 0)
+		return -1;
+	if (cut)
+		return STEP_STOP;
+	step = hook(rn, HOOK_CLEANUP, i, m, run);
+	rn->cost_s[m] = now_s() - t0;
+	return step;
+}
+
+/* --runs auto, hyperfine's rule: as many runs of mode m as fit in
+ * --max-time at the wall of the run just made, at least o->runs (5), at
+ * most AUTO_RUNS_MAX. The runs array and the progress total follow. */
+static void auto_target(struct runner *rn, int i, int m, double wall_s)
+{
+	double n = wall_s > 0 ? floor(rn->o->max_time_s / wall_s) : AUTO_RUNS_MAX;
+	int target = n < rn->o->runs ? rn->o->runs : n > AUTO_RUNS_MAX ? AUTO_RUNS_MAX : (int)n;
+	struct report_mode *rm = &rn->r->workloads[i].modes[m];
+	rm->runs = xrealloc(rm->runs, (size_t)target * sizeof(*rm->runs));
+	memset(rm->runs + rm->nruns, 0, (size_t)(target - rm->nruns) * sizeof(*rm->runs));
+	if (rn->s->progress)
+		rn->s->progress->total += (long)rn->suite->workloads[i].ntasks * (target - rn->target[m]);
+	rn->target[m] = target;
+}
+
+/* The ETA line (not under -q): how long workload i's measured runs still
+ * to make should take at each mode's last run's seconds, hooks included;
+ * an estimate by a clock, labelled so. */
+static void eta_line(struct runner *rn, int i, const char *what)
+{
+	if (rn->o->quiet)
+		return;
+	const struct report_workload *rw = &rn->r->workloads[i];
+	int left = 0;
+	double secs = 0;
+	for (int m = 0; m < rw->nmodes; m++) {
+		left += rn->target[m] - rw->modes[m].nruns;
+		secs += (rn->target[m] - rw->modes[m].nruns) * rn->cost_s[m];
+	}
+	if (left <= 0)
+		return;
+	time_t done = time(NULL) + (time_t)ceil(secs);
+	struct tm tm;
+	char clock[16];
+	localtime_r(&done, &tm);
+	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+	if (rn->s->progress)
+		progress_clear(rn->s->progress);
+	/* error() prints the one sanitised "tribench: " line; nothing failed */
+	error("%s: %s; %d%s measured run%s, about %.1f s (done ~%s)", rw->name, what, left,
+	      *what == 'f' ? " more" : "", left == 1 ? "" : "s", secs, clock);
+}
+
+/* After --setup: each argv command's program is looked up through PATH
+ * again (the setup may have installed or replaced it), then checked. */
+static int programs_after_setup(struct workload *w)
+{
+	const struct task_kind *cmd = task_kind_find("cmd");
+	for (int g = 0; g < w->ngroups; g++) {
+		struct task_spec *spec = &w->groups[g].spec;
+		if (spec->kind != cmd)
+			continue;
+		free(spec->path);
+		spec->path = NULL;
+		spec->kind->prepare(spec, NULL);
+	}
+	return suite_check_programs(w);
+}
+
+/*
+ * Workload i from its --setup to its --conclude: then the PATH check of its
+ * argv commands when a --setup may have installed them; its warmups, each
+ * mode once per warmup round; its measured rounds, each mode once per
+ * round until it has its runs (--runs auto: modes may need different
+ * counts; a round skips a mode that has all of its).
+ */
+static int workload(struct runner *rn, int i)
+{
+	const struct options *o = rn->o;
+	int nmodes = rn->r->workloads[i].nmodes;
+	int step = hook(rn, HOOK_SETUP, i, -1, 0);
+	if (step != STEP_ON)
+		return step;
+	if (o->hooks[HOOK_SETUP] && programs_after_setup(&rn->suite->workloads[i]) < 0)
+		return -2;
+	for (int m = 0; m < nmodes; m++)
+		rn->target[m] = o->runs;
+	for (int k = 0; k < o->warmup; k++)
+		for (int j = 0; j < nmodes; j++) {
+			int m = (j + k) % nmodes;
+			if ((step = one_run(rn, i, m, 0)) != STEP_ON)
+				return step;
+			if (o->runs_auto && k == o->warmup - 1)
+				auto_target(rn, i, m, rn->r->workloads[i].modes[m].warmup_runs[k].wall_s);
+		}
+	if (o->warmup > 0)
+		eta_line(rn, i, "warmup done");
+	for (int k = 0, more = 1; more; k++) {
+		more = 0;
+		for (int j = 0; j < nmodes; j++) {
+			int m = (j + k) % nmodes;
+			struct report_mode *rm = &rn->r->workloads[i].modes[m];
+			if (rm->nruns >= rn->target[m])
+				continue;
+			if ((step = one_run(rn, i, m, rm->nruns + 1)) != STEP_ON)
+				return step;
+			if (o->runs_auto && o->warmup == 0 && rm->nruns == 1)
+				auto_target(rn, i, m, rm->runs[0].wall_s);
+			more |= rm->nruns < rn->target[m];
+		}
+		if (k == 0 && o->warmup == 0)
+			eta_line(rn, i, "first round done");
+	}
+	return hook(rn, HOOK_CONCLUDE, i, -1, 0);
+}
+
+int runner_run(struct report *r, struct sched *s, const struct topo *t, struct suite *suite,
 	       const struct options *o)
 {
 	r->fixes = xcalloc(1, sizeof(*r->fixes));
 	struct plan *plans = xcalloc((size_t)suite->nworkloads * MODE_COUNT, sizeof(*plans));
+	struct plan serial = {0};
+	struct runner rn = {r, s, suite, o, plans, NULL, xcalloc(MODE_COUNT, sizeof(int)),
+			    xcalloc(MODE_COUNT, sizeof(double))};
 	int rc = build(r, plans, t, suite, o);
-	for (int k = 0; rc == 0 && !s->signal && !s->halted && k < o->warmup; k++)
-		rc = run_round(r, plans, s, suite, o, k, false);
-	for (int k = 0; rc == 0 && !s->signal && !s->halted && k < o->runs; k++)
-		rc = run_round(r, plans, s, suite, o, k, true);
-	r->interrupted = s->signal != 0 || s->watchdog_died;
+	if (rc == 0 && (rc = plan_build(t, MODE_SERIAL, &o->plan, 1, &serial)) == 0 && s->bind)
+		rn.hook_mask = &serial.slots[0].mask;
+	for (int i = 0; rc == 0 && !s->signal && !s->halted && i < suite->nworkloads; i++)
+		if ((rc = workload(&rn, i)) == STEP_STOP)
+			break;
+	r->interrupted = s->signal != 0 || s->watchdog_died || r->hook_failure || rc == -2;
+	plan_free(&serial);
 	for (int i = 0; i < suite->nworkloads * MODE_COUNT; i++)
 		plan_free(&plans[i]);
 	free(plans);
-	return rc;
+	free(rn.target);
+	free(rn.cost_s);
+	return rc == STEP_STOP ? 0 : rc;
 }

@@ -104,28 +104,33 @@ static void tree_cells(FILE *f, const struct report_mode *m)
 /* The measured runs the statistics really used, and how many ran. */
 static void footer(FILE *f, const struct report *r, bool trees)
 {
-	int used_min = -1, used_max = 0, ran_max = 0, failed = 0;
+	int used_min = -1, used_max = 0, failed = 0;
+	bool left_out = false;	/* a mode used fewer runs than it made */
 	for (int i = 0; i < r->nworkloads; i++)
 		for (int m = 0; m < r->workloads[i].nmodes; m++) {
 			const struct report_mode *mode = &r->workloads[i].modes[m];
 			int n = mode->summary.wall.n;
 			used_min = used_min < 0 || n < used_min ? n : used_min;
 			used_max = n > used_max ? n : used_max;
-			ran_max = mode->nruns > ran_max ? mode->nruns : ran_max;
+			left_out |= n < mode->nruns;
 			failed += mode->summary.failed_runs;
 		}
 	if (used_min == used_max)
 		fprintf(f, "\n%d measured run%s per mode used", used_max, used_max == 1 ? "" : "s");
 	else
 		fprintf(f, "\n%d to %d measured runs per mode used", used_min, used_max);
-	fprintf(f, " (of %d configured), medians; speedup vs serial; eff = speedup / slots.\n", r->runs);
+	if (r->max_time_s > 0)	/* --runs auto: each mode made its own count */
+		fprintf(f, " (--runs auto: %g s each, at least %d)", r->max_time_s, r->runs);
+	else
+		fprintf(f, " (of %d configured)", r->runs);
+	fputs(", medians; speedup vs serial; eff = speedup / slots.\n", f);
 	fputs("States are shares of each task's wall time, switches per task; - where unknown.\n", f);
 	if (trees)
 		fputs("tree CPU, cpu some, io some: per task whose tree (several processes or threads) "
 		      "was measured by its cgroup: CPU seconds and seconds of wall time with at least "
 		      "one of its tasks stalled on CPU or IO (PSI).\n",
 		      f);
-	if (failed || used_min < ran_max)
+	if (failed || left_out)
 		fputs("! some runs failed, were cut short or suspended (Ctrl-Z): they are in the "
 		      "report, not in these numbers.\n",
 		      f);

@@ -291,6 +291,7 @@ int json_report_write(struct report *r, FILE *f)
 	jadd(o, "started_at", jstr(r->started_at));
 	jadd(o, "interrupted", jbool(r->interrupted));
 	jadd(o, "containment", jstr(r->containment));
+	jadd(o, "hook_failure", own(r->hook_failure));
 	jadd(o, "host", own(r->host));
 	jadd(o, "config", own(r->config));
 	jadd(o, "calibration", own(r->calibration));

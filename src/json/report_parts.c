@@ -155,6 +155,7 @@ char *json_config_text(const struct options *opt, int jobs, int cpu)
 	for (int m = 0; m < opt->nmodes; m++)
 		jadd(modes, NULL, jstr(mode_name(opt->modes[m])));
 	jadd(o, "runs", jint(opt->runs));
+	jadd(o, "max_time_s", opt->runs_auto ? jnum(opt->max_time_s) : jnull());
 	jadd(o, "warmup", jint(opt->warmup));
 	jadd(o, "jobs", jint(jobs));
 	char *policy = policy_describe(&opt->plan.policy);

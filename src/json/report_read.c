@@ -61,7 +61,7 @@ static const char *const mode_keys[] = {"mode", "plan", "warmup_runs", "runs", "
 static const char *const spec_keys[] = {"id", "kind", "params", NULL};
 static const char *const workload_keys[] = {"name", "tasks", "modes", NULL};
 static const char *const report_keys[] = {"schema_version", "tool", "started_at", "interrupted",
-					  "containment",
+					  "containment", "hook_failure",
 					  "warnings", "host", "config", "calibration", "workloads",
 					  NULL};
 
@@ -354,6 +354,9 @@ static int read_config(const cJSON *root, struct report *r)
 			strcat(r->modes, ",");
 		strcat(r->modes, m->valuestring);
 	}
+	/* absent from reports before --runs auto and hooks: as null */
+	const cJSON *budget = cJSON_GetObjectItemCaseSensitive(config, "max_time_s");
+	r->max_time_s = cJSON_IsNumber(budget) ? budget->valuedouble : 0;
 	r->config = json_compact(config);
 	return 0;
 }
@@ -420,6 +423,10 @@ static int read_report(const cJSON *root, struct report *r)
 	}
 	if (!r->nworkloads)
 		return error("\"workloads\" is empty");
+	const cJSON *hook = cJSON_GetObjectItemCaseSensitive(root, "hook_failure");
+	if (hook && !cJSON_IsNull(hook) && !cJSON_IsObject(hook))
+		return error("\"hook_failure\" must be an object or null");
+	r->hook_failure = cJSON_IsObject(hook) ? json_compact(hook) : NULL;
 	r->extra = fields_extra(root, NULL, report_keys);
 	return 0;
 }
