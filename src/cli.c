@@ -402,7 +402,7 @@ static int apply_option(struct options *o, int c, char *arg)
 		return add_meta(o, arg);
 	case OPT_FORMAT:
 		if (strcmp(arg, "json") && !export_format_known(arg))
-			return error("invalid --format '%s': expected json, %s", arg, export_formats);
+			return error("invalid --format '%s': expected %s", arg, export_formats);
 		o->format = arg;
 		return 0;
 	case 'h':
