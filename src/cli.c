@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "command_table.h"
 #include "commands.h"
 #include "export.h"
 #include "resultsdir.h"
@@ -42,7 +43,7 @@ enum {
 	OPT_MAX_TIME,
 };
 
-static const struct option long_options[] = {
+const struct option cli_long_options[] = {
 	{"task", required_argument, NULL, 't'},
 	{"name", required_argument, NULL, OPT_NAME},
 	{"taskfile", required_argument, NULL, 'f'},
@@ -80,26 +81,13 @@ static const struct option long_options[] = {
 	{0},
 };
 
-static const struct {
-	const char *name;
-	enum command cmd;
-	const char *options;      /* short option letters (and long ids) it accepts */
-} commands[] = {
-	{"run", CMD_RUN, NULL},
-	{"plan", CMD_PLAN, "mjpCI"},
-	{"topology", CMD_TOPOLOGY, ""},
-	{"list", CMD_LIST, ""},
-	{"help", CMD_HELP, ""},
-};
+const char *const cli_shortopts = "+:t:f:m:j:p:r:o:n:qhV";
 
 void cli_usage(FILE *f)
 {
 	fputs("Usage: tribench [run] [OPTIONS]      run a suite three ways and report JSON\n"
 	      "       tribench run [OPTIONS] 'CMD LINE' ['CMD LINE'...]   commands, ranked\n"
 	      "       tribench [run] [OPTIONS] -- COMMAND [ARG...] [::: INPUT...]   a command\n"
-	      "       tribench plan [OPTIONS]       print the placement plans, run nothing\n"
-	      "       tribench topology             what hwloc sees and the usable CPUs, as JSON\n"
-	      "       tribench list                 task kinds and their parameters\n"
 	      "\n"
 	      "Modes: serial (one task at a time on one CPU), concurrent (all tasks at once\n"
 	      "on that same CPU, time-sliced by the kernel), parallel (a pool of --jobs\n"
@@ -301,7 +289,7 @@ static int parse_dur(const char *opt, const char *value, bool positive, double *
 /* "--jobs" for 'j': how the user spells it, whatever form they used. */
 static const char *option_name(int c)
 {
-	for (const struct option *lo = long_options; lo->name; lo++)
+	for (const struct option *lo = cli_long_options; lo->name; lo++)
 		if (lo->val == c)
 			return lo->name;
 	return "?";	/* not reached: getopt returns only listed options */
@@ -421,7 +409,7 @@ static int apply_option(struct options *o, int c, char *arg)
 		return add_meta(o, arg);
 	case OPT_FORMAT:
 		if (strcmp(arg, "json") && !export_format_known(arg))
-			return error("invalid --format '%s': expected json, %s", arg, export_formats);
+			return error("invalid --format '%s': expected %s", arg, export_formats);
 		o->format = arg;
 		return 0;
 	case 'h':
@@ -461,18 +449,16 @@ int cli_parse(int argc, char **argv, struct options *o)
 {
 	defaults(o);
 	int first = 1;
-	const char *accepts = NULL, *cmd_name = "run";
+	const struct command_def *cmd = command_find("run");
+	const char *cmd_name = "run";
 	if (argc > 1 && argv[1][0] != '-') {
-		size_t i;
-		for (i = 0; i < ARRAY_SIZE(commands); i++)
-			if (!strcmp(argv[1], commands[i].name))
-				break;
-		if (i == ARRAY_SIZE(commands))
-			return error("unknown command '%s' (run, plan, topology, list, compare, export, help; "
-				     "a command string follows run: tribench run '%s')", argv[1], argv[1]);
-		o->cmd = commands[i].cmd;
-		accepts = commands[i].options;
-		cmd_name = commands[i].name;
+		const struct command_def *c = command_find(argv[1]);
+		if (!c || c->fn)	/* compare, export, help...: dispatched before */
+			return error("unknown command '%s' (%s; a command string follows run: "
+				     "tribench run '%s')", argv[1], command_names(), argv[1]);
+		o->cmd = c->cmd;
+		o->cmd_name = cmd_name = c->name;
+		cmd = c;
 		first = 2;
 	}
 	optind = first;
@@ -483,7 +469,7 @@ int cli_parse(int argc, char **argv, struct options *o)
 	bool dashdash = false;
 	for (;;) {
 		int at = optind;
-		int c = getopt_long(argc, argv, "+:t:f:m:j:p:r:o:n:qhV", long_options, NULL);
+		int c = getopt_long(argc, argv, cli_shortopts, cli_long_options, NULL);
 		if (c == -1) {
 			if (optind == at + 1 && !strcmp(argv[at], "--")) {
 				dashdash = true;	/* the command follows */
@@ -502,12 +488,14 @@ int cli_parse(int argc, char **argv, struct options *o)
 		}
 		if (c == '?') {
 			if (optopt)
-				return error("unknown option '-%c' (see --help)", optopt);
-			return error("unknown option '%s' (see --help)", argv[optind - 1]);
+				return error("unknown option '-%c' for 'tribench %s' (see tribench %s --help)",
+					     optopt, cmd_name, cmd_name);
+			return error("unknown option '%s' for 'tribench %s' (see tribench %s --help)",
+				     argv[optind - 1], cmd_name, cmd_name);
 		}
 		if (c == ':')
 			return error("option '--%s' needs a value", option_name(optopt));
-		if (accepts && c != 'h' && c != 'V' && !strchr(accepts, c))
+		if (!command_accepts(cmd, c))
 			return error("option '--%s' does not apply to 'tribench %s'", option_name(c), cmd_name);
 		if (apply_option(o, c, optarg) < 0)
 			return -1;

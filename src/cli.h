@@ -1,6 +1,7 @@
 #ifndef TRIBENCH_CLI_H
 #define TRIBENCH_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -13,6 +14,7 @@ enum command { CMD_RUN, CMD_PLAN, CMD_TOPOLOGY, CMD_LIST, CMD_HELP, CMD_VERSION 
 
 struct options {
 	enum command cmd;
+	const char *cmd_name;     /* the command as given ("plan"); NULL: none (run) */
 	char **specs;             /* -t SPEC, in order */
 	int nspecs;
 	const char *name;         /* --name for the -t workload */
@@ -51,6 +53,11 @@ struct options {
 /* Parse argv; on bad input prints one line and returns -1 (never exits). */
 int cli_parse(int argc, char **argv, struct options *o);
 void cli_free(struct options *o);
+/* run's --help text (the commands' list is command_help_all's). */
 void cli_usage(FILE *f);
+
+/* The run parser's getopt table and optstring, for the command table. */
+extern const struct option cli_long_options[];
+extern const char *const cli_shortopts;
 
 #endif

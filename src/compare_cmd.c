@@ -22,9 +22,12 @@ struct compare_options {
 	const char *old_path, *new_path;
 };
 
+const char *const compare_formats = "table, markdown, json";
+const char *const compare_shortopts = ":h";
+
 enum { OPT_THRESHOLD = 'T', OPT_ALPHA = 'A', OPT_FORMAT = 'F' };
 
-static const struct option compare_long_options[] = {
+const struct option compare_long_options[] = {
 	{"threshold", required_argument, NULL, OPT_THRESHOLD},
 	{"alpha", required_argument, NULL, OPT_ALPHA},
 	{"format", required_argument, NULL, OPT_FORMAT},
@@ -32,7 +35,7 @@ static const struct option compare_long_options[] = {
 	{0},
 };
 
-static void compare_usage(FILE *f)
+void compare_usage(FILE *f)
 {
 	fputs("Usage: tribench compare OLD.json NEW.json [OPTIONS]\n"
 	      "\n"
@@ -80,7 +83,7 @@ static int parse_compare_option(struct compare_options *o, int c, const char *ar
 		else if (!strcmp(arg, "json"))
 			o->format = FORMAT_JSON;
 		else
-			return error("invalid --format '%s': expected table, markdown or json", arg);
+			return error("invalid --format '%s': expected %s", arg, compare_formats);
 		return 0;
 	case 'h':
 		o->help = true;
@@ -96,7 +99,7 @@ static int parse_compare_args(int argc, char **argv, struct compare_options *o)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":h", compare_long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, compare_shortopts, compare_long_options, NULL)) != -1) {
 		if (c == '?') {
 			if (optopt)
 				return error("unknown option '-%c' for 'tribench compare' (see --help)", optopt);

@@ -17,6 +17,7 @@
 #include "util.h"
 
 const char *const export_formats = "json, csv, markdown, gab, bmf, trace";
+const char *const export_shortopts = ":F:o:h";
 
 static const char *const format_names[] = {"json", "csv", "markdown", "gab", "bmf", "trace"};
 
@@ -280,7 +281,7 @@ int export_write(struct report *r, const char *format, FILE *out)
 	return 0;
 }
 
-static void export_usage(FILE *f)
+void export_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: tribench export --format F [-o FILE] REPORT.json\n"
@@ -312,7 +313,7 @@ struct export_options {
 	bool help;
 };
 
-static const struct option export_long_options[] = {
+const struct option export_long_options[] = {
 	{"format", required_argument, NULL, 'F'},
 	{"output", required_argument, NULL, 'o'},
 	{"help", no_argument, NULL, 'h'},
@@ -326,7 +327,7 @@ static int parse_export_args(int argc, char **argv, struct export_options *o)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":F:o:h", export_long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, export_shortopts, export_long_options, NULL)) != -1) {
 		if (c == '?') {
 			if (optopt)
 				return error("unknown option '-%c' for 'tribench export' (see --help)", optopt);

@@ -12,6 +12,7 @@
 #include "calibrate.h"
 #include "admit.h"
 #include "cli.h"
+#include "command_table.h"
 #include "commands.h"
 #include "export.h"
 #include "json/json.h"
@@ -338,17 +339,20 @@ int main(int argc, char **argv)
 	struct options o;
 	int rc;
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is an EPIPE we can handle */
-	if (argc > 1 && !strcmp(argv[1], "compare"))
-		return cmd_compare(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "export"))
-		return cmd_export(argc - 1, argv + 1);
+	/* a command with its own parser (compare, export, help, completion) gets
+	 * argv from its name on; run, plan, topology and list share cli_parse */
+	const struct command_def *c = argc > 1 ? command_find(argv[1]) : NULL;
+	if (c && c->fn)
+		return c->fn(argc - 1, argv + 1);
 	if (cli_parse(argc, argv, &o) < 0) {
 		cli_free(&o);
 		return EXIT_BAD_INPUT;
 	}
 	if (o.cmd == CMD_HELP || o.cmd == CMD_VERSION || o.cmd == CMD_LIST) {
-		if (o.cmd == CMD_HELP)
-			cli_usage(stdout);
+		if (o.cmd == CMD_HELP && o.cmd_name)
+			command_find(o.cmd_name)->usage(stdout);
+		else if (o.cmd == CMD_HELP)
+			command_help_all(stdout);
 		else if (o.cmd == CMD_VERSION)
 			printf("tribench %s\n", PACKAGE_VERSION);
 		else
