@@ -31,8 +31,12 @@ static int exec_child(void *arg)
 		*c->exec_errno = errno;
 		_exit(126);
 	}
-	if (c->spec->path)
+	if (c->spec->path) {
 		execve(c->spec->path, c->spec->argv, c->l->envp);
+		/* no #!, not ELF: sh runs it, as execvp does (vector made by prepare) */
+		if (errno == ENOEXEC && c->spec->sh_argv)
+			execve(c->spec->sh_argv[0], c->spec->sh_argv, c->l->envp);
+	}
 	*c->exec_errno = c->spec->path ? errno : ENOENT;
 	_exit(*c->exec_errno == ENOENT ? 127 : 126);
 }
