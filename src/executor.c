@@ -16,6 +16,7 @@
 #include "probe.h"
 #include "resultsdir.h"
 #include "run_state.h"
+#include "shellparse.h"
 
 static double tv_s(struct timeval tv)
 {
@@ -157,8 +158,13 @@ int executor_start(struct run_state *rs, int slot)
 	t->pu = ps->pu;
 	t->start_s = now_s() - rs->t0;
 	int exec_errno;
+	/* a line's NAME=value words: this task's environment over the run's */
+	char **envp = spec->env ? shell_env_overlay(rs->envp, spec->env) : NULL;
+	if (envp)
+		l.envp = envp;
 	pid_t pid = launch_once(rs, spec, &l, &exec_errno);
 	int fork_errno = errno;
+	free(envp);
 	if (rs->results) {
 		close(l.fd_out);
 		close(l.fd_err);

@@ -35,8 +35,12 @@ static int exec_child(void *arg)
 		*c->exec_errno = errno;
 		_exit(126);
 	}
-	if (c->spec->path)
+	if (c->spec->path) {
 		execve(c->spec->path, c->spec->argv, c->l->envp);
+		/* no #!, not ELF: sh runs it, as execvp does (vector made by prepare) */
+		if (errno == ENOEXEC && c->spec->sh_argv)
+			execve(c->spec->sh_argv[0], c->spec->sh_argv, c->l->envp);
+	}
 	*c->exec_errno = c->spec->path ? errno : ENOENT;
 	_exit(*c->exec_errno == ENOENT ? 127 : 126);
 }
@@ -111,6 +115,14 @@ static const struct task_spec *fill_slot(const struct task_spec *spec, const str
 	for (int i = 0; i < argc; i++)
 		copy->argv[i] = placeholder_fill_slot(spec->argv[i], l->slot + 1);
 	copy->path = spec->path ? placeholder_fill_slot(spec->path, l->slot + 1) : NULL;
+	copy->sh_argv = NULL;	/* the ENOEXEC vector, over the filled words */
+	if (spec->sh_argv && copy->path) {
+		copy->sh_argv = xcalloc((size_t)argc + 2, sizeof(char *));
+		copy->sh_argv[0] = (char *)"/bin/sh";
+		copy->sh_argv[1] = copy->path;
+		for (int i = 1; i < argc; i++)
+			copy->sh_argv[i + 1] = copy->argv[i];
+	}
 	return copy;
 }
 
@@ -122,6 +134,7 @@ static void free_slot(const struct task_spec *filled, struct task_spec *copy)
 		free(copy->argv[i]);
 	free(copy->argv);
 	free(copy->path);
+	free(copy->sh_argv);
 }
 
 /* An exec'd kind: clone3 into the cgroup, else vfork (the parent waits

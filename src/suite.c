@@ -257,7 +257,9 @@ int suite_add_commands_file(struct suite *s, const char *workload, const char *p
 			rc = error("--commands '%s' line %ld: contains a NUL byte", path, lineno);
 		else {
 			line[strcspn(line, "\r")] = '\0';
-			if (line[strspn(line, " \t")]) {
+			/* blank lines and comments (first non-blank '#') are skipped */
+			char first = line[strspn(line, " \t")];
+			if (first && first != '#') {
 				rc = add_command_line(w, line, path, lineno);
 				added++;
 			}

@@ -35,7 +35,7 @@
 static volatile int32_t *exec_err;    /* one MAP_SHARED page: the child's exec errno */
 static char *strings;                 /* the request's strings, grown, reused */
 static size_t strings_cap;
-static char **vec;                    /* argv then envp, grown, reused */
+static char **vec;                    /* a free slot, argv, then envp; grown, reused */
 static size_t vec_cap;
 static bool no_clone3;                /* clone3 or CLONE_INTO_CGROUP refused for good */
 
@@ -205,8 +205,16 @@ static void child(const struct launch *l, const struct spawn_request *rq, char *
 		_exit(126);
 	}
 	char *path = next_string(&p);
-	if (*path)
-		execve(path, vec, l->envp);
+	if (*path) {
+		execve(path, vec + 1, l->envp);
+		/* no #!, not ELF: sh runs it, as execvp does, in the slot kept free
+		 * in front of argv (no allocation here) */
+		if (errno == ENOEXEC) {
+			vec[0] = (char *)"/bin/sh";
+			vec[1] = path;
+			execve(vec[0], vec, l->envp);
+		}
+	}
 	*exec_err = *path ? errno : ENOENT;
 	_exit(*exec_err == ENOENT ? 127 : 126);
 }
@@ -214,7 +222,7 @@ static void child(const struct launch *l, const struct spawn_request *rq, char *
 /* The argv and envp vectors of an exec'd kind, pointing into strings. */
 static int split_vectors(const struct spawn_request *rq, char *p, struct launch *l)
 {
-	size_t need = (size_t)rq->argc + rq->envc + 2;
+	size_t need = (size_t)rq->argc + rq->envc + 3;	/* vec[0]: for ENOEXEC */
 	if (need > vec_cap) {
 		free(vec);
 		vec_cap = need;
@@ -223,9 +231,9 @@ static int split_vectors(const struct spawn_request *rq, char *p, struct launch 
 	}
 	next_string(&p);	/* path */
 	for (uint32_t i = 0; i < rq->argc; i++)
-		vec[i] = next_string(&p);
-	vec[rq->argc] = NULL;
-	l->envp = vec + rq->argc + 1;
+		vec[i + 1] = next_string(&p);
+	vec[rq->argc + 1] = NULL;
+	l->envp = vec + rq->argc + 2;
 	for (uint32_t i = 0; i < rq->envc; i++)
 		l->envp[i] = next_string(&p);
 	l->envp[rq->envc] = NULL;

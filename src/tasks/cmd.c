@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "shellparse.h"
 #include "util.h"
 
 extern const struct task_kind task_cmd;
@@ -19,46 +20,32 @@ static const struct task_param cmd_params[] = {
 };
 
 /*
- * A line with shell syntax, or starting with a shell builtin or keyword, goes
- * to /bin/sh -c; any other is split on blanks and exec'd directly, as GNU
- * make's fast path does.
+ * A line that sh would only split (shell_parse) is exec'd directly, keeping
+ * its own process and per-process states; its NAME=value words become the
+ * task's environment entries. Any other goes to /bin/sh -c unchanged.
  */
-static bool needs_shell(const char *line)
-{
-	static const char *const builtins[] = {
-		".", ":", "alias", "break", "case", "cd", "command", "continue", "do", "done",
-		"elif", "else", "esac", "eval", "exec", "exit", "export", "fi", "for", "function",
-		"getopts", "hash", "if", "local", "read", "readonly", "return", "set", "shift",
-		"source", "then", "times", "trap", "type", "ulimit", "umask", "unalias", "unset",
-		"until", "wait", "while",
-	};
-	if (strpbrk(line, "\"'`$\\|&;<>()*?[]{}~#=%!\n"))
-		return true;
-	size_t n = strcspn(line, " \t");
-	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
-		if (strlen(builtins[i]) == n && !strncmp(line, builtins[i], n))
-			return true;
-	return false;
-}
-
 static void line_to_argv(struct task_spec *s, const char *line)
 {
-	if (needs_shell(line)) {
+	struct shell_words w;
+	if (shell_parse(line, &w)) {
 		const char *argv[] = {"/bin/sh", "-c", line};
 		task_spec_set_argv(s, argv, 3);
 		return;
 	}
-	char *copy = xstrdup(line), *save = NULL;
-	const char **argv = xcalloc(strlen(line) / 2 + 2, sizeof(char *));
-	int argc = 0;
-	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-		argv[argc++] = w;
-	task_spec_set_argv(s, argv, argc);
-	free(argv);
-	free(copy);
+	task_spec_set_argv(s, (const char *const *)w.argv, w.argc);
+	if (w.nenv) {
+		s->env = w.env;
+		w.env = NULL;
+		w.nenv = 0;
+	}
+	shell_words_free(&w);
 }
 
-/* Where execve will find argv[0]: resolved once here, not in the child. */
+/*
+ * Where execve will find argv[0]: resolved once here, not in the child. An
+ * empty PATH entry (leading or trailing ':', '::') is the current directory,
+ * as in sh and execvp.
+ */
 static char *find_in_path(const char *name)
 {
 	if (strchr(name, '/'))
@@ -66,17 +53,17 @@ static char *find_in_path(const char *name)
 	const char *path = getenv("PATH");
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
-	char *dirs = xstrdup(path), *save = NULL, *found = NULL;
-	for (char *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-		char *candidate = xasprintf("%s/%s", *d ? d : ".", name);
+	for (const char *d = path;; d++) {
+		size_t n = strcspn(d, ":");
+		char *candidate = n ? xasprintf("%.*s/%s", (int)n, d, name) : xasprintf("./%s", name);
 		struct stat st;
 		if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0)
-			found = candidate;
-		else
-			free(candidate);
+			return candidate;
+		free(candidate);
+		d += n;
+		if (!*d)
+			return NULL;
 	}
-	free(dirs);
-	return found;
 }
 
 static int cmd_validate(const struct task_spec *s)
@@ -92,11 +79,24 @@ static int cmd_validate(const struct task_spec *s)
 
 const char *cmd_missing_program(const struct task_spec *s)
 {
-	if (s->kind != &task_cmd || !s->argv || strchr(s->argv[0], '/'))
+	static char *parsed;	/* a shell line's program name, until the next call */
+	if (s->kind != &task_cmd)
 		return NULL;
-	char *found = find_in_path(s->argv[0]);
+	const char *name = s->argv ? s->argv[0] : NULL;
+	if (!s->argv && s->str[CMD_SHELL]) {
+		struct shell_words w;
+		if (shell_parse(s->str[CMD_SHELL], &w))
+			return NULL;
+		free(parsed);
+		parsed = xstrdup(w.argv[0]);
+		shell_words_free(&w);
+		name = parsed;
+	}
+	if (!name || strchr(name, '/'))
+		return NULL;
+	char *found = find_in_path(name);
 	free(found);
-	return found ? NULL : s->argv[0];
+	return found ? NULL : name;
 }
 
 static int cmd_prepare(struct task_spec *s, const struct calibration *cal)
@@ -106,6 +106,18 @@ static int cmd_prepare(struct task_spec *s, const struct calibration *cal)
 		line_to_argv(s, s->str[CMD_SHELL] + strspn(s->str[CMD_SHELL], " \t"));
 	if (!s->path)
 		s->path = find_in_path(s->argv[0]);
+	/* ENOEXEC (no #!, not ELF): sh runs the file, as execvp does; the
+	 * child cannot allocate, so the vector is made here */
+	if (s->path && !s->sh_argv) {
+		int argc = 0;
+		while (s->argv[argc])
+			argc++;
+		s->sh_argv = xcalloc((size_t)argc + 2, sizeof(char *));
+		s->sh_argv[0] = (char *)"/bin/sh";
+		s->sh_argv[1] = s->path;
+		for (int i = 1; i < argc; i++)
+			s->sh_argv[i + 1] = s->argv[i];
+	}
 	return 0;
 }
 

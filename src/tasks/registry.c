@@ -115,6 +115,9 @@ void task_spec_copy(struct task_spec *dst, const struct task_spec *src)
 		dst->argv = argv_copy((const char *const *)src->argv, argv_count(src->argv));
 	if (src->path)
 		dst->path = xstrdup(src->path);
+	if (src->env)
+		dst->env = argv_copy((const char *const *)src->env, argv_count(src->env));
+	dst->sh_argv = NULL;	/* points into argv: cmd's prepare makes it */
 }
 
 void task_spec_free(struct task_spec *s)
@@ -127,6 +130,11 @@ void task_spec_free(struct task_spec *s)
 		free(s->argv[i]);
 	free(s->argv);
 	free(s->path);
+	for (int i = 0; s->env && s->env[i]; i++)
+		free(s->env[i]);
+	free(s->env);
+	free(s->sh_argv);
+	s->env = s->sh_argv = NULL;
 	s->argv = NULL;
 	s->path = NULL;
 }

@@ -53,6 +53,8 @@ struct task_spec {
 	char **argv;              /* cmd: what to exec, NULL-terminated */
 	char *path;               /* cmd: argv[0] found through PATH, NULL: not found */
 	bool slot_placeholder;    /* cmd: argv and path hold {%}, filled in at each launch */
+	char **env;               /* cmd: a line's leading NAME=value words, NULL-terminated, or NULL */
+	char **sh_argv;           /* cmd: {"/bin/sh", path, argv[1..]} for an ENOEXEC file (set by prepare) */
 };
 
 static inline bool spec_has(const struct task_spec *s, int i)
@@ -80,8 +82,9 @@ int task_spec_set_argv(struct task_spec *s, const char *const *argv, int argc);
 void task_spec_copy(struct task_spec *dst, const struct task_spec *src);
 void task_spec_free(struct task_spec *s);
 /* cmd: an argv task's bare program name (no '/') that PATH does not hold
- * now, owned by s; NULL when found, or when s is not such a task (a name
- * with '/' and a shell line are left to exec). Reads the file system. */
+ * now, owned by s (a shell line's that the shortcut execs directly: valid
+ * until the next call); NULL when found, or when s is not such a task (a
+ * name with '/' and a line for sh are left to exec). Reads the file system. */
 const char *cmd_missing_program(const struct task_spec *s);
 
 /* The deterministic integer kernel: ops rounds of xorshift mixing, returns a checksum. */

@@ -199,7 +199,7 @@ EOF
 2 | -t            | missing value (-t at the end) | -t
 2 | --task        | missing value (--task at end) | --task
 2 | -o            | missing value (-o at the end) | $TINY -o
-2 | extra         | unexpected positional arg     | run extra
+2 | command not found: extra | unexpected positional arg: a command string for a program not in PATH | run extra
 2 | extra         | positional after options      | $TINY extra
 2 | frobnicate    | unknown command               | frobnicate
 2 | --runs        | run option given to plan      | plan --runs 3
