@@ -31,10 +31,18 @@ FLAKY='[ -n "$FAIL" ] && exit 1; sleep 0.05'
 	[ "$status" -eq 1 ]
 	[ "$(grep -c 'tasks failed' <<<"$output")" -eq 2 ]
 	[[ "$output" == *"custom/serial: 4 of 4 tasks failed"*"first: run 1 task 0: exit code 7"* ]]
-	printf '{"workloads":[{"name":"w","tasks":[{"kind":"cmd","shell":"nosuchcmd_xyz"}]}]}' >t.json
+	# a shell line that sh runs ($HOME) can only fail when run: exit code 127
+	printf '{"workloads":[{"name":"w","tasks":[{"kind":"cmd","shell":"nosuchcmd_xyz $HOME"}]}]}' >t.json
 	run "$TRIBENCH" run -f t.json --runs 1 --warmup 0 -m serial -q -o r.json
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"w/serial: 1 of 1 tasks failed"* ]]
+	[[ "$output" == *"w/serial: 1 of 1 tasks failed"*"exit code 127"* ]]
+	# one exec'd directly is looked up in PATH first: exit 2, nothing run
+	printf '{"workloads":[{"name":"w","tasks":[{"kind":"cmd","shell":"nosuchcmd_xyz"}]}]}' >t.json
+	rm -f r.json
+	run "$TRIBENCH" run -f t.json --runs 1 --warmup 0 -m serial -q -o r.json
+	[ "$status" -eq 2 ]
+	[[ "$output" == "tribench: command not found: nosuchcmd_xyz (not in PATH)" ]]
+	[ ! -e r.json ]
 }
 
 @test "a bare command name that is not in PATH is refused before anything runs" {

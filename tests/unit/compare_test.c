@@ -329,6 +329,21 @@ static void too_few_runs_or_nothing_in_common_is_unusable(void **state)
 	build(&b, "h", 1000, slower, 5);
 	free(b.workloads[0].name);
 	b.workloads[0].name = xstrdup("other");
+	/* one workload on each side: paired whatever the names, and said */
+	assert_int_equal(compare_reports(&a, &b, 5, 0.05, &c), 0);
+	assert_int_equal(c.npairs, 1);
+	assert_non_null(strstr(c.warnings[0], "compared as one"));
+	compare_free(&c);
+	/* two on one side: names decide, and none is in common */
+	b.workloads = xrealloc(b.workloads, 2 * sizeof(*b.workloads));
+	b.workloads[1] = b.workloads[0];
+	b.workloads[1].name = xstrdup("second");
+	b.workloads[1].modes = NULL;
+	b.workloads[1].nmodes = 0;
+	b.workloads[1].specs = NULL;
+	b.workloads[1].nspecs = 0;
+	b.workloads[1].extra = NULL;
+	b.nworkloads = 2;
 	assert_int_equal(compare_reports(&a, &b, 5, 0.05, &c), -1);
 	report_free(&a);
 	report_free(&b);
