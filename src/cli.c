@@ -295,6 +295,15 @@ static const char *option_name(int c)
 	return "?";	/* not reached: getopt returns only listed options */
 }
 
+/* A file name option: any name but the empty one. */
+static int set_file(const char *opt, const char *arg, const char **dst)
+{
+	if (!*arg)
+		return error("invalid %s: empty file name", opt);
+	*dst = arg;
+	return 0;
+}
+
 static int apply_option(struct options *o, int c, char *arg)
 {
 	switch (c) {
@@ -342,10 +351,7 @@ static int apply_option(struct options *o, int c, char *arg)
 		o->cmdnames[o->ncmdnames++] = arg;
 		return 0;
 	case OPT_ARGS_FILE:
-		if (!*arg)
-			return error("invalid --args-file: empty file name");
-		o->args_file = arg;
-		return 0;
+		return set_file("--args-file", arg, &o->args_file);
 	case OPT_SETUP:
 	case OPT_PREPARE:
 	case OPT_CLEANUP:
@@ -359,10 +365,7 @@ static int apply_option(struct options *o, int c, char *arg)
 	case OPT_SAMPLE_MS:
 		return parse_int("--sample-ms", arg, 1, 60000, &o->sample_ms);
 	case 'o':
-		if (!*arg)
-			return error("invalid --output: empty file name");
-		o->output = arg;
-		return 0;
+		return set_file("--output", arg, &o->output);
 	case 'q':
 		o->quiet = true;
 		return 0;
@@ -372,10 +375,7 @@ static int apply_option(struct options *o, int c, char *arg)
 		o->dry_run = true;
 		return 0;
 	case OPT_COMMANDS:
-		if (!*arg)
-			return error("invalid --commands: empty file name");
-		o->commands_file = arg;
-		return 0;
+		return set_file("--commands", arg, &o->commands_file);
 	case OPT_CONTAINMENT:
 		if (containment_parse(arg, &o->sched.containment) < 0)
 			return error("invalid --containment '%s': expected auto, cgroup or pgroup", arg);

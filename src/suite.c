@@ -216,13 +216,7 @@ static int add_command_line(struct workload *w, const char *line, const char *pa
 	return rc;
 }
 
-/*
- * The next line of f into buf (max + 1 bytes), newline dropped and NUL-
- * terminated: its length, -1 at the end of input, or -2 as soon as it holds
- * more than max bytes, so that a newline-free stream (/dev/zero) is refused
- * after max bytes instead of filling memory as getline would. *nul: a NUL byte.
- */
-static long read_line(FILE *f, char *buf, size_t max, bool *nul)
+long suite_read_line(FILE *f, char *buf, size_t max, bool *nul)
 {
 	size_t n = 0;
 	int c;
@@ -247,7 +241,7 @@ int suite_add_commands_file(struct suite *s, const char *workload, const char *p
 	long len, lineno = 0;
 	int rc = 0, added = 0;
 	bool nul;
-	while (rc == 0 && (len = read_line(f, line, SUITE_COMMAND_LINE_MAX, &nul)) != -1) {
+	while (rc == 0 && (len = suite_read_line(f, line, SUITE_COMMAND_LINE_MAX, &nul)) != -1) {
 		lineno++;
 		if (len == -2)
 			rc = error("--commands '%s' line %ld: longer than the limit of %d bytes (the "

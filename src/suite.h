@@ -2,6 +2,7 @@
 #define TRIBENCH_SUITE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,14 @@ int suite_add_spec_text(struct suite *s, const char *workload, const char *text)
 int suite_add_command(struct suite *s, const char *workload, char *const *argv, int argc, int count);
 /* count copies of one shell command line (a cmd task's "shell"). */
 int suite_add_command_line(struct suite *s, const char *workload, const char *line, int count);
+/*
+ * The next line of f into buf (max + 1 bytes), newline dropped and NUL-
+ * terminated: its length, -1 at the end of input, or -2 as soon as it holds
+ * more than max bytes, so that a newline-free stream (/dev/zero) is refused
+ * after max bytes instead of filling memory as getline would. *nul: a NUL
+ * byte. Shared by --commands and --args-file.
+ */
+long suite_read_line(FILE *f, char *buf, size_t max, bool *nul);
 /* One cmd task per non-empty line of path ("-": stdin), each a shell line.
  * Read in bounded memory: a line longer than SUITE_COMMAND_LINE_MAX, a NUL
  * byte or more than SUITE_MAX_TASKS tasks stops the reading with one error

@@ -49,26 +49,6 @@ static void inputs_free(struct inputs *in)
 }
 
 /*
- * The next line of f into buf (max + 1 bytes), newline dropped: its length,
- * -1 at the end of input, -2 as soon as it holds more than max bytes (so that
- * /dev/zero is refused in bounded memory). *nul: it holds a NUL byte.
- */
-static long read_input_line(FILE *f, char *buf, size_t max, bool *nul)
-{
-	size_t n = 0;
-	int c;
-	*nul = false;
-	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
-		if (n == max)
-			return -2;
-		*nul |= c == '\0';
-		buf[n++] = (char)c;
-	}
-	buf[n] = '\0';
-	return c == EOF && n == 0 ? -1 : (long)n;
-}
-
-/*
  * --args-file: one input per line, as GNU parallel reads them: an empty line
  * is an empty input, a trailing \r is dropped; the limits of --commands.
  */
@@ -82,7 +62,7 @@ static int inputs_read(struct inputs *in, const char *path)
 	long len;
 	bool nul;
 	in->owned = true;
-	while (rc == 0 && (len = read_input_line(f, line, SUITE_COMMAND_LINE_MAX, &nul)) != -1) {
+	while (rc == 0 && (len = suite_read_line(f, line, SUITE_COMMAND_LINE_MAX, &nul)) != -1) {
 		if (len == -2)
 			rc = error("--args-file '%s' line %d: longer than the limit of %d bytes (the "
 				   "kernel's 128 KiB for one argument, its NUL included)",
