@@ -107,8 +107,11 @@ static int cmd_prepare(struct task_spec *s, const struct calibration *cal)
 	if (!s->path)
 		s->path = find_in_path(s->argv[0]);
 	/* ENOEXEC (no #!, not ELF): sh runs the file, as execvp does; the
-	 * child cannot allocate, so the vector is made here */
-	if (s->path && !s->sh_argv) {
+	 * child cannot allocate, so the vector is made here, anew each time:
+	 * it points at the path, which a prepare after --setup replaces */
+	free(s->sh_argv);
+	s->sh_argv = NULL;
+	if (s->path) {
 		int argc = 0;
 		while (s->argv[argc])
 			argc++;
