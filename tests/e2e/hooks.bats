@@ -90,6 +90,15 @@ load helpers
 		-- tb-made-tool
 	[ "$status" -eq 0 ]
 	[ "$(cat made.out)" = made ]
+	# a script without #! (run by /bin/sh) that the setup replaces: the new one
+	# runs, through a vector made over the path looked up again
+	printf 'echo old > which.out\n' > bin/tb-plain-tool
+	chmod +x bin/tb-plain-tool
+	PATH="$SCRATCH/bin:$PATH" run "$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 1 -q -o r.json \
+		--setup 'rm bin/tb-plain-tool; printf "echo new \$1 > which.out\n" > bin/tb-plain-tool; chmod +x bin/tb-plain-tool' \
+		-- tb-plain-tool arg
+	[ "$status" -eq 0 ]
+	[ "$(cat which.out)" = "new arg" ]
 	# a setup that does not install it: exit 2, one line, the report says interrupted
 	rm bin/tb-made-tool
 	PATH="$SCRATCH/bin:$PATH" run "$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 1 -q -o r.json \
