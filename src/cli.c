@@ -36,10 +36,10 @@ enum {
 	 * command's accepts list (-c is not --cleanup's: hyperfine's -p and -c
 	 * would clash with --policy) */
 	OPT_ARGS_FILE = 256,
-	OPT_SETUP,
+	OPT_SETUP,	/* in enum hook's order */
 	OPT_PREPARE,
-	OPT_CLEANUP,
 	OPT_CONCLUDE,
+	OPT_CLEANUP,
 	OPT_MAX_TIME,
 };
 
@@ -147,8 +147,9 @@ void cli_usage(FILE *f)
 	      "                        terminate the running ones) and stop the benchmark\n"
 	      "      --setup CMD       shell line run once before a workload's runs\n"
 	      "      --prepare CMD     shell line run before every run (warmups too)\n"
-	      "      --cleanup CMD     shell line run after every run (warmups too)\n"
-	      "      --conclude CMD    shell line run once after a workload's runs; hooks are\n"
+	      "      --conclude CMD    shell line run after every run (warmups too)\n"
+	      "      --cleanup CMD     shell line run once after a workload's runs; each hook\n"
+	      "                        is given once, or once per workload in order; hooks are\n"
 	      "                        unmeasured, on the serial CPU; one that fails ends\n"
 	      "                        the benchmark with exit 1\n"
 	      "      --task-output null|inherit  tasks' stdout/stderr (default null)\n"
@@ -306,6 +307,7 @@ static int set_file(const char *opt, const char *arg, const char **dst)
 
 static int apply_option(struct options *o, int c, char *arg)
 {
+	struct hook_list *hook;
 	switch (c) {
 	case 't':
 		o->specs = xrealloc(o->specs, (size_t)(o->nspecs + 1) * sizeof(char *));
@@ -358,7 +360,9 @@ static int apply_option(struct options *o, int c, char *arg)
 	case OPT_CONCLUDE:
 		if (!arg[strspn(arg, " \t\n")])
 			return error("invalid --%s: empty command", option_name(c));
-		o->hooks[c - OPT_SETUP] = arg;
+		hook = &o->hooks[c - OPT_SETUP];
+		hook->v = xrealloc(hook->v, (size_t)(hook->n + 1) * sizeof(char *));
+		hook->v[hook->n++] = arg;
 		return 0;
 	case OPT_WARMUP:
 		return parse_int("--warmup", arg, 0, 1000, &o->warmup);
@@ -420,6 +424,22 @@ static int apply_option(struct options *o, int c, char *arg)
 		return 0;
 	}
 	return -1;
+}
+
+const char *cli_hook(const struct options *o, enum hook h, int workload)
+{
+	const struct hook_list *l = &o->hooks[h];
+	return !l->n ? NULL : l->n == 1 ? l->v[0] : workload < l->n ? l->v[workload] : NULL;
+}
+
+int cli_check_hooks(const struct options *o, int nworkloads)
+{
+	for (int h = 0; h < HOOK_COUNT; h++)
+		if (o->hooks[h].n > 1 && o->hooks[h].n != nworkloads)
+			return error("--%s given %d times for %d workload%s: give it once for all, or once "
+				     "per workload in their order", hook_name(h), o->hooks[h].n, nworkloads,
+				     nworkloads == 1 ? "" : "s");
+	return 0;
 }
 
 /* The rules between run's options, after all are read. */
@@ -536,6 +556,8 @@ void cli_free(struct options *o)
 	free(o->specs);
 	free(o->meta);
 	free(o->cmdstrings);
+	for (int h = 0; h < HOOK_COUNT; h++)
+		free(o->hooks[h].v);
 	free(o->cmdnames);
 	policy_free(&o->plan.policy);
 }

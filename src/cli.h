@@ -36,7 +36,10 @@ struct options {
 	char **inputs;            /* after ':::', one task per input (argv's strings) */
 	int ninputs;
 	const char *args_file;    /* --args-file FILE, one input per line, "-" for stdin */
-	const char *hooks[HOOK_COUNT]; /* --setup, --prepare, --cleanup, --conclude: shell lines */
+	struct hook_list {
+		const char **v;   /* shell lines, in the order given */
+		int n;            /* 0: none; 1: every workload's; else one per workload */
+	} hooks[HOOK_COUNT];      /* --setup, --prepare, --conclude, --cleanup (cli_hook) */
 	bool runs_auto;           /* --runs auto: runs from --max-time, at least o->runs (5) */
 	double max_time_s;        /* --max-time: budget per workload x mode, seconds (30) */
 	bool max_time_set;        /* --max-time was given (it needs --runs auto) */
@@ -53,6 +56,13 @@ struct options {
 /* Parse argv; on bad input prints one line and returns -1 (never exits). */
 int cli_parse(int argc, char **argv, struct options *o);
 void cli_free(struct options *o);
+/* Hook h of the workload at index `workload` (in suite order), as given:
+ * the one line given once, or the workload's own when given once per
+ * workload (hyperfine's habit); NULL when there is none. Owned by argv. */
+const char *cli_hook(const struct options *o, enum hook h, int workload);
+/* A hook given more than once must be given once per workload: 0, or -1
+ * with one error line naming the hook and the counts. */
+int cli_check_hooks(const struct options *o, int nworkloads);
 /* run's --help text (the commands' list is command_help_all's). */
 void cli_usage(FILE *f);
 

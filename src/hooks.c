@@ -21,7 +21,7 @@
 
 extern char **environ;
 
-static const char *const names[HOOK_COUNT] = {"setup", "prepare", "cleanup", "conclude"};
+static const char *const names[HOOK_COUNT] = {"setup", "prepare", "conclude", "cleanup"};
 
 const char *hook_name(enum hook h)
 {

@@ -4,19 +4,22 @@
 #include <sched.h>
 #include <stdbool.h>
 
-/* hyperfine's four hooks, in the order a workload meets them. */
-enum hook { HOOK_SETUP, HOOK_PREPARE, HOOK_CLEANUP, HOOK_CONCLUDE, HOOK_COUNT };
+/* hyperfine's four hooks, in the order a workload meets them: --setup once
+ * before its runs, --prepare before and --conclude after each run (warmups
+ * too), --cleanup once after its runs (hyperfine 1.6's --cleanup, 1.18's
+ * --conclude). */
+enum hook { HOOK_SETUP, HOOK_PREPARE, HOOK_CONCLUDE, HOOK_CLEANUP, HOOK_COUNT };
 
 struct sched;
 struct report_exit;
 
-/* "setup", "prepare", "cleanup", "conclude": the option without its dashes
+/* "setup", "prepare", "conclude", "cleanup": the option without its dashes
  * and the report's hook_failure.hook. */
 const char *hook_name(enum hook h);
 
 /* Where a hook runs: TRIBENCH_WORKLOAD always; TRIBENCH_MODE and
  * TRIBENCH_RUN (the measured run from 1, 0 for a warmup) for --prepare and
- * --cleanup only (mode NULL: neither is set). */
+ * --conclude only (mode NULL: neither is set). */
 struct hook_where {
 	const char *workload;
 	const char *mode;

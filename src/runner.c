@@ -1,6 +1,6 @@
 /* The run order, hyperfine's: workload by workload, its --setup, its warmups,
- * its measured rounds (the mode order rotated per round), its --conclude;
- * --prepare and --cleanup around every run; each run turned into the report
+ * its measured rounds (the mode order rotated per round), its --cleanup;
+ * --prepare and --conclude around every run; each run turned into the report
  * model as soon as it ends. */
 #include "config.h"
 #include "runner.h"
@@ -103,14 +103,14 @@ static char *ended(const struct report_exit *e)
 }
 
 /*
- * Run hook h of workload i (mode m and run `run` for --prepare/--cleanup, m
- * -1 for --setup/--conclude). A failure is said in one line naming the hook
+ * Run hook h of workload i (mode m and run `run` for --prepare/--conclude, m
+ * -1 for --setup/--cleanup). A failure is said in one line naming the hook
  * and where, and kept as the report's hook_failure; it, a stop signal or an
  * error ends the benchmark.
  */
 static int hook(struct runner *rn, enum hook h, int i, int m, int run)
 {
-	const char *cmd = rn->o->hooks[h];
+	const char *cmd = cli_hook(rn->o, h, i);
 	if (!cmd)
 		return STEP_ON;
 	struct report_workload *rw = &rn->r->workloads[i];
@@ -131,7 +131,7 @@ static int hook(struct runner *rn, enum hook h, int i, int m, int run)
 	else
 		at = xasprintf("%s %s%d of %s/%s", h == HOOK_PREPARE ? "before" : "after",
 			       run ? "run " : "warmup run ", run ? run : rw->modes[m].nwarmup + 1 -
-			       (h == HOOK_CLEANUP), rw->name, mode);
+			       (h == HOOK_CONCLUDE), rw->name, mode);
 	error("--%s %s failed (%s) %s", hook_name(h), quoted, how, at);
 	cJSON *o = jnew_object();
 	jadd(o, "hook", jstr(hook_name(h)));
@@ -153,7 +153,7 @@ static int hook(struct runner *rn, enum hook h, int i, int m, int run)
 }
 
 /*
- * One run of workload i in mode m between its --prepare and --cleanup: a
+ * One run of workload i in mode m between its --prepare and --conclude: a
  * warmup (run 0) into warmup_runs, else measured run `run` into runs. Every
  * run is kept; one cut short by a signal or --halt is marked partial and
  * nothing runs after it. rn->cost_s[m] gets its seconds, hooks included.
@@ -194,7 +194,7 @@ static int one_run(struct runner *rn, int i, int m, int run)
 		return -1;
 	if (cut)
 		return STEP_STOP;
-	step = hook(rn, HOOK_CLEANUP, i, m, run);
+	step = hook(rn, HOOK_CONCLUDE, i, m, run);
 	rn->cost_s[m] = now_s() - t0;
 	return step;
 }
@@ -259,7 +259,7 @@ static int programs_after_setup(struct workload *w)
 }
 
 /*
- * Workload i from its --setup to its --conclude: then the PATH check of its
+ * Workload i from its --setup to its --cleanup: then the PATH check of its
  * argv commands when a --setup may have installed them; its warmups, each
  * mode once per warmup round; its measured rounds, each mode once per
  * round until it has its runs (--runs auto: modes may need different
@@ -272,7 +272,7 @@ static int workload(struct runner *rn, int i)
 	int step = hook(rn, HOOK_SETUP, i, -1, 0);
 	if (step != STEP_ON)
 		return step;
-	if (o->hooks[HOOK_SETUP] && programs_after_setup(&rn->suite->workloads[i]) < 0)
+	if (cli_hook(o, HOOK_SETUP, i) && programs_after_setup(&rn->suite->workloads[i]) < 0)
 		return -2;
 	for (int m = 0; m < nmodes; m++)
 		rn->target[m] = o->runs;
@@ -302,7 +302,7 @@ static int workload(struct runner *rn, int i)
 		if (k == 0 && o->warmup == 0)
 			eta_line(rn, i, "first round done");
 	}
-	return hook(rn, HOOK_CONCLUDE, i, -1, 0);
+	return hook(rn, HOOK_CLEANUP, i, -1, 0);
 }
 
 int runner_run(struct report *r, struct sched *s, const struct topo *t, struct suite *suite,

@@ -14,7 +14,7 @@
  * each mode's runs (each mode once per round, the mode order rotated per
  * round; o->runs of them, or with --runs auto as many as o->max_time_s holds
  * at the mode's last warmup wall, else its first run's, from o->runs to
- * 10,000), its --conclude; --prepare and --cleanup around every run. Hooks
+ * 10,000), its --cleanup; --prepare and --conclude around every run. Hooks
  * run on the serial PU (hooks.h). After the warmups (without any, after the
  * first round) one line on stderr estimates the rest, not under o->quiet.
  * Returns 0; -1 on a runtime error (printed); -2 when a program is not in

@@ -208,8 +208,10 @@ int suite_load(struct suite *s, const struct options *o, int usable_cores)
 	}
 	if (!s->nworkloads)
 		suite_builtin(s, usable_cores);
-	for (int i = 0; !o->hooks[HOOK_SETUP] && i < s->nworkloads; i++)
-		if (suite_check_programs(&s->workloads[i]) < 0)
+	if (cli_check_hooks(o, s->nworkloads) < 0)
+		return -1;
+	for (int i = 0; i < s->nworkloads; i++)
+		if (!cli_hook(o, HOOK_SETUP, i) && suite_check_programs(&s->workloads[i]) < 0)
 			return -1;
 	return 0;
 }

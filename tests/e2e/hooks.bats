@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# hyperfine's hooks: --setup/--conclude once per workload around all its runs,
-# --prepare/--cleanup around every run (warmups too), in hyperfine's order;
+# hyperfine's hooks: --setup/--cleanup once per workload around all its runs,
+# --prepare/--conclude around every run (warmups too), in hyperfine's order;
 # on the serial PU, their process group emptied when they exit; a failing
 # hook ends the benchmark with exit 1, one line and the report's hook_failure.
 load helpers
@@ -17,20 +17,20 @@ load helpers
 	[ "$(wc -l < p.log)" -eq 12 ]
 }
 
-@test "workload by workload: setup, warmups, rotated rounds, conclude; the hooks see where they run" {
+@test "workload by workload: setup, warmups, rotated rounds, cleanup; the hooks see where they run" {
 	run "$TRIBENCH" run 'sleep 0.01' 'sleep 0.02' -m serial,concurrent --runs 2 --warmup 1 -q -o r.json \
 		--setup 'echo setup $TRIBENCH_WORKLOAD $TRIBENCH_MODE${TRIBENCH_RUN:-} >> h.log' \
 		--prepare 'echo prepare $TRIBENCH_WORKLOAD $TRIBENCH_MODE $TRIBENCH_RUN >> h.log' \
-		--cleanup 'echo cleanup $TRIBENCH_MODE $TRIBENCH_RUN >> h.log' \
-		--conclude 'echo conclude $TRIBENCH_WORKLOAD >> h.log'
+		--conclude 'echo conclude $TRIBENCH_MODE $TRIBENCH_RUN >> h.log' \
+		--cleanup 'echo cleanup $TRIBENCH_WORKLOAD >> h.log'
 	[ "$status" -eq 0 ]
 	expected=""
 	for w in 0.01 0.02; do
 		expected+="setup sleep $w"$'\n'
 		for mr in "serial 0" "concurrent 0" "serial 1" "concurrent 1" "concurrent 2" "serial 2"; do
-			expected+="prepare sleep $w $mr"$'\n'"cleanup $mr"$'\n'
+			expected+="prepare sleep $w $mr"$'\n'"conclude $mr"$'\n'
 		done
-		expected+="conclude sleep $w"$'\n'
+		expected+="cleanup sleep $w"$'\n'
 	done
 	[ "$(cat h.log)"$'\n' = "$expected" ] || { diff <(echo -n "$expected") h.log; false; }
 }
@@ -102,7 +102,7 @@ load helpers
 	# a setup that does not install it: exit 2, one line, the report says interrupted
 	rm bin/tb-made-tool
 	PATH="$SCRATCH/bin:$PATH" run "$TRIBENCH" run -m serial --runs 1 --warmup 0 --count 1 -q -o r.json \
-		--setup true --conclude 'echo c > c.log' -- tb-made-tool
+		--setup true --cleanup 'echo c > c.log' -- tb-made-tool
 	[ "$status" -eq 2 ]
 	[ "$output" = "tribench: command not found: tb-made-tool (not in PATH)" ]
 	[ ! -e c.log ]
@@ -140,4 +140,17 @@ load helpers
 	run "$TRIBENCH" run 'sleep 0.01' 'sleep 0.02' -m serial --runs 3 --warmup 1 -q -o r.json
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
+}
+
+@test "a hook given once per workload pairs with the workloads in order (hyperfine's --prepare); other counts are exit 2" {
+	run "$TRIBENCH" run 'true' 'sleep 0' -m serial --runs 2 --warmup 0 -q -o r.json \
+		--prepare 'echo P1 >> p.log' --prepare 'echo P2 >> p.log' --cleanup 'echo C >> p.log'
+	[ "$status" -eq 0 ]
+	[ "$(tr '\n' ' ' < p.log)" = "P1 P1 C P2 P2 C " ]
+	rm -f p.log r.json
+	run "$TRIBENCH" run 'true' 'sleep 0' 'false' -m serial --runs 1 --warmup 0 -q -o r.json \
+		--setup 'echo S1 >> p.log' --setup 'echo S2 >> p.log'
+	[ "$status" -eq 2 ]
+	[ "$output" = "tribench: --setup given 2 times for 3 workloads: give it once for all, or once per workload in their order" ]
+	[ ! -e p.log ] && [ ! -e r.json ]
 }
