@@ -20,9 +20,12 @@ static const char *const sh_words[] = {
 	/* POSIX regular builtins that change or read the shell itself */
 	"alias", "bg", "cd", "command", "fc", "fg", "getopts", "hash", "jobs", "newgrp", "read",
 	"type", "ulimit", "umask", "unalias", "wait",
-	/* differ from their programs: dash's echo expands \n and has no -e; the
-	 * pwd builtin prints the logical $PWD, /bin/pwd the physical path */
-	"echo", "pwd",
+	/* /bin/sh's builtins that share a program's name but not its behaviour
+	 * (so sh runs them, as the line says): dash's echo expands \n and has no
+	 * -e; its pwd prints the logical $PWD, /bin/pwd the physical path;
+	 * GNU's true/false answer --version, printf knows %q, kill -L, and
+	 * test reports errors in its own words */
+	"echo", "pwd", "true", "false", "printf", "test", "[", "kill",
 	/* dash and bash builtins */
 	"local", "source", "chdir", "declare", "typeset", "let", "shopt", "builtin", "enable",
 	"help", "history", "logout", "mapfile", "readarray", "pushd", "popd", "dirs", "disown",

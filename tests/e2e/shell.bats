@@ -59,6 +59,11 @@ s|argprint "back\\slash"
 s|argprint $(echo sub)
 s|argprint `echo bq`
 s|echo 'a\nb'
+s|true --version
+s|false --version
+s|printf '%q\n' 'a b'
+s|kill -l
+s|test -v HOME
 s|A=1
 s|PATH=/nonexistent:$PATH argprint p
 EOF
@@ -70,14 +75,23 @@ EOF
 	table | cut -d'|' -f2- > cmds
 	run "$TRIBENCH" $RUN1 --commands cmds --results R -o r.json
 	echo "$output"
-	[ "$status" -eq 0 ]
-	local i=0 bad=0 how line want got argv0
+	# three lines fail as sh makes them fail: false, dash's printf %q and test -v
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"custom/serial: 3 of $(wc -l < cmds) tasks failed"* ]]
+	local i=0 bad=0 how line want got argv0 rc code
 	while IFS= read -r row; do
 		how=${row%%|*}
 		line=${row#*|}
-		want=$(/bin/sh -c "$line" 2>&1)
+		want=$(/bin/sh -c "$line" 2>&1) || true
 		got=$(cat R/*/serial/1/$i.out R/*/serial/1/$i.err)
 		argv0=$(jqr r.json ".workloads[0].tasks[] | select(.id == $i) | .params.argv[0]")
+		rc=0
+		/bin/sh -c "$line" >/dev/null 2>&1 || rc=$?
+		code=$(jqr r.json ".workloads[0].modes[0].runs[0].tasks[] | select(.id == $i) | .exit.code")
+		if [ "$rc" != "$code" ]; then
+			echo "line $i <$line>: sh exited $rc, the task $code" >&2
+			bad=$((bad + 1))
+		fi
 		if [ "$want" != "$got" ]; then
 			echo "line $i <$line>: sh gave <$want>, tribench <$got>" >&2
 			bad=$((bad + 1))
