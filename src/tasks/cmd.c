@@ -51,7 +51,7 @@ static char *find_in_path(const char *name)
 	if (strchr(name, '/'))
 		return xstrdup(name);
 	const char *path = getenv("PATH");
-	if (!path || !*path)
+	if (!path)	/* unset; set but empty is one empty entry: "." */
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (const char *d = path;; d++) {
 		size_t n = strcspn(d, ":");

@@ -154,10 +154,10 @@ EOF
 	[ "$n" -eq 8 ]
 }
 
-@test "shell: an empty PATH entry (leading, inner, trailing) is the current directory" {
+@test "shell: an empty PATH entry (leading, inner, trailing, or PATH set empty) is the current directory" {
 	printf '#!/bin/sh\necho "local $1"\n' > localprog
 	chmod +x localprog
-	for p in ":/usr/bin:/bin" "/usr/bin::/bin" "/usr/bin:/bin:"; do
+	for p in ":/usr/bin:/bin" "/usr/bin::/bin" "/usr/bin:/bin:" ""; do
 		rm -rf R
 		PATH=$p run "$TRIBENCH" $RUN1 --results R 'localprog x'
 		echo "PATH=$p: $output"
