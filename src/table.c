@@ -152,9 +152,10 @@ static int by_mean(const void *a, const void *b)
 
 /*
  * hyperfine's relative ranking, per mode with two or more workloads that have
- * usable runs: "fastest: A; B is 1.84 +- 0.05x slower", the ratio of mean
+ * usable runs: "fastest: A; B is 1.84 ± 0.05× slower", the ratio of mean
  * walls over each workload's usable runs and its standard deviation
- * propagated from both (sigma_r = r * sqrt((sa/ma)^2 + (sb/mb)^2)).
+ * propagated from both (sigma_r = r * sqrt((sa/ma)^2 + (sb/mb)^2)), left out
+ * when a side has one run; then the workloads without a usable run.
  */
 static void ranking(FILE *f, const struct report *r, char *const *shown)
 {
@@ -166,7 +167,8 @@ static void ranking(FILE *f, const struct report *r, char *const *shown)
 		for (int i = 0; i < r->nworkloads; i++) {
 			const struct report_mode *rm = report_mode_find(&r->workloads[i], first->modes[m].mode);
 			if (rm && rm->summary.wall.n > 0 && rm->summary.wall.mean > 0)
-				v[n++] = (struct ranked){i, rm->summary.wall.mean, rm->summary.wall.stddev};
+				v[n++] = (struct ranked){i, rm->summary.wall.mean,
+							 rm->summary.wall.n > 1 ? rm->summary.wall.stddev : NAN};
 		}
 		if (n < 2)
 			continue;
@@ -178,7 +180,17 @@ static void ranking(FILE *f, const struct report *r, char *const *shown)
 		for (int k = 1; k < n; k++) {
 			double ratio = v[k].mean / v[0].mean;
 			double sigma = ratio * sqrt(pow(v[k].stddev / v[k].mean, 2) + pow(v[0].stddev / v[0].mean, 2));
-			fprintf(f, "; %s is %.2f +- %.2fx slower", shown[v[k].workload], ratio, sigma);
+			if (isnan(sigma))	/* one run on a side: no spread to propagate */
+				fprintf(f, "; %s is %.2f\u00d7 slower", shown[v[k].workload], ratio);
+			else
+				fprintf(f, "; %s is %.2f \u00b1 %.2f\u00d7 slower", shown[v[k].workload], ratio,
+					sigma);
+		}
+		/* a workload without a usable run is named, not silently left out */
+		for (int i = 0; i < r->nworkloads; i++) {
+			const struct report_mode *rm = report_mode_find(&r->workloads[i], first->modes[m].mode);
+			if (rm && !(rm->summary.wall.n > 0 && rm->summary.wall.mean > 0))
+				fprintf(f, "; %s has no usable run", shown[i]);
 		}
 		fputs("\n", f);
 	}

@@ -33,8 +33,8 @@ setup_file() {
 
 @test "rank: the table ends with the ranking, its ratio the report's ratio of means" {
 	cat "$TABLE"
-	line=$(grep -E '^  serial +fastest: sleep 0\.05; sleep 0\.1 is [0-9.]+ \+- [0-9.]+x slower$' "$TABLE")
-	shown=$(sed -E 's/.* is ([0-9.]+) \+-.*/\1/' <<<"$line")
+	line=$(grep -E '^  serial +fastest: sleep 0\.05; sleep 0\.1 is [0-9.]+ ± [0-9.]+× slower$' "$TABLE")
+	shown=$(sed -E 's/.* is ([0-9.]+) ±.*/\1/' <<<"$line")
 	want=$(jq '.workloads[1].modes[0].summary.wall_s.mean / .workloads[0].modes[0].summary.wall_s.mean' "$REPORT")
 	awk -v a="$shown" -v b="$want" 'BEGIN { d = a - b; exit !(d < 0.006 && d > -0.006) }'
 	[ "$(tail -n 2 "$TABLE" | head -n 1)" = "Ranking by mean wall time of the usable runs:" ]
