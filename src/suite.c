@@ -250,7 +250,8 @@ int suite_add_commands_file(struct suite *s, const char *workload, const char *p
 		else if (nul)
 			rc = error("--commands '%s' line %ld: contains a NUL byte", path, lineno);
 		else {
-			line[strcspn(line, "\r")] = '\0';
+			if (len > 0 && line[len - 1] == '\r')	/* CRLF: only a trailing CR */
+				line[len - 1] = '\0';
 			/* blank lines and comments (first non-blank '#') are skipped */
 			char first = line[strspn(line, " \t")];
 			if (first && first != '#') {

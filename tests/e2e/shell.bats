@@ -185,3 +185,11 @@ EOF
 	[[ "$output" == *"has no command"* ]]
 	[ ! -e r2.json ]
 }
+
+@test "shell: --commands drops only a line's trailing CR (CRLF files); a CR inside a line is kept" {
+	printf 'printf "%%s|" "c\r"\r\nprintf x\r\n' > crlf
+	run "$TRIBENCH" $RUN1 --commands crlf --results R -o r.json
+	[ "$status" -eq 0 ]
+	[ "$(od -An -c R/custom/serial/1/0.out | tr -d ' ')" = 'c\r|' ]
+	[ "$(cat R/custom/serial/1/1.out)" = x ]
+}
