@@ -46,11 +46,11 @@ tasks() {
 }
 
 @test "--commands runs one task per non-empty line, shell lines through /bin/sh" {
-	printf 'true\n\n  \necho a | cat\nexit 3\n' >cmds
+	printf 'sleep 0\n\n  \necho a | cat\nexit 3\n' >cmds
 	run "$TRIBENCH" run --commands cmds -m serial --runs 1 --warmup 0 -q -o r.json
 	[ "$status" -eq 1 ]
 	validate r.json
-	jqr r.json '[.workloads[0].tasks[].params.argv] == [["true"], ["/bin/sh", "-c", "echo a | cat"], ["/bin/sh", "-c", "exit 3"]]'
+	jqr r.json '[.workloads[0].tasks[].params.argv] == [["sleep", "0"], ["/bin/sh", "-c", "echo a | cat"], ["/bin/sh", "-c", "exit 3"]]'
 	jqr r.json '[.workloads[0].modes[0].runs[0].tasks[].exit.code] == [0, 0, 3]'
 	printf 'true\ntrue\n' | "$TRIBENCH" run --commands - -m serial --runs 1 --warmup 0 -q -o r2.json
 	[ "$(jqr r2.json '.workloads[0].tasks | length')" -eq 2 ]
