@@ -186,8 +186,9 @@ int suite_load(struct suite *s, const struct options *o, int usable_cores)
 	/* --name names the -t tasks, the --commands lines, or the -- command
 	 * when no -n does: given for none of them, it would be ignored */
 	if (o->name && !o->nspecs && !o->commands_file && !(o->ncommand && o->ncmdnames <= o->ncmdstrings))
-		return error("--name names the -t tasks, the --commands lines or the -- command, and none "
-			     "is given%s", o->ncmdstrings ? ": name command strings with -n" : "");
+		return error("--name names the -t tasks, the --commands lines, or the -- command when no -n "
+			     "names it: here it names nothing%s",
+			     o->ncmdstrings ? " (command strings take -n)" : "");
 	const char *name = o->name ? o->name : "custom";
 	for (int i = 0; i < o->nspecs; i++)
 		if (suite_add_spec_text(s, name, o->specs[i]) < 0)

@@ -163,19 +163,24 @@ static void ranking(FILE *f, const struct report *r, char *const *shown)
 	struct ranked *v = xcalloc((size_t)r->nworkloads, sizeof(*v));
 	bool title = false;
 	for (int m = 0; m < first->nmodes; m++) {
-		int n = 0;
+		int n = 0, in_mode = 0;
 		for (int i = 0; i < r->nworkloads; i++) {
 			const struct report_mode *rm = report_mode_find(&r->workloads[i], first->modes[m].mode);
+			in_mode += rm != NULL;
 			if (rm && rm->summary.wall.n > 0 && rm->summary.wall.mean > 0)
 				v[n++] = (struct ranked){i, rm->summary.wall.mean,
 							 rm->summary.wall.n > 1 ? rm->summary.wall.stddev : NAN};
 		}
-		if (n < 2)
+		if (in_mode < 2)
 			continue;
 		qsort(v, (size_t)n, sizeof(*v), by_mean);
 		if (!title)
 			fputs("\nRanking by mean wall time of the usable runs:\n", f);
 		title = true;
+		if (!n) {
+			fprintf(f, "  %-10s  no workload has a usable run\n", first->modes[m].mode);
+			continue;
+		}
 		fprintf(f, "  %-10s  fastest: %s", first->modes[m].mode, shown[v[0].workload]);
 		for (int k = 1; k < n; k++) {
 			double ratio = v[k].mean / v[0].mean;

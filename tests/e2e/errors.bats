@@ -187,8 +187,8 @@ EOF
 2 | 99            | policy CPU not usable         | --policy list:99 $TINY -m parallel -o r.json
 2 | 3-1           | reversed policy range         | --policy list:3-1 $TINY
 2 | name          | empty --name                  | --name '' $TINY
-2 | with -n       | --name naming nothing         | run --name x 'true' -o r.json
-2 | none is given | --name with a taskfile only   | run --name x -f $TOP_SRCDIR/tests/data/two-workloads.json -o r.json
+2 | take -n       | --name naming nothing         | run --name x 'true' -o r.json
+2 | names nothing | --name with a taskfile only   | run --name x -f $TOP_SRCDIR/tests/data/two-workloads.json -o r.json
 2 | output        | empty --output                | -o '' $TINY
 EOF
 }

@@ -40,11 +40,14 @@ setup_file() {
 	[ "$(tail -n 2 "$TABLE" | head -n 1)" = "Ranking by mean wall time of the usable runs:" ]
 }
 
-@test "rank: one workload, or a mode without usable runs, prints no ranking" {
+@test "rank: one workload prints no ranking; a workload without usable runs is named in it" {
 	run "$TRIBENCH" run 'true' -m serial --runs 1 --warmup 0 -o r.json
 	[ "$status" -eq 0 ]
 	[[ "$output" != *Ranking* ]]
-	run "$TRIBENCH" run 'true' 'false' -m serial --runs 1 --warmup 0 -o r.json
+	run "$TRIBENCH" run 'false' 'sleep 0' -m serial --runs 1 --warmup 0 -o r.json
 	[ "$status" -eq 1 ]
-	[[ "$output" != *Ranking* ]]
+	grep -qxF '  serial      fastest: sleep 0; false has no usable run' <<<"$output"
+	run "$TRIBENCH" run 'false' 'exit 3' -m serial --runs 1 --warmup 0 -o r.json
+	[ "$status" -eq 1 ]
+	grep -qxF '  serial      no workload has a usable run' <<<"$output"
 }
