@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -41,6 +42,21 @@ int launch_child_setup(const struct launch *l)
 }
 
 /* The pid in decimal without stdio (not async-signal-safe), then one write. */
+void child_exec_failed(const char *name, int err)
+{
+	char buf[512];
+	size_t n = 0;
+	const char *desc = strerrordesc_np(err);
+	const char *parts[] = {"tribench: cannot run ", name, ": ", desc ? desc : "unknown error", "\n"};
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (const char *p = parts[i]; *p && n < sizeof(buf) - 1; p++)
+			buf[n++] = *p;
+	if (buf[n - 1] != '\n')
+		buf[n - 1] = '\n';
+	ssize_t w = write(STDERR_FILENO, buf, n);
+	(void)w;	/* nothing to do about a stderr that refuses it */
+}
+
 int child_join_cgroup(int dirfd)
 {
 	char buf[24], digits[16];

@@ -31,6 +31,11 @@ int launch_child_setup(const struct launch *l);
  * the task's CPU): write our pid into cgroup.procs under the leaf dirfd
  * (O_PATH is enough for openat). 0, or -1 with errno. */
 int child_join_cgroup(int dirfd);
+/* In a child whose exec of name failed with err: one line on its stderr,
+ * "tribench: cannot run NAME: DESCRIPTION" (glibc's untranslated
+ * strerrordesc_np), as a shell says why, so a task's .err or inherited
+ * stderr tells; no allocation, one write(2), cut at 512 bytes. */
+void child_exec_failed(const char *name, int err);
 
 #if defined(__x86_64__) && defined(SYS_clone3) && defined(CLONE_INTO_CGROUP)
 #define CHILD_HAVE_CLONE3_VM 1

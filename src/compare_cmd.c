@@ -102,8 +102,8 @@ static int parse_compare_args(int argc, char **argv, struct compare_options *o)
 	while ((c = getopt_long(argc, argv, compare_shortopts, compare_long_options, NULL)) != -1) {
 		if (c == '?') {
 			if (optopt)
-				return error("unknown option '-%c' for 'tribench compare' (see --help)", optopt);
-			return error("unknown option '%s' for 'tribench compare' (see --help)",
+				return error("unknown option '-%c' for 'tribench compare' (see tribench compare --help)", optopt);
+			return error("unknown option '%s' for 'tribench compare' (see tribench compare --help)",
 				     argv[optind - 1]);
 		}
 		if (c == ':')
@@ -114,7 +114,7 @@ static int parse_compare_args(int argc, char **argv, struct compare_options *o)
 	if (o->help)
 		return 0;
 	if (argc - optind != 2)
-		return error("compare needs two reports: tribench compare OLD.json NEW.json (see --help)");
+		return error("compare needs two reports: tribench compare OLD.json NEW.json (see tribench compare --help)");
 	o->old_path = argv[optind];
 	o->new_path = argv[optind + 1];
 	return 0;

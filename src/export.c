@@ -330,8 +330,8 @@ static int parse_export_args(int argc, char **argv, struct export_options *o)
 	while ((c = getopt_long(argc, argv, export_shortopts, export_long_options, NULL)) != -1) {
 		if (c == '?') {
 			if (optopt)
-				return error("unknown option '-%c' for 'tribench export' (see --help)", optopt);
-			return error("unknown option '%s' for 'tribench export' (see --help)",
+				return error("unknown option '-%c' for 'tribench export' (see tribench export --help)", optopt);
+			return error("unknown option '%s' for 'tribench export' (see tribench export --help)",
 				     argv[optind - 1]);
 		}
 		if (c == ':')

@@ -42,6 +42,7 @@ static int exec_child(void *arg)
 			execve(c->spec->sh_argv[0], c->spec->sh_argv, c->l->envp);
 	}
 	*c->exec_errno = c->spec->path ? errno : ENOENT;
+	child_exec_failed(c->spec->path ? c->spec->path : c->spec->argv[0], *c->exec_errno);
 	_exit(*c->exec_errno == ENOENT ? 127 : 126);
 }
 

@@ -216,6 +216,7 @@ static void child(const struct launch *l, const struct spawn_request *rq, char *
 		}
 	}
 	*exec_err = *path ? errno : ENOENT;
+	child_exec_failed(*path ? path : vec[1], *exec_err);
 	_exit(*exec_err == ENOENT ? 127 : 126);
 }
 

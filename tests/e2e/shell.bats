@@ -193,3 +193,15 @@ EOF
 	[ "$(od -An -c R/custom/serial/1/0.out | tr -d ' ')" = 'c\r|' ]
 	[ "$(cat R/custom/serial/1/1.out)" = x ]
 }
+
+@test "shell: a task whose exec fails says why on its own stderr, as sh would, from both launchers" {
+	touch noexec
+	for spawn in "" /nonexistent; do
+		rm -rf R
+		TRIBENCH_SPAWN=$spawn run "$TRIBENCH" $RUN1 --results R -o r.json -n nope -n noexec './nope x' './noexec'
+		[ "$status" -eq 1 ]
+		[ "$(cat R/nope/serial/1/0.err)" = "tribench: cannot run ./nope: No such file or directory" ]
+		[ "$(cat R/noexec/serial/1/0.err)" = "tribench: cannot run ./noexec: Permission denied" ]
+		[ "$(jqr r.json '[.workloads[].modes[0].runs[0].tasks[0].exit.code] | @tsv')" = "$(printf '127\t126')" ]
+	done
+}
