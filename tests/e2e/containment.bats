@@ -117,7 +117,10 @@ EOS
 	second=$(cat res/custom/parallel/2/*.out | sort -n | tail -n 1)
 	tenth=$(cat res/custom/parallel/10/*.out | sort -n | tail -n 1)
 	echo "tribench's descriptors: at most $second in run 2, $tenth in run 10" >&2
-	[ "$tenth" -le "$second" ]
+	# a task may look while tribench launches the other slot's task, whose
+	# .out and .err are open for that moment: 2 descriptors of slack, where a
+	# leak of one per task would show 8 runs x 4 tasks = 32
+	[ "$tenth" -le $((second + 2)) ]
 	# a leaf's cpu.stat is read through a kept descriptor: each task's cpu_s
 	# is its own tree's (the shell and its ls), close to its rusage user+sys
 	jq -e '[.workloads[0].modes[0].runs[].tasks[] | .cgroup.cpu_s as $c | (.user_s + .sys_s) as $r |
