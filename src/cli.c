@@ -9,6 +9,7 @@
 #include "command_table.h"
 #include "commands.h"
 #include "export.h"
+#include "parameters.h"
 #include "resultsdir.h"
 #include "suite.h"
 #include "util.h"
@@ -20,7 +21,7 @@ enum {
 	OPT_WARMUP = 'W',
 	OPT_SAMPLE_MS = 'S',
 	OPT_COUNT = 'K',
-	OPT_COMMANDS = 'L',
+	OPT_COMMANDS = 'B',
 	OPT_TASK_OUTPUT = 'O',
 	OPT_RESULTS = 'R',
 	OPT_TIMEOUT = 'T',
@@ -30,7 +31,11 @@ enum {
 	OPT_FORMAT = 'X',
 	OPT_CONTAINMENT = 'Z',
 	OPT_MAX_IN_FLIGHT = 'I',
-	OPT_DETAIL = 'D',
+	OPT_DETAIL = 'E',
+	OPT_CPUS_PER_TASK = 'U',
+	OPT_PARAMETER_SCAN = 'P',	/* hyperfine's -P, -D and -L */
+	OPT_PARAMETER_STEP = 'D',
+	OPT_PARAMETER_LIST = 'L',
 	OPT_DRY_RUN = 'Y',
 	/* run-only options past the byte range: no short form, none in a
 	 * command's accepts list (-c is not --cleanup's: hyperfine's -p and -c
@@ -74,6 +79,10 @@ const struct option cli_long_options[] = {
 	{"cleanup", required_argument, NULL, OPT_CLEANUP},
 	{"conclude", required_argument, NULL, OPT_CONCLUDE},
 	{"max-time", required_argument, NULL, OPT_MAX_TIME},
+	{"cpus-per-task", required_argument, NULL, OPT_CPUS_PER_TASK},
+	{"parameter-scan", required_argument, NULL, OPT_PARAMETER_SCAN},
+	{"parameter-step-size", required_argument, NULL, OPT_PARAMETER_STEP},
+	{"parameter-list", required_argument, NULL, OPT_PARAMETER_LIST},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -81,7 +90,7 @@ const struct option cli_long_options[] = {
 	{0},
 };
 
-const char *const cli_shortopts = "+:t:f:m:j:p:r:o:n:qhV";
+const char *const cli_shortopts = "+:t:f:m:j:p:r:o:n:P:D:L:qhV";
 
 void cli_usage(FILE *f)
 {
@@ -123,6 +132,12 @@ void cli_usage(FILE *f)
 	      "      --commands FILE   one task per non-empty line, run by /bin/sh -c\n"
 	      "                        (a line without shell syntax is exec'd directly);\n"
 	      "                        - reads standard input; a line may hold 131071 bytes\n"
+	      "  -P, --parameter-scan NAME MIN MAX  one workload per value MIN, MIN+S, ..\n"
+	      "                        MAX, {NAME} in the commands and task specs replaced\n"
+	      "  -D, --parameter-step-size S  the scan's step (default 1; decimals allowed)\n"
+	      "  -L, --parameter-list NAME A,B,C  one workload per value (repeatable: every\n"
+	      "                        combination); the values are in the report's\n"
+	      "                        workloads[].parameters\n"
 	      "      --dry-run         parse and check the suite and every option, build the\n"
 	      "                        plans and print a line per workload (name, tasks,\n"
 	      "                        and per mode the tasks at once and their CPUs); run\n"
@@ -130,7 +145,12 @@ void cli_usage(FILE *f)
 	      "\n"
 	      "How to run it:\n"
 	      "  -m, --modes LIST      serial,concurrent,parallel (default: all three)\n"
-	      "  -j, --jobs N          parallel slots (default: usable cores)\n"
+	      "  -j, --jobs N|LIST     parallel slots (default: usable cores); a sweep such\n"
+	      "                        as 1,2,4,8 or 1..4 runs parallel once per size, with\n"
+	      "                        speedup, efficiency and Karp-Flatt each and an\n"
+	      "                        Amdahl serial fraction fitted over the sizes\n"
+	      "      --cpus-per-task K each slot is a set of K PUs placed by the policy\n"
+	      "                        (serial and concurrent: one K-PU set; default 1)\n"
 	      "  -p, --policy P        parallel placement: spread (default), compact, pus,\n"
 	      "                        or list:CPUS in taskset syntax, e.g. list:0,2-3\n"
 	      "      --cpu N           OS CPU for serial and concurrent (default: first usable)\n"
@@ -223,6 +243,7 @@ static void defaults(struct options *o)
 	for (int m = 0; m < MODE_COUNT; m++)
 		o->modes[o->nmodes++] = (enum mode)m;
 	o->plan.cpu = -1;
+	o->plan.cpus_per_task = 1;
 	o->runs = 5;
 	o->max_time_s = 30;
 	o->warmup = 1;
@@ -297,6 +318,43 @@ static const char *option_name(int c)
 	return "?";	/* not reached: getopt returns only listed options */
 }
 
+/*
+ * --jobs N, or a sweep: sizes and ranges A..B joined by commas ("1,2,4",
+ * "1..8", "1..4,8"), each 1..4096, none twice, in the order given. The
+ * first is plan.jobs; jobs_sweep holds them all.
+ */
+static int parse_jobs(struct options *o, const char *value)
+{
+	intlist_free(&o->jobs_sweep);
+	for (const char *p = value;; p++) {
+		const char *comma = strchr(p, ','), *end = comma ? comma : p + strlen(p);
+		char item[32];
+		uint64_t a, b;
+		if ((size_t)(end - p) >= sizeof(item))
+			goto bad;
+		snprintf(item, sizeof(item), "%.*s", (int)(end - p), p);
+		char *dots = strstr(item, "..");
+		if (dots)
+			*dots = '\0';
+		if (parse_u64(item, &a) < 0 || (dots ? parse_u64(dots + 2, &b) : (b = a, 0)) < 0 ||
+		    a < 1 || b > 4096 || a > b)
+			goto bad;
+		for (uint64_t j = a; j <= b; j++) {
+			if (intlist_has(&o->jobs_sweep, (int)j))
+				return error("invalid --jobs '%s': %d given twice", value, (int)j);
+			intlist_push(&o->jobs_sweep, (int)j);
+		}
+		if (!comma)
+			break;
+		p = comma;
+	}
+	o->plan.jobs = o->jobs_sweep.v[0];
+	return 0;
+bad:
+	return error("invalid --jobs '%s': expected a whole number from 1 to 4096, or sizes and ranges "
+		     "for a sweep such as 1,2,4 or 1..8", value);
+}
+
 /* A file name option: any name but the empty one. */
 static int set_file(const char *opt, const char *arg, const char **dst)
 {
@@ -325,7 +383,14 @@ static int apply_option(struct options *o, int c, char *arg)
 	case 'm':
 		return parse_modes(arg, o);
 	case 'j':
-		return parse_int("--jobs", arg, 1, 4096, &o->plan.jobs);
+		return parse_jobs(o, arg);
+	case OPT_CPUS_PER_TASK:
+		return parse_int("--cpus-per-task", arg, 1, 4096, &o->plan.cpus_per_task);
+	case OPT_PARAMETER_STEP:
+		if (o->params.step)
+			return error("--parameter-step-size given twice");
+		o->params.step = arg;
+		return 0;
 	case 'p':
 		policy_free(&o->plan.policy);
 		return policy_parse(arg, &o->plan.policy);
@@ -427,6 +492,30 @@ static int apply_option(struct options *o, int c, char *arg)
 	return -1;
 }
 
+struct entry_opt *cli_entries(const struct options *o, int *n)
+{
+	int sizes = o->jobs_sweep.n ? o->jobs_sweep.n : 1;
+	struct entry_opt *e = xcalloc((size_t)(o->nmodes + sizes), sizeof(*e));
+	*n = 0;
+	for (int m = 0; m < o->nmodes; m++) {
+		if (o->modes[m] != MODE_PARALLEL) {
+			e[(*n)++] = (struct entry_opt){o->modes[m], 1};
+			continue;
+		}
+		for (int k = 0; k < sizes; k++)
+			e[(*n)++] = (struct entry_opt){MODE_PARALLEL, o->jobs_sweep.n ? o->jobs_sweep.v[k] : o->plan.jobs};
+	}
+	return e;
+}
+
+struct plan_opts cli_entry_plan(const struct options *o, const struct entry_opt *e)
+{
+	struct plan_opts p = o->plan;
+	if (e->mode == MODE_PARALLEL)
+		p.jobs = e->jobs;
+	return p;
+}
+
 const char *cli_hook(const struct options *o, enum hook h, int workload)
 {
 	const struct hook_list *l = &o->hooks[h];
@@ -463,7 +552,12 @@ static int check_run_options(struct options *o)
 			     ncommands == 1 ? "" : "s");
 	if (o->max_time_set && !o->runs_auto)
 		return error("--max-time applies to --runs auto");
-	return 0;
+	bool parallel = false;
+	for (int m = 0; m < o->nmodes; m++)
+		parallel |= o->modes[m] == MODE_PARALLEL;
+	if (o->jobs_sweep.n > 1 && !parallel)
+		return error("--jobs with several sizes sweeps the parallel mode: add parallel to --modes");
+	return parameters_finish(&o->params);
 }
 
 int cli_parse(int argc, char **argv, struct options *o)
@@ -518,6 +612,21 @@ int cli_parse(int argc, char **argv, struct options *o)
 			return error("option '--%s' needs a value", option_name(optopt));
 		if (!command_accepts(cmd, c))
 			return error("option '--%s' does not apply to 'tribench %s'", option_name(c), cmd_name);
+		if (c == OPT_PARAMETER_SCAN || c == OPT_PARAMETER_LIST) {
+			/* several words: taken by hand, as ::: is */
+			int words = c == OPT_PARAMETER_SCAN ? 2 : 1;
+			if (argc - optind < words)
+				return error("%s needs %s", c == OPT_PARAMETER_SCAN ? "--parameter-scan" :
+					     "--parameter-list", c == OPT_PARAMETER_SCAN ? "NAME MIN MAX" :
+					     "NAME VALUES (comma-separated)");
+			int rc = c == OPT_PARAMETER_SCAN
+					 ? parameters_add_scan(&o->params, optarg, argv[optind], argv[optind + 1])
+					 : parameters_add_list(&o->params, optarg, argv[optind]);
+			if (rc < 0)
+				return -1;
+			optind += words;
+			continue;
+		}
 		if (apply_option(o, c, optarg) < 0)
 			return -1;
 	}
@@ -561,4 +670,6 @@ void cli_free(struct options *o)
 		free(o->hooks[h].v);
 	free(o->cmdnames);
 	policy_free(&o->plan.policy);
+	intlist_free(&o->jobs_sweep);
+	parameters_free(&o->params);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "hooks.h"
+#include "parameters.h"
 #include "report_model.h"
 #include "sched.h"
 #include "topo.h"
@@ -21,7 +22,9 @@ struct options {
 	const char *taskfile;     /* -f FILE */
 	enum mode modes[MODE_COUNT];
 	int nmodes;
-	struct plan_opts plan;    /* --cpu, --jobs, --policy */
+	struct plan_opts plan;    /* --cpu, --jobs (the first size), --policy, --cpus-per-task */
+	struct intlist jobs_sweep;/* --jobs: every size in the order given (n 0: not given) */
+	struct parameters params; /* --parameter-scan/-step-size/-list */
 	int runs, warmup, sample_ms;
 	const char *output;       /* -o FILE, "-" for stdout, NULL: by terminal */
 	const char *format;       /* --format: "json" or an export format */
@@ -52,6 +55,19 @@ struct options {
 	} *meta;                  /* --meta KEY=VALUE, in order */
 	int nmeta;
 };
+
+/* A mode entry to run: a mode, and for parallel its --jobs size (0: the
+ * default, usable cores). */
+struct entry_opt {
+	enum mode mode;
+	int jobs;
+};
+/* The entries the options ask for, in order: each mode of --modes, the
+ * parallel mode once per --jobs size. Returns a new array (caller frees)
+ * and sets *n. */
+struct entry_opt *cli_entries(const struct options *o, int *n);
+/* o->plan with the entry's jobs: the plan options of that entry. */
+struct plan_opts cli_entry_plan(const struct options *o, const struct entry_opt *e);
 
 /* Parse argv; on bad input prints one line and returns -1 (never exits). */
 int cli_parse(int argc, char **argv, struct options *o);

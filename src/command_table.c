@@ -86,7 +86,7 @@ const struct command_def command_table[] = {
 	{"run", "run a suite three ways (the default command) and report JSON", CMD_RUN, NULL,
 	 cli_usage, cli_long_options, &cli_shortopts, NULL, run_values, OPERANDS_NONE, NULL},
 	{"plan", "print the placement plans as JSON, run nothing", CMD_PLAN, NULL, plan_usage,
-	 cli_long_options, &cli_shortopts, "mjpCI", run_values, OPERANDS_NONE, NULL},
+	 cli_long_options, &cli_shortopts, "mjpCIU", run_values, OPERANDS_NONE, NULL},
 	{"topology", "what hwloc sees and the usable CPUs, as JSON", CMD_TOPOLOGY, NULL,
 	 topology_usage, cli_long_options, &cli_shortopts, "", no_values, OPERANDS_NONE, NULL},
 	{"list", "the task kinds and their parameters", CMD_LIST, NULL, list_usage,
@@ -133,12 +133,15 @@ void plan_usage(FILE *f)
 {
 	fputs("Usage: tribench plan [OPTIONS]\n"
 	      "\n"
-	      "Print the placement plan of each mode as JSON ({\"topology\", \"modes\": [{\"mode\",\n"
-	      "\"plan\"}]}) without running anything; with HWLOC_SYNTHETIC set, for a machine\n"
-	      "you do not have. To check a suite and see its workloads' plans: run --dry-run.\n"
+	      "Print the placement plan of each mode entry as JSON ({\"topology\", \"modes\":\n"
+	      "[{\"mode\", \"jobs\", \"plan\"}]}) without running anything; with HWLOC_SYNTHETIC\n"
+	      "set, for a machine you do not have. To check a suite and see its workloads'\n"
+	      "plans: run --dry-run.\n"
 	      "\n"
 	      "  -m, --modes LIST      serial,concurrent,parallel (default: all three)\n"
-	      "  -j, --jobs N          parallel slots (default: usable cores)\n"
+	      "  -j, --jobs N|LIST     parallel slots (default: usable cores); a sweep such as\n"
+	      "                        1,2,4 or 1..4 shows one parallel plan per size\n"
+	      "      --cpus-per-task K each slot a set of K PUs placed by the policy\n"
 	      "  -p, --policy P        parallel placement: spread (default), compact, pus,\n"
 	      "                        or list:CPUS in taskset syntax, e.g. list:0,2-3\n"
 	      "      --cpu N           OS CPU for serial and concurrent (default: first usable)\n"

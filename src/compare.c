@@ -117,10 +117,11 @@ static void warn_unmatched(struct comparison *c, const struct report *from, cons
 		const struct report_workload *w = &from->workloads[i];
 		const struct report_workload *ow = partner(from, w, other);
 		for (int m = 0; m < w->nmodes; m++) {
-			if (ow && report_mode_find(ow, w->modes[m].mode))
+			if (ow && report_entry_find(ow, &w->modes[m]))
 				continue;
-			char *more = xasprintf("%s%s%s/%s", list ? list : "", n ? ", " : "", w->name,
-					       w->modes[m].mode);
+			char *label = report_entry_label(from, other, &w->modes[m]);
+			char *more = xasprintf("%s%s%s/%s", list ? list : "", n ? ", " : "", w->name, label);
+			free(label);
 			free(list);
 			list = more;
 			n++;
@@ -222,12 +223,13 @@ int compare_reports(const struct report *old, const struct report *new, double t
 						   "each report holds a single workload", wa->name,
 						   old->source, wb->name, new->source));
 		for (int m = 0; wb && m < wa->nmodes; m++) {
-			const struct report_mode *mb = report_mode_find(wb, wa->modes[m].mode);
+			const struct report_mode *mb = report_entry_find(wb, &wa->modes[m]);
 			if (!mb)
 				continue;
 			struct compare_pair *p = &out->pairs[out->npairs++];
 			p->workload = wa->name;
-			p->mode = wa->modes[m].mode;
+			p->mode = report_entry_label(old, new, &wa->modes[m]);
+			p->entry = &wa->modes[m];
 			if (test_pair(out, p, &wa->modes[m], mb) < 0)
 				goto fail;
 		}
@@ -250,6 +252,8 @@ void compare_free(struct comparison *c)
 	for (int i = 0; i < c->nwarnings; i++)
 		free(c->warnings[i]);
 	free(c->warnings);
+	for (int i = 0; i < c->npairs; i++)
+		free(c->pairs[i].mode);
 	free(c->pairs);
 	memset(c, 0, sizeof(*c));
 }

@@ -18,7 +18,9 @@ struct compare_side {
 };
 
 struct compare_pair {
-	const char *workload, *mode;  /* borrowed from the old report */
+	const char *workload;         /* borrowed from the old report */
+	char *mode;                   /* the entry's label in both reports ("parallel/j2"); owned */
+	const struct report_mode *entry; /* the old report's entry: its key (mode, jobs, executor) */
 	struct compare_side old, new;
 	double change_pct;            /* new median against old, in percent: + is slower */
 	double speedup;               /* old median / new median: above 1 is faster */

@@ -223,37 +223,33 @@ static void markdown_footer(FILE *f, const struct report *r)
 		fputs("\n**Interrupted**: the benchmark was stopped by a signal before it finished.\n", f);
 }
 
-/* The summary as a table: rows = workloads, columns = the configured modes
- * and the failed runs. */
+/* The summary as a table: rows = workloads, columns = the first workload's
+ * mode entries (named by report_entry_label) and the failed runs. */
 static void write_markdown(FILE *f, const struct report *r)
 {
-	char *modes = xstrdup(r->modes), *save = NULL;
-	const char *cols[16];
-	int ncols = 0;
-	for (char *m = strtok_r(modes, ",", &save); m && ncols < (int)ARRAY_SIZE(cols);
-	     m = strtok_r(NULL, ",", &save))
-		cols[ncols++] = m;
+	const struct report_workload *first = &r->workloads[0];
 	fputs("| workload |", f);
-	for (int c = 0; c < ncols; c++) {
+	for (int c = 0; c < first->nmodes; c++) {
+		char *label = report_entry_label(r, NULL, &first->modes[c]);
 		fputc(' ', f);
-		md_escaped(f, cols[c]);
+		md_escaped(f, label);
 		fputs(" |", f);
+		free(label);
 	}
 	fputs(" failed runs |\n|:--|", f);
-	for (int c = 0; c < ncols; c++)
+	for (int c = 0; c < first->nmodes; c++)
 		fputs("--:|", f);
 	fputs("--:|\n", f);
 	for (int i = 0; i < r->nworkloads; i++) {
 		fputs("| ", f);
 		md_escaped(f, r->workloads[i].name);
 		fputs(" |", f);
-		for (int c = 0; c < ncols; c++)
-			markdown_cell(f, report_mode_find(&r->workloads[i], cols[c]));
+		for (int c = 0; c < first->nmodes; c++)
+			markdown_cell(f, report_entry_find(&r->workloads[i], &first->modes[c]));
 		markdown_failures(f, &r->workloads[i]);
 		fputc('\n', f);
 	}
 	markdown_footer(f, r);
-	free(modes);
 }
 
 int export_write(struct report *r, const char *format, FILE *out)

@@ -51,17 +51,22 @@ static int cmd_topology(const struct topo *t)
 
 static int cmd_plan(const struct topo *t, const struct options *o)
 {
-	struct plan plans[MODE_COUNT];
-	int n = 0, rc = EXIT_OK;
-	for (; n < o->nmodes; n++)
-		if (plan_build(t, o->modes[n], &o->plan, 0, &plans[n]) < 0) {
+	int nentries, n = 0, rc = EXIT_OK;
+	struct entry_opt *entries = cli_entries(o, &nentries);
+	struct plan *plans = xcalloc((size_t)nentries, sizeof(*plans));
+	for (; n < nentries; n++) {
+		struct plan_opts po = cli_entry_plan(o, &entries[n]);
+		if (plan_build(t, entries[n].mode, &po, 0, &plans[n]) < 0) {
 			rc = EXIT_BAD_INPUT;
 			break;
 		}
+	}
 	if (rc == EXIT_OK)
 		rc = print_text(json_plans(topo_get_info(t), plans, n));
 	while (n-- > 0)
 		plan_free(&plans[n]);
+	free(plans);
+	free(entries);
 	return rc;
 }
 
@@ -116,7 +121,9 @@ static long total_tasks(const struct suite *s, const struct options *o)
 	long n = 0;
 	for (int i = 0; i < s->nworkloads; i++)
 		n += s->workloads[i].ntasks;
-	return n * o->nmodes * (o->runs + o->warmup);
+	int entries;
+	free(cli_entries(o, &entries));
+	return n * entries * (o->runs + o->warmup);
 }
 
 /* The report's parts that do not come from the runs. */
@@ -171,21 +178,27 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 		suite_free(&suite);
 		return EXIT_BAD_INPUT;
 	}
+	int nentries;
+	struct entry_opt *entries = cli_entries(o, &nentries);
 	fputs("workload\ttasks", stdout);
-	for (int m = 0; m < o->nmodes; m++)
-		printf("\t%s", mode_name(o->modes[m]));
+	for (int m = 0; m < nentries; m++)
+		if (entries[m].mode == MODE_PARALLEL && o->jobs_sweep.n > 1)
+			printf("\t%s/j%d", mode_name(entries[m].mode), entries[m].jobs);
+		else
+			printf("\t%s", mode_name(entries[m].mode));
 	putchar('\n');
 	/* a plan is a pure function of the task count: workloads of the same
 	 * size (160,000 one-task workloads) share the line's mode cells */
-	char cells[MODE_COUNT][8192 + 32];
+	char (*cells)[8192 + 32] = xcalloc((size_t)nentries, sizeof(*cells));
 	int cells_for = -1;
 	char *source = NULL;	/* the limit that capped a cell, or NULL */
 	long bound = 0;
 	for (int i = 0; i < suite.nworkloads && rc == EXIT_OK; i++) {
 		const struct workload *w = &suite.workloads[i];
-		for (int m = 0; m < o->nmodes && w->ntasks != cells_for; m++) {
+		for (int m = 0; m < nentries && w->ntasks != cells_for; m++) {
 			struct plan p;
-			if (plan_build(t, o->modes[m], &o->plan, w->ntasks, &p) < 0) {
+			struct plan_opts po = cli_entry_plan(o, &entries[m]);
+			if (plan_build(t, entries[m].mode, &po, w->ntasks, &p) < 0) {
 				rc = EXIT_BAD_INPUT;
 				break;
 			}
@@ -211,7 +224,7 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 		cells_for = w->ntasks;
 		put_name(w->name);
 		printf("\t%d", w->ntasks);
-		for (int m = 0; m < o->nmodes; m++)
+		for (int m = 0; m < nentries; m++)
 			printf("\t%s", cells[m]);
 		putchar('\n');
 	}
@@ -219,6 +232,8 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 		warning("at most %ld tasks would be in flight at once: the room left by %s, less a margin "
 			"(--max-in-flight N chooses fewer)", bound, source);
 	free(source);
+	free(cells);
+	free(entries);
 	suite_free(&suite);
 	return rc == EXIT_OK ? finish_stdout() : rc;
 }

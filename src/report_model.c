@@ -193,6 +193,7 @@ static void mode_free(struct report_mode *m)
 		report_run_free(&m->runs[k]);
 	free(m->runs);
 	free(m->mode);
+	free(m->executor);
 	free(m->plan);
 	free(m->summary.wall_extra);
 	free(m->summary.extra);
@@ -210,6 +211,12 @@ static void workload_free(struct report_workload *w)
 	for (int m = 0; m < w->nmodes; m++)
 		mode_free(&w->modes[m]);
 	free(w->modes);
+	for (int k = 0; k < w->namdahl; k++) {
+		free(w->amdahl[k].executor);
+		intlist_free(&w->amdahl[k].jobs);
+	}
+	free(w->amdahl);
+	free(w->parameters);
 	free(w->name);
 	free(w->extra);
 }
@@ -234,6 +241,7 @@ void report_free(struct report *r)
 		free(w);
 	}
 	free(r->fixes);
+	intlist_free(&r->jobs_sweep);
 	char *strings[] = {r->source, r->tool, r->version, r->started_at, r->containment, r->host, r->hostname,
 			   r->config, r->modes, r->policy, r->calibration, r->hook_failure, r->extra};
 	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
@@ -255,12 +263,42 @@ const struct report_workload *report_workload_find(const struct report *r, const
 	return NULL;
 }
 
-const struct report_mode *report_mode_find(const struct report_workload *w, const char *mode)
+bool report_entry_same(const struct report_mode *a, const struct report_mode *b)
+{
+	return !strcmp(a->mode, b->mode) && a->jobs == b->jobs && !strcmp(a->executor, b->executor);
+}
+
+const struct report_mode *report_entry_find(const struct report_workload *w,
+					    const struct report_mode *key)
 {
 	for (int i = 0; i < w->nmodes; i++)
-		if (!strcmp(w->modes[i].mode, mode))
+		if (report_entry_same(&w->modes[i], key))
 			return &w->modes[i];
 	return NULL;
+}
+
+/* Does r hold an entry of m's mode with other jobs (what 0) or another
+ * executor (what 1)? */
+static bool varies(const struct report *r, const struct report_mode *m, int what)
+{
+	for (int i = 0; r && i < r->nworkloads; i++)
+		for (int k = 0; k < r->workloads[i].nmodes; k++) {
+			const struct report_mode *e = &r->workloads[i].modes[k];
+			if (strcmp(e->mode, m->mode))
+				continue;
+			if (what ? strcmp(e->executor, m->executor) != 0 : e->jobs != m->jobs)
+				return true;
+		}
+	return false;
+}
+
+char *report_entry_label(const struct report *r, const struct report *r2, const struct report_mode *m)
+{
+	char jobs[16] = "";
+	if (varies(r, m, 0) || varies(r2, m, 0))
+		snprintf(jobs, sizeof(jobs), "/j%d", m->jobs);
+	bool executor = varies(r, m, 1) || varies(r2, m, 1);
+	return xasprintf("%s%s%s%s", m->mode, jobs, executor ? "/" : "", executor ? m->executor : "");
 }
 
 /* Groups are in id order in tribench's reports: a binary search; the scan
@@ -319,25 +357,83 @@ static void summarise_mode(struct report_mode *m)
 	}
 }
 
+/* The serial entry m's speedup is against: the same executor's, else the
+ * first; NULL when there is none. */
+static const struct report_mode *serial_of(const struct report_workload *w, const struct report_mode *m)
+{
+	const struct report_mode *first = NULL;
+	for (int k = 0; k < w->nmodes; k++)
+		if (!strcmp(w->modes[k].mode, "serial")) {
+			if (!strcmp(w->modes[k].executor, m->executor))
+				return &w->modes[k];
+			if (!first)
+				first = &w->modes[k];
+		}
+	return first;
+}
+
+/* One fit per executor with 2 or more parallel entries that have a speedup. */
+void report_fit_amdahl(struct report_workload *w)
+{
+	for (int k = 0; k < w->namdahl; k++) {
+		free(w->amdahl[k].executor);
+		intlist_free(&w->amdahl[k].jobs);
+	}
+	free(w->amdahl);
+	w->amdahl = NULL;
+	w->namdahl = 0;
+	int *jobs = xcalloc((size_t)w->nmodes + 1, sizeof(int));
+	double *speedup = xcalloc((size_t)w->nmodes + 1, sizeof(double));
+	for (int k = 0; k < w->nmodes; k++) {
+		const struct report_mode *m = &w->modes[k];
+		bool seen = false;
+		for (int e = 0; e < k && !seen; e++)
+			seen = !strcmp(w->modes[e].mode, "parallel") && !strcmp(w->modes[e].executor, m->executor);
+		if (strcmp(m->mode, "parallel") || seen)
+			continue;	/* each executor once, at its first parallel entry */
+		int n = 0;
+		for (int e = k; e < w->nmodes; e++) {
+			const struct report_mode *q = &w->modes[e];
+			if (!strcmp(q->mode, "parallel") && !strcmp(q->executor, m->executor) &&
+			    q->summary.speedup > 0) {
+				jobs[n] = q->jobs;
+				speedup[n++] = q->summary.speedup;
+			}
+		}
+		double f, se;
+		if (n < 2 || stats_amdahl_fit(jobs, speedup, n, &f, &se) < 0)
+			continue;
+		w->amdahl = xrealloc(w->amdahl, (size_t)(w->namdahl + 1) * sizeof(*w->amdahl));
+		struct report_amdahl *a = &w->amdahl[w->namdahl++];
+		memset(a, 0, sizeof(*a));
+		a->executor = xstrdup(m->executor);
+		for (int i = 0; i < n; i++)
+			intlist_push(&a->jobs, jobs[i]);
+		a->serial_fraction = f;
+		a->serial_fraction_se = se;
+	}
+	free(jobs);
+	free(speedup);
+}
+
 void report_summarise(struct report *r)
 {
 	for (int i = 0; i < r->nworkloads; i++) {
 		struct report_workload *w = &r->workloads[i];
-		double serial = NAN;
-		for (int m = 0; m < w->nmodes; m++) {
+		for (int m = 0; m < w->nmodes; m++)
 			summarise_mode(&w->modes[m]);
-			if (!strcmp(w->modes[m].mode, "serial"))
-				serial = w->modes[m].summary.wall.median;
-		}
 		for (int m = 0; m < w->nmodes; m++) {
 			struct report_summary *s = &w->modes[m].summary;
+			const struct report_mode *serial = serial_of(w, &w->modes[m]);
 			int slots = w->modes[m].nslots;
-			s->speedup = serial / s->wall.median;	/* NaN without a usable side */
+			/* NaN without a usable side */
+			s->speedup = serial ? serial->summary.wall.median / s->wall.median : NAN;
 			s->efficiency = slots > 0 ? s->speedup / slots : NAN;
 			s->serial_fraction = !strcmp(w->modes[m].mode, "parallel")
 						     ? stats_karp_flatt(s->speedup, slots)
 						     : NAN;
 		}
+		report_fit_amdahl(w);
 	}
 }
 

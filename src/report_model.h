@@ -179,8 +179,16 @@ struct report_summary {
 	char *wall_extra, *extra;
 };
 
+/*
+ * A mode entry of a workload: one mode run with one slot count by one
+ * executor. (mode, jobs, executor) identifies it: a --jobs sweep gives one
+ * parallel entry per size. compare, export and the plots pair and name
+ * entries on this key (report_entry_find, report_entry_label).
+ */
 struct report_mode {
 	char *mode;
+	int jobs;                 /* slots: 1 for serial and concurrent, the size for parallel */
+	char *executor;           /* "process" (what runs each task) */
 	char *plan;               /* the plan object as JSON text */
 	int nslots;               /* the plan's slot count (efficiency) */
 	int nwarmup;
@@ -202,13 +210,25 @@ struct report_task_spec {
 	char *extra;
 };
 
+/* workloads[].amdahl[]: Amdahl's law fitted to one executor's parallel
+ * entries that have a speedup, when there are 2 sizes or more. */
+struct report_amdahl {
+	char *executor;
+	struct intlist jobs;      /* the sizes fitted, in entry order */
+	double serial_fraction;   /* f of 1/speedup = f + (1 - f)/jobs, least squares */
+	double serial_fraction_se;/* its standard error; NAN (null) with too few sizes */
+};
+
 struct report_workload {
 	char *name;
+	char *parameters;         /* the parameters object as JSON text ({} when none) */
 	int ntasks;               /* task ids: 0 .. ntasks-1 */
 	int nspecs;               /* groups of consecutive ids sharing one spec */
 	struct report_task_spec *specs;
 	int nmodes;
 	struct report_mode *modes;
+	int namdahl;
+	struct report_amdahl *amdahl;  /* made by report_summarise */
 	char *extra;
 };
 
@@ -226,7 +246,8 @@ struct report {
 	char *config;             /* the config object as JSON text */
 	char *modes;              /* config.modes joined with commas */
 	char *policy;             /* config.policy */
-	int runs, warmup, jobs;   /* config.runs, .warmup, .jobs */
+	int runs, warmup, jobs;   /* config.runs, .warmup, .jobs (the first size) */
+	struct intlist jobs_sweep;/* config.jobs_sweep: every parallel size, in order */
 	double max_time_s;        /* config.max_time_s: --runs auto's budget, s; 0: --runs N */
 	char *hook_failure;       /* the hook_failure object as JSON text; NULL: none */
 	char *calibration;        /* JSON text */
@@ -244,7 +265,18 @@ void report_add_warning(struct report *r, char *text);
 
 /* Lookups by name; NULL when absent. */
 const struct report_workload *report_workload_find(const struct report *r, const char *name);
-const struct report_mode *report_mode_find(const struct report_workload *w, const char *mode);
+/* w's entry with key's (mode, jobs, executor); NULL when absent. */
+const struct report_mode *report_entry_find(const struct report_workload *w,
+					    const struct report_mode *key);
+/* Do two entries have the same (mode, jobs, executor)? */
+bool report_entry_same(const struct report_mode *a, const struct report_mode *b);
+/*
+ * The entry's name: "mode", then "/jN" when r holds entries of that mode
+ * with other jobs, then "/executor" when it holds entries of that mode with
+ * other executors ("parallel/j4"); r2 (may be NULL) is a second report
+ * whose variation counts too (compare names pairs alike). Caller frees.
+ */
+char *report_entry_label(const struct report *r, const struct report *r2, const struct report_mode *m);
 const struct report_task_spec *report_task_spec_find(const struct report_workload *w, int id);
 
 /* Did this task fail: a non-zero exit, a signal, a timeout? Not when it never
@@ -270,11 +302,16 @@ bool report_run_usable(const struct report_run *run);
 /* The walls of the usable runs into walls (room for m->nruns); returns how many. */
 int report_usable_walls(const struct report_mode *m, double *walls);
 /*
- * Fill every mode's summary from its runs: wall statistics over the usable
+ * Fill every entry's summary from its runs: wall statistics over the usable
  * runs only, failed_runs and failed_tasks over all measured runs, speedup
- * against the serial mode's median (NAN when either has no usable run),
- * efficiency per slot, Karp-Flatt for parallel with 2 or more slots.
+ * against the median of the serial entry of the same executor (else the
+ * first serial entry; NAN when either has no usable run), efficiency per
+ * slot, Karp-Flatt for parallel with 2 or more slots; then each workload's
+ * amdahl fits (stats_amdahl_fit) over its parallel entries per executor.
  */
 void report_summarise(struct report *r);
+/* w's amdahl fits again from its entries' summary speedups (the reader's
+ * way: the summaries are read as written). */
+void report_fit_amdahl(struct report_workload *w);
 
 #endif

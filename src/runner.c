@@ -33,10 +33,13 @@ struct runner {
 	struct sched *s;
 	struct suite *suite;
 	const struct options *o;
-	struct plan *plans;       /* [workload * MODE_COUNT + mode] */
+	struct entry_opt *entries;/* the mode entries of every workload, in order */
+	int nentries;
+	char **labels;            /* per entry: its report_entry_label ("parallel/j2") */
+	struct plan *plans;       /* [workload * nentries + entry] */
 	const cpu_set_t *hook_mask; /* the serial PU: where hooks run */
-	int *target;              /* measured runs per mode of the current workload */
-	double *cost_s;           /* per mode: the last run's seconds, hooks included */
+	int *target;              /* measured runs per entry of the current workload */
+	double *cost_s;           /* per entry: the last run's seconds, hooks included */
 };
 
 /* The workload's task specs as groups of consecutive ids sharing one spec
@@ -67,24 +70,30 @@ static void spec_groups(struct report_workload *rw, const struct workload *w)
 	rw->ntasks = w->ntasks;
 }
 
-/* The report's workloads and modes, and the plans the scheduler needs.
- * Room for o->runs measured runs per mode; --runs auto makes more. */
-static int build(struct report *r, struct plan *plans, const struct topo *t,
-		 const struct suite *suite, const struct options *o)
+/* The report's workloads and mode entries, and the plans the scheduler
+ * needs. Room for o->runs measured runs per entry; --runs auto makes more. */
+static int build(struct runner *rn, const struct topo *t)
 {
+	struct report *r = rn->r;
+	const struct suite *suite = rn->suite;
+	const struct options *o = rn->o;
 	r->workloads = xcalloc((size_t)suite->nworkloads, sizeof(*r->workloads));
 	for (int i = 0; i < suite->nworkloads; i++) {
 		const struct workload *w = &suite->workloads[i];
 		struct report_workload *rw = &r->workloads[r->nworkloads++];
 		rw->name = xstrdup(w->name);
 		spec_groups(rw, w);
-		rw->modes = xcalloc((size_t)o->nmodes, sizeof(*rw->modes));
-		for (int m = 0; m < o->nmodes; m++) {
-			struct plan *p = &plans[i * MODE_COUNT + m];
-			if (plan_build(t, o->modes[m], &o->plan, w->ntasks, p) < 0)
+		rw->parameters = xstrdup("{}");
+		rw->modes = xcalloc((size_t)rn->nentries, sizeof(*rw->modes));
+		for (int m = 0; m < rn->nentries; m++) {
+			struct plan *p = &rn->plans[i * rn->nentries + m];
+			struct plan_opts po = cli_entry_plan(o, &rn->entries[m]);
+			if (plan_build(t, rn->entries[m].mode, &po, w->ntasks, p) < 0)
 				return -1;
 			struct report_mode *rm = &rw->modes[rw->nmodes++];
-			rm->mode = xstrdup(mode_name(o->modes[m]));
+			rm->mode = xstrdup(mode_name(rn->entries[m].mode));
+			rm->jobs = rn->entries[m].mode == MODE_PARALLEL ? p->nslots : 1;
+			rm->executor = xstrdup("process");
 			rm->plan = json_plan_text(p);
 			rm->nslots = p->nslots;
 			rm->runs = xcalloc((size_t)o->runs, sizeof(struct report_run));
@@ -131,7 +140,7 @@ static int hook(struct runner *rn, enum hook h, int i, int m, int run)
 	else
 		at = xasprintf("%s %s%d of %s/%s", h == HOOK_PREPARE ? "before" : "after",
 			       run ? "run " : "warmup run ", run ? run : rw->modes[m].nwarmup + 1 -
-			       (h == HOOK_CONCLUDE), rw->name, mode);
+			       (h == HOOK_CONCLUDE), rw->name, rn->labels[m]);
 	error("--%s %s failed (%s) %s", hook_name(h), quoted, how, at);
 	cJSON *o = jnew_object();
 	jadd(o, "hook", jstr(hook_name(h)));
@@ -168,13 +177,13 @@ static int one_run(struct runner *rn, int i, int m, int run)
 	int step = hook(rn, HOOK_PREPARE, i, m, run);
 	if (step != STEP_ON)
 		return step;
-	struct run_label label = {w->name, rm->mode, run, rn->target[m]};
+	struct run_label label = {w->name, rn->labels[m], run, rn->target[m]};
 	struct task_collector collect;
 	if (spool_run_begin(r->spool) < 0)
 		return -1;
 	collector_init(&collect, w->ntasks, r->spool, rn->o->detail, r->fixes);
 	struct run_record rec = {.collect = &collect};
-	int rc = sched_run(s, &rn->plans[i * MODE_COUNT + m], w, &label, &rec);
+	int rc = sched_run(s, &rn->plans[i * rn->nentries + m], w, &label, &rec);
 	bool cut = s->signal || s->halted || s->watchdog_died;
 	struct report_run *out = run ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
 	rm->schedstat_unread += collect.schedstat_unread;
@@ -309,11 +318,16 @@ int runner_run(struct report *r, struct sched *s, const struct topo *t, struct s
 	       const struct options *o)
 {
 	r->fixes = xcalloc(1, sizeof(*r->fixes));
-	struct plan *plans = xcalloc((size_t)suite->nworkloads * MODE_COUNT, sizeof(*plans));
 	struct plan serial = {0};
-	struct runner rn = {r, s, suite, o, plans, NULL, xcalloc(MODE_COUNT, sizeof(int)),
-			    xcalloc(MODE_COUNT, sizeof(double))};
-	int rc = build(r, plans, t, suite, o);
+	struct runner rn = {.r = r, .s = s, .suite = suite, .o = o};
+	rn.entries = cli_entries(o, &rn.nentries);
+	rn.plans = xcalloc((size_t)suite->nworkloads * rn.nentries, sizeof(*rn.plans));
+	rn.target = xcalloc((size_t)rn.nentries, sizeof(int));
+	rn.cost_s = xcalloc((size_t)rn.nentries, sizeof(double));
+	int rc = build(&rn, t);
+	rn.labels = xcalloc((size_t)rn.nentries, sizeof(char *));
+	for (int m = 0; rc == 0 && m < rn.nentries; m++)
+		rn.labels[m] = report_entry_label(r, NULL, &r->workloads[0].modes[m]);
 	if (rc == 0 && (rc = plan_build(t, MODE_SERIAL, &o->plan, 1, &serial)) == 0 && s->bind)
 		rn.hook_mask = &serial.slots[0].mask;
 	for (int i = 0; rc == 0 && !s->signal && !s->halted && i < suite->nworkloads; i++)
@@ -321,9 +335,13 @@ int runner_run(struct report *r, struct sched *s, const struct topo *t, struct s
 			break;
 	r->interrupted = s->signal != 0 || s->watchdog_died || r->hook_failure || rc == -2;
 	plan_free(&serial);
-	for (int i = 0; i < suite->nworkloads * MODE_COUNT; i++)
-		plan_free(&plans[i]);
-	free(plans);
+	for (int i = 0; i < suite->nworkloads * rn.nentries; i++)
+		plan_free(&rn.plans[i]);
+	free(rn.plans);
+	free(rn.entries);
+	for (int m = 0; rn.labels && m < rn.nentries; m++)
+		free(rn.labels[m]);
+	free(rn.labels);
 	free(rn.target);
 	free(rn.cost_s);
 	return rc == STEP_STOP ? 0 : rc;

@@ -62,3 +62,28 @@ double stats_karp_flatt(double speedup, int p)
 		return NAN;
 	return (1.0 / speedup - 1.0 / p) / (1.0 - 1.0 / p);
 }
+
+int stats_amdahl_fit(const int *jobs, const double *speedup, int n, double *f, double *se)
+{
+	double sxx = 0, sxy = 0;
+	for (int i = 0; i < n; i++) {
+		if (!(speedup[i] > 0) || jobs[i] < 1)
+			return -1;
+		double x = 1 - 1.0 / jobs[i], y = 1 / speedup[i] - 1.0 / jobs[i];
+		sxx += x * x;
+		sxy += x * y;
+	}
+	if (!(sxx > 0))
+		return -1;
+	*f = sxy / sxx;
+	*se = NAN;
+	if (n < 2)
+		return 0;
+	double rss = 0;
+	for (int i = 0; i < n; i++) {
+		double x = 1 - 1.0 / jobs[i], y = 1 / speedup[i] - 1.0 / jobs[i];
+		rss += (y - *f * x) * (y - *f * x);
+	}
+	*se = sqrt(rss / (n - 1) / sxx);
+	return 0;
+}

@@ -165,7 +165,7 @@ static void ranking(FILE *f, const struct report *r, char *const *shown)
 	for (int m = 0; m < first->nmodes; m++) {
 		int n = 0, in_mode = 0;
 		for (int i = 0; i < r->nworkloads; i++) {
-			const struct report_mode *rm = report_mode_find(&r->workloads[i], first->modes[m].mode);
+			const struct report_mode *rm = report_entry_find(&r->workloads[i], &first->modes[m]);
 			in_mode += rm != NULL;
 			if (rm && rm->summary.wall.n > 0 && rm->summary.wall.mean > 0)
 				v[n++] = (struct ranked){i, rm->summary.wall.mean,
@@ -193,7 +193,7 @@ static void ranking(FILE *f, const struct report *r, char *const *shown)
 		}
 		/* a workload without a usable run is named, not silently left out */
 		for (int i = 0; i < r->nworkloads; i++) {
-			const struct report_mode *rm = report_mode_find(&r->workloads[i], first->modes[m].mode);
+			const struct report_mode *rm = report_entry_find(&r->workloads[i], &first->modes[m]);
 			if (rm && !(rm->summary.wall.n > 0 && rm->summary.wall.mean > 0))
 				fprintf(f, "; %s has no usable run", shown[i]);
 		}

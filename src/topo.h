@@ -37,6 +37,7 @@ struct plan_opts {
 				   * usable PU in hwloc's logical order */
 	int jobs;                 /* parallel slots, 0: usable cores (list: its length) */
 	int max_in_flight;        /* --max-in-flight: at most this many at once, 0: no cap */
+	int cpus_per_task;        /* --cpus-per-task: PUs per slot, 1 or more */
 	struct policy policy;
 };
 

@@ -218,6 +218,8 @@ static int mode(FILE *f, const struct report_mode *m, struct json_fixes *fixes)
 {
 	cJSON *o = jnew_object();
 	jadd(o, "mode", jstr(m->mode));
+	jadd(o, "jobs", jint(m->jobs));
+	jadd(o, "executor", jstr(m->executor));
 	jadd(o, "plan", own(m->plan));
 	fputc('{', f);
 	members(f, o, fixes, "workloads[].modes[]", true);
@@ -263,6 +265,7 @@ static int workload(FILE *f, const struct report_workload *w, struct json_fixes 
 {
 	cJSON *o = jnew_object();
 	jadd(o, "name", jraw(w->name));
+	jadd(o, "parameters", own(w->parameters ? w->parameters : "{}"));
 	fputc('{', f);
 	members(f, o, fixes, "workloads[]", true);
 	if (specs(f, w, fixes) < 0)
@@ -275,6 +278,17 @@ static int workload(FILE *f, const struct report_workload *w, struct json_fixes 
 	}
 	fputc(']', f);
 	o = jnew_object();
+	cJSON *fits = jadd(o, "amdahl", jnew_array());
+	for (int k = 0; k < w->namdahl; k++) {
+		const struct report_amdahl *a = &w->amdahl[k];
+		cJSON *fit = jadd(fits, NULL, jnew_object());
+		jadd(fit, "executor", jstr(a->executor));
+		cJSON *jobs = jadd(fit, "jobs", jnew_array());
+		for (int i = 0; i < a->jobs.n; i++)
+			jadd(jobs, NULL, jint(a->jobs.v[i]));
+		jadd(fit, "serial_fraction", jnum(a->serial_fraction));
+		jadd(fit, "serial_fraction_se", jnum(a->serial_fraction_se));
+	}
 	fields_add_extra(o, w->extra);
 	members(f, o, fixes, "workloads[]", false);
 	fputc('}', f);

@@ -77,6 +77,7 @@ char *json_plans(const struct topo_info *ti, const struct plan *plans, int nplan
 	for (int i = 0; i < nplans; i++) {
 		cJSON *m = jadd(modes, NULL, jnew_object());
 		jadd(m, "mode", jstr(mode_name(plans[i].mode)));
+		jadd(m, "jobs", jint(plans[i].mode == MODE_PARALLEL ? plans[i].nslots : 1));
 		jadd(m, "plan", plan(&plans[i]));
 	}
 	return jprint(root);
@@ -158,6 +159,10 @@ char *json_config_text(const struct options *opt, int jobs, int cpu)
 	jadd(o, "max_time_s", opt->runs_auto ? jnum(opt->max_time_s) : jnull());
 	jadd(o, "warmup", jint(opt->warmup));
 	jadd(o, "jobs", jint(jobs));
+	cJSON *sweep = jadd(o, "jobs_sweep", jnew_array());
+	for (int i = 0; i < (opt->jobs_sweep.n ? opt->jobs_sweep.n : 1); i++)
+		jadd(sweep, NULL, jint(opt->jobs_sweep.n ? opt->jobs_sweep.v[i] : jobs));
+	jadd(o, "cpus_per_task", jint(opt->plan.cpus_per_task));
 	char *policy = policy_describe(&opt->plan.policy);
 	jadd(o, "policy", jstr(policy));
 	free(policy);

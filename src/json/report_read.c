@@ -57,9 +57,10 @@ static const char *const task_structure[] = {"exit", "cgroup", NULL};
 static const char *const run_structure[] = {"cpus", "samples", "tasks", "task_stats", NULL};
 static const char *const samples_keys[] = {"period_s", "cpus", "t", "busy", "task_busy", NULL};
 static const char *const summary_structure[] = {"wall_s", NULL};
-static const char *const mode_keys[] = {"mode", "plan", "warmup_runs", "runs", "summary", NULL};
+static const char *const mode_keys[] = {"mode", "jobs", "executor", "plan", "warmup_runs", "runs", "summary",
+					NULL};
 static const char *const spec_keys[] = {"id", "kind", "params", NULL};
-static const char *const workload_keys[] = {"name", "tasks", "modes", NULL};
+static const char *const workload_keys[] = {"name", "parameters", "tasks", "modes", "amdahl", NULL};
 static const char *const report_keys[] = {"schema_version", "tool", "started_at", "interrupted",
 					  "containment", "hook_failure",
 					  "warnings", "host", "config", "calibration", "workloads",
@@ -261,6 +262,18 @@ static int read_mode(const cJSON *o, const char *at, struct report_mode *m)
 		return -1;
 	m->nslots = cJSON_GetArraySize(slots);
 	m->plan = json_compact(plan);
+	/* the entry's key; reports before --jobs sweeps have neither: one
+	 * entry per mode, its slots and the one executor there was */
+	const cJSON *jobs = cJSON_GetObjectItemCaseSensitive(o, "jobs");
+	const cJSON *executor = cJSON_GetObjectItemCaseSensitive(o, "executor");
+	if (jobs && jget_int(o, "jobs", at, 1, &m->jobs) < 0)
+		return -1;
+	if (!jobs)
+		m->jobs = m->nslots;
+	if (executor && jget_string(o, "executor", at, &m->executor) < 0)
+		return -1;
+	if (!executor)
+		m->executor = xstrdup("process");
 	if (read_runs(o, "warmup_runs", at, &m->warmup_runs, &m->nwarmup) < 0 ||
 	    read_runs(o, "runs", at, &m->runs, &m->nruns) < 0 || read_summary(o, at, &m->summary) < 0)
 		return -1;
@@ -285,7 +298,9 @@ static int read_task_spec(const cJSON *o, const char *at, struct report_task_spe
 	return 0;
 }
 
-/* Mode names must be unique within a workload: pairs are matched by them. */
+/* Entries' keys (mode, jobs, executor) must be unique within a workload:
+ * pairs are matched by them. amdahl is not read: report_summarise fits it
+ * again from the summaries read. */
 static int read_workload(const cJSON *o, const char *at, struct report_workload *w)
 {
 	if (!cJSON_IsObject(o))
@@ -322,11 +337,17 @@ static int read_workload(const cJSON *o, const char *at, struct report_workload 
 		free(where);
 		if (rc < 0)
 			return -1;
-		const char *name = w->modes[w->nmodes - 1].mode;
+		const struct report_mode *e = &w->modes[w->nmodes - 1];
 		for (int i = 0; i < w->nmodes - 1; i++)
-			if (!strcmp(w->modes[i].mode, name))
-				return error("workload '%s': mode '%s' appears twice", w->name, name);
+			if (report_entry_same(&w->modes[i], e))
+				return error("workload '%s': mode '%s' with jobs %d and executor '%s' appears "
+					     "twice", w->name, e->mode, e->jobs, e->executor);
 	}
+	const cJSON *params = cJSON_GetObjectItemCaseSensitive(o, "parameters");
+	if (params && !cJSON_IsObject(params))
+		return error("%s: \"parameters\" must be an object", at);
+	w->parameters = params ? json_compact(params) : xstrdup("{}");
+	report_fit_amdahl(w);
 	w->extra = fields_extra(o, NULL, workload_keys);
 	return 0;
 }
@@ -355,6 +376,17 @@ static int read_config(const cJSON *root, struct report *r)
 		strcat(r->modes, m->valuestring);
 	}
 	/* absent from reports before --runs auto and hooks: as null */
+	/* absent from reports before --jobs sweeps: the one size */
+	const cJSON *sweep = cJSON_GetObjectItemCaseSensitive(config, "jobs_sweep");
+	if (sweep && !cJSON_IsArray(sweep))
+		return error("config: \"jobs_sweep\" must be an array");
+	for (const cJSON *j = sweep ? sweep->child : NULL; j; j = j->next) {
+		if (!cJSON_IsNumber(j) || j->valuedouble < 1 || j->valuedouble != (int)j->valuedouble)
+			return error("config: \"jobs_sweep\" must hold whole numbers from 1");
+		intlist_push(&r->jobs_sweep, (int)j->valuedouble);
+	}
+	if (!r->jobs_sweep.n)
+		intlist_push(&r->jobs_sweep, r->jobs);
 	const cJSON *budget = cJSON_GetObjectItemCaseSensitive(config, "max_time_s");
 	r->max_time_s = cJSON_IsNumber(budget) ? budget->valuedouble : 0;
 	r->config = json_compact(config);

@@ -213,6 +213,8 @@ static void build(struct report *r, const char *host, double ops, const double *
 	w->modes = xcalloc(1, sizeof(*w->modes));
 	struct report_mode *m = &w->modes[0];
 	m->mode = xstrdup("serial");
+	m->jobs = 1;
+	m->executor = xstrdup("process");
 	m->summary.speedup = 1;
 	m->nruns = n;
 	m->runs = xcalloc((size_t)n, sizeof(*m->runs));

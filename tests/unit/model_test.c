@@ -183,7 +183,8 @@ static void csv_columns_are_distinct(void **state)
 static void summary_uses_only_runs_in_summary(void **state)
 {
 	(void)state;
-	char exited[] = "exited", serial_name[] = "serial", parallel_name[] = "parallel", w_name[] = "w";
+	char exited[] = "exited", serial_name[] = "serial", parallel_name[] = "parallel", w_name[] = "w",
+	     process[] = "process";
 	struct report_task ok = {.exit = {.status = exited, .code = 0}};
 	struct report_task bad = {.exit = {.status = exited, .code = 1}};
 	struct report_run runs[5] = {
@@ -193,8 +194,8 @@ static void summary_uses_only_runs_in_summary(void **state)
 		{.wall_s = 0.1, .partial = true, .ntasks = 1, .tasks = &ok},
 		{.wall_s = 7.0, .suspended_s = 5.0, .ntasks = 1, .tasks = &ok},
 	};
-	struct report_mode serial = {.mode = serial_name, .nslots = 1, .nruns = 5, .runs = runs};
-	struct report_mode parallel = {.mode = parallel_name, .nslots = 2, .nruns = 1,
+	struct report_mode serial = {.mode = serial_name, .jobs = 1, .executor = process, .nslots = 1, .nruns = 5, .runs = runs};
+	struct report_mode parallel = {.mode = parallel_name, .jobs = 2, .executor = process, .nslots = 2, .nruns = 1,
 				       .runs = &runs[1]};
 	struct report_mode modes[2] = {serial, parallel};
 	struct report_workload w = {.name = w_name, .nmodes = 2, .modes = modes};
