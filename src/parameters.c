@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/fields.h"
+#include "json/jsonutil.h"
 #include "util.h"
 
 static int check_name(const char *opt, const char *name, const struct parameters *p)
@@ -150,6 +152,92 @@ long parameters_combinations(const struct parameters *p)
 	for (int i = 0; i < p->n; i++)	/* each at most PARAMETERS_MAX_VALUES: capped, no overflow */
 		n = n * p->v[i].n > 2L * PARAMETERS_MAX_VALUES ? 2L * PARAMETERS_MAX_VALUES : n * p->v[i].n;
 	return n;
+}
+
+const char *parameters_value(const struct parameters *p, long c, int i)
+{
+	for (int j = 0; j < i; j++)
+		c /= p->v[j].n;
+	return p->v[i].values[c % p->v[i].n];
+}
+
+/* The parameter whose {NAME} starts at t (a '{'), its length in *len; -1: none. */
+static int match_at(const struct parameters *p, const char *t, size_t *len)
+{
+	for (int i = 0; i < p->n; i++) {
+		size_t n = strlen(p->v[i].name);
+		if (!strncmp(t + 1, p->v[i].name, n) && t[n + 1] == '}') {
+			*len = n + 2;
+			return i;
+		}
+	}
+	return -1;
+}
+
+bool parameters_used(const struct parameters *p, int i, const char *text)
+{
+	size_t len;
+	for (const char *t = strchr(text, '{'); t; t = strchr(t + 1, '{'))
+		if (match_at(p, t, &len) == i)
+			return true;
+	return false;
+}
+
+char *parameters_substitute(const struct parameters *p, long c, const char *text)
+{
+	if (c < 0 || !p->n)
+		return xstrdup(text);
+	size_t cap = strlen(text) + 1, n = 0, len;
+	char *out = xmalloc(cap);
+	for (const char *t = text; *t;) {
+		int i = *t == '{' ? match_at(p, t, &len) : -1;
+		const char *put = i >= 0 ? parameters_value(p, c, i) : t;
+		size_t k = i >= 0 ? strlen(put) : 1;
+		if (n + k + 1 > cap) {
+			cap = 2 * (n + k + 1);
+			out = xrealloc(out, cap);
+		}
+		memcpy(out + n, put, k);
+		n += k;
+		t += i >= 0 ? len : 1;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+char *parameters_name(const struct parameters *p, long c, const char *name, const char *used_in)
+{
+	char *out = parameters_substitute(p, c, name);
+	if (c < 0 || !p->n || !used_in)
+		return out;
+	bool first = true;
+	for (int i = 0; i < p->n; i++) {
+		if (parameters_used(p, i, used_in))
+			continue;
+		char *more = xasprintf("%s%s%s = %s", out, first ? " (" : ", ", p->v[i].name,
+				       parameters_value(p, c, i));
+		free(out);
+		out = more;
+		first = false;
+	}
+	if (!first) {
+		char *more = xasprintf("%s)", out);
+		free(out);
+		out = more;
+	}
+	return out;
+}
+
+char *parameters_json(const struct parameters *p, long c)
+{
+	if (c < 0 || !p->n)
+		return xstrdup("{}");
+	cJSON *o = jnew_object();
+	for (int i = 0; i < p->n; i++)
+		jadd(o, p->v[i].name, jstr(parameters_value(p, c, i)));
+	char *text = json_compact(o);
+	cJSON_Delete(o);
+	return text;
 }
 
 void parameters_free(struct parameters *p)

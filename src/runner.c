@@ -83,7 +83,7 @@ static int build(struct runner *rn, const struct topo *t)
 		struct report_workload *rw = &r->workloads[r->nworkloads++];
 		rw->name = xstrdup(w->name);
 		spec_groups(rw, w);
-		rw->parameters = xstrdup("{}");
+		rw->parameters = parameters_json(&o->params, w->combination);
 		rw->modes = xcalloc((size_t)rn->nentries, sizeof(*rw->modes));
 		for (int m = 0; m < rn->nentries; m++) {
 			struct plan *p = &rn->plans[i * rn->nentries + m];
@@ -111,17 +111,9 @@ static char *ended(const struct report_exit *e)
 	return xasprintf("killed by %s", e->signal_name);
 }
 
-/*
- * Run hook h of workload i (mode m and run `run` for --prepare/--conclude, m
- * -1 for --setup/--cleanup). A failure is said in one line naming the hook
- * and where, and kept as the report's hook_failure; it, a stop signal or an
- * error ends the benchmark.
- */
-static int hook(struct runner *rn, enum hook h, int i, int m, int run)
+/* hook()'s run of cmd, the line of hook h for workload i. */
+static int hook_step(struct runner *rn, enum hook h, int i, int m, int run, const char *cmd)
 {
-	const char *cmd = cli_hook(rn->o, h, i);
-	if (!cmd)
-		return STEP_ON;
 	struct report_workload *rw = &rn->r->workloads[i];
 	const char *mode = m >= 0 ? rw->modes[m].mode : NULL;
 	struct hook_where where = {rw->name, mode, run};
@@ -159,6 +151,23 @@ static int hook(struct runner *rn, enum hook h, int i, int m, int run)
 	free(how);
 	free(at);
 	return STEP_STOP;
+}
+
+/*
+ * Run hook h of workload i (mode m and run `run` for --prepare/--conclude, m
+ * -1 for --setup/--cleanup). A failure is said in one line naming the hook
+ * and where, and kept as the report's hook_failure; it, a stop signal or an
+ * error ends the benchmark. The line is suite_hook's: {NAME} replaced by
+ * the workload's parameter values.
+ */
+static int hook(struct runner *rn, enum hook h, int i, int m, int run)
+{
+	char *cmd = suite_hook(rn->o, rn->suite, h, i);
+	if (!cmd)
+		return STEP_ON;
+	int step = hook_step(rn, h, i, m, run, cmd);
+	free(cmd);
+	return step;
 }
 
 /*
@@ -281,7 +290,7 @@ static int workload(struct runner *rn, int i)
 	int step = hook(rn, HOOK_SETUP, i, -1, 0);
 	if (step != STEP_ON)
 		return step;
-	if (cli_hook(o, HOOK_SETUP, i) && programs_after_setup(&rn->suite->workloads[i]) < 0)
+	if (o->hooks[HOOK_SETUP].n && programs_after_setup(&rn->suite->workloads[i]) < 0)
 		return -2;
 	for (int m = 0; m < nmodes; m++)
 		rn->target[m] = o->runs;

@@ -23,6 +23,9 @@ struct spec_group {
 
 struct workload {
 	char *name;
+	int source;               /* which workload of the options before the parameters'
+	                           * expansion (suite_load.h): its hooks' index */
+	long combination;         /* its parameter values (parameters.h), -1: none */
 	int ntasks;               /* task ids 0..ntasks-1 */
 	int ngroups, capgroups;
 	struct spec_group *groups;/* in id order; read them with workload_task() */

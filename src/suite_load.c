@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json/json.h"
+#include "parameters.h"
 #include "placeholder.h"
 #include "shellword.h"
 #include "util.h"
@@ -155,30 +156,165 @@ static int add_argv_tasks(struct workload *w, char *const *cmd, int argc, const 
 	return rc;
 }
 
-/* The command strings and the -- command, one workload each, named apart. */
-static int add_commands(struct suite *s, const struct options *o, const struct inputs *in,
+/* The command strings and the -- command of combination c (-1: no
+ * parameters), one workload each, named apart, {NAME} replaced. */
+static int add_commands(struct suite *s, const struct options *o, long c, const struct inputs *in,
 			int usable_cores)
 {
+	const struct parameters *p = &o->params;
 	for (int i = 0; i < o->ncmdstrings; i++) {
-		const char *text = o->cmdstrings[i];
-		struct workload *w = command_workload(s, command_name(o, i, text));
-		if (!w)
-			return -1;
-		if (in->n ? add_line_tasks(w, text, in) < 0
-			  : suite_add_command_line(s, w->name, text, o->count ? o->count : 1) < 0)
+		const char *named = command_name(o, i, o->cmdstrings[i]);
+		char *text = parameters_substitute(p, c, o->cmdstrings[i]);
+		char *name = parameters_name(p, c, named, named);
+		struct workload *w = command_workload(s, name);
+		int rc = !w ? -1 : in->n ? add_line_tasks(w, text, in)
+			 : suite_add_command_line(s, name, text, o->count ? o->count : 1);
+		free(text);
+		free(name);
+		if (rc < 0)
 			return -1;
 	}
 	if (!o->ncommand)
 		return 0;
-	char *line = shell_join(o->command, o->ncommand);
-	struct workload *w = command_workload(s, command_name(o, o->ncmdstrings, o->name ? o->name : line));
+	char **argv = xcalloc((size_t)o->ncommand, sizeof(char *));
+	for (int j = 0; j < o->ncommand; j++)
+		argv[j] = parameters_substitute(p, c, o->command[j]);
+	char *line = shell_join(o->command, o->ncommand), *done = shell_join(argv, o->ncommand);
+	const char *named = command_name(o, o->ncmdstrings, o->name);
+	/* named by its text: the text run, the parameters it lacks appended */
+	char *name = named ? parameters_name(p, c, named, named) : parameters_name(p, -1, done, NULL);
+	if (!named && c >= 0) {
+		char *unused = parameters_name(p, c, "", line);
+		char *both = xasprintf("%s%s", name, unused);
+		free(name);
+		free(unused);
+		name = both;
+	}
+	struct workload *w = command_workload(s, name);
+	int rc = !w ? -1 : in->n ? add_argv_tasks(w, argv, o->ncommand, in)
+		 : suite_add_command(s, name, argv, o->ncommand, o->count ? o->count : 2 * usable_cores);
+	for (int j = 0; j < o->ncommand; j++)
+		free(argv[j]);
+	free(argv);
 	free(line);
-	if (!w)
-		return -1;
-	if (in->n)
-		return add_argv_tasks(w, o->command, o->ncommand, in);
-	return suite_add_command(s, w->name, o->command, o->ncommand,
-				 o->count ? o->count : 2 * usable_cores);
+	free(done);
+	free(name);
+	return rc;
+}
+
+/* With parameters, the --commands lines are read once (a pipe cannot be
+ * read again) into a scratch suite's only workload, their tasks each a
+ * shell line, to be copied for each combination. */
+static int commands_read(struct suite *lines, const struct options *o)
+{
+	if (!o->commands_file || !o->params.n)
+		return 0;
+	return suite_add_commands_file(lines, "", o->commands_file);
+}
+
+/* The shell text of a --commands line's task (a cmd spec's "shell"). */
+static const char *line_text(const struct task_spec *spec)
+{
+	return spec->str[task_param_index(spec->kind, "shell")];
+}
+
+/*
+ * The workload --name names (default "custom") for combination c: the -t
+ * specs, then the --commands lines. A name already taken is an error, but
+ * for a workload made before `first` without parameters (a taskfile's: the
+ * lines join it, as they always have).
+ */
+static int add_named(struct suite *s, const struct options *o, long c, const struct suite *lines,
+		     int first)
+{
+	const struct parameters *p = &o->params;
+	const char *named = o->name ? o->name : "custom";
+	char *name = parameters_name(p, c, named, named);
+	int rc = 0;
+	struct workload *w = suite_find(s, name);
+	if (w && (c >= 0 || w - s->workloads >= first))
+		rc = error("two workloads are named '%s': name the commands apart with -n NAME", name);
+	for (int i = 0; rc == 0 && i < o->nspecs; i++) {
+		char *spec = parameters_substitute(p, c, o->specs[i]);
+		rc = suite_add_spec_text(s, name, spec);
+		free(spec);
+	}
+	if (rc == 0 && c < 0 && o->commands_file)
+		rc = suite_add_commands_file(s, name, o->commands_file);
+	const struct workload *l = lines->nworkloads ? &lines->workloads[0] : NULL;
+	for (int g = 0; rc == 0 && l && g < l->ngroups; g++) {
+		char *text = parameters_substitute(p, c, line_text(&l->groups[g].spec));
+		int count = l->groups[g].end - (g ? l->groups[g - 1].end : 0);
+		rc = suite_add_command_line(s, name, text, count);
+		free(text);
+	}
+	free(name);
+	return rc;
+}
+
+/*
+ * With parameters: what they cannot apply to, and a parameter whose {NAME}
+ * appears nowhere (its workloads would differ in name only).
+ */
+static int check_parameters(const struct options *o, const struct suite *lines)
+{
+	const struct parameters *p = &o->params;
+	if (!p->n)
+		return 0;
+	if (o->taskfile)
+		return error("parameters (-P, -L) apply to command strings, the -- command, -t specs and "
+			     "--commands lines, not to a taskfile (-f)");
+	if (!o->nspecs && !o->ncmdstrings && !o->ncommand && !o->commands_file)
+		return error("parameters (-P, -L) need a command or a -t spec holding {%s}: the built-in "
+			     "suite has none", p->v[0].name);
+	for (int i = 0; i < p->n; i++) {
+		bool used = o->name && parameters_used(p, i, o->name);
+		for (int k = 0; !used && k < o->nspecs; k++)
+			used = parameters_used(p, i, o->specs[k]);
+		for (int k = 0; !used && k < o->ncmdstrings; k++)
+			used = parameters_used(p, i, o->cmdstrings[k]);
+		for (int k = 0; !used && k < o->ncommand; k++)
+			used = parameters_used(p, i, o->command[k]);
+		for (int k = 0; !used && k < o->ncmdnames; k++)
+			used = parameters_used(p, i, o->cmdnames[k]);
+		for (int h = 0; h < HOOK_COUNT; h++)
+			for (int k = 0; !used && k < o->hooks[h].n; k++)
+				used = parameters_used(p, i, o->hooks[h].v[k]);
+		const struct workload *l = lines->nworkloads ? &lines->workloads[0] : NULL;
+		for (int g = 0; !used && l && g < l->ngroups; g++)
+			used = parameters_used(p, i, line_text(&l->groups[g].spec));
+		if (!used)
+			return error("parameter '%s': {%s} appears in no command, task spec, name or hook",
+				     p->v[i].name, p->v[i].name);
+	}
+	return 0;
+}
+
+/* Each hook given once, once per workload as the options give them
+ * (nsources, before the parameters' expansion) or once per workload run
+ * (hyperfine's count): 0, or -1 with one error line. */
+static int check_hooks(const struct options *o, int nsources, int nworkloads)
+{
+	if (nsources == nworkloads)
+		return cli_check_hooks(o, nworkloads);
+	for (int h = 0; h < HOOK_COUNT; h++) {
+		int n = o->hooks[h].n;
+		if (n > 1 && n != nsources && n != nworkloads)
+			return error("--%s given %d times for %d commands and specs, %d workloads with the "
+				     "parameters: give it once for all, once per command or once per workload",
+				     hook_name(h), n, nsources, nworkloads);
+	}
+	return 0;
+}
+
+char *suite_hook(const struct options *o, const struct suite *s, enum hook h, int i)
+{
+	const struct hook_list *l = &o->hooks[h];
+	const struct workload *w = &s->workloads[i];
+	int k = l->n == 1 ? 0 : l->n == s->nworkloads ? i : w->source;
+	if (!l->n || k >= l->n)
+		return NULL;
+	return parameters_substitute(&o->params, o->params.n ? w->combination : -1, l->v[k]);
 }
 
 int suite_load(struct suite *s, const struct options *o, int usable_cores)
@@ -189,35 +325,42 @@ int suite_load(struct suite *s, const struct options *o, int usable_cores)
 		return error("--name names the -t tasks, the --commands lines, or the -- command when no -n "
 			     "names it: here it names nothing%s",
 			     o->ncmdstrings ? " (command strings take -n)" : "");
-	const char *name = o->name ? o->name : "custom";
-	for (int i = 0; i < o->nspecs; i++)
-		if (suite_add_spec_text(s, name, o->specs[i]) < 0)
-			return -1;
-	if (o->taskfile && taskfile_load(o->taskfile, s) < 0)
-		return -1;
-	struct inputs in = {o->inputs, o->ninputs, false};
-	if (o->args_file && inputs_read(&in, o->args_file) < 0) {
-		inputs_free(&in);
+	const struct parameters *p = &o->params;
+	struct suite lines = {0};
+	if (commands_read(&lines, o) < 0 || check_parameters(o, &lines) < 0) {
+		suite_free(&lines);
 		return -1;
 	}
-	int first = s->nworkloads, rc = add_commands(s, o, &in, usable_cores);
+	struct inputs in = {o->inputs, o->ninputs, false};
+	int rc = o->args_file ? inputs_read(&in, o->args_file) : 0;
+	long ncomb = p->n ? parameters_combinations(p) : 1;
+	for (long k = 0; rc == 0 && k < ncomb; k++) {
+		long c = p->n ? k : -1;
+		if (o->nspecs)
+			rc = add_named(s, o, c, &lines, s->nworkloads);
+		if (rc == 0 && c < 0 && o->taskfile)
+			rc = taskfile_load(o->taskfile, s);
+		int first = s->nworkloads;
+		if (rc == 0)
+			rc = add_commands(s, o, c, &in, usable_cores);
+		if (rc == 0 && !o->nspecs && o->commands_file)
+			rc = add_named(s, o, c, &lines, first);
+	}
 	inputs_free(&in);
+	suite_free(&lines);
 	if (rc < 0)
 		return -1;
-	if (o->commands_file) {
-		struct workload *w = suite_find(s, name);
-		if (w && w - s->workloads >= first)
-			return error("two workloads are named '%s': name the commands apart with -n NAME",
-				     name);
-		if (suite_add_commands_file(s, name, o->commands_file) < 0)
-			return -1;
-	}
 	if (!s->nworkloads)
 		suite_builtin(s, usable_cores);
-	if (cli_check_hooks(o, s->nworkloads) < 0)
+	int nsources = (int)(s->nworkloads / ncomb);
+	for (int i = 0; i < s->nworkloads; i++) {
+		s->workloads[i].source = i % nsources;
+		s->workloads[i].combination = p->n ? i / nsources : -1;
+	}
+	if (check_hooks(o, nsources, s->nworkloads) < 0)
 		return -1;
 	for (int i = 0; i < s->nworkloads; i++)
-		if (!cli_hook(o, HOOK_SETUP, i) && suite_check_programs(&s->workloads[i]) < 0)
+		if (!o->hooks[HOOK_SETUP].n && suite_check_programs(&s->workloads[i]) < 0)
 			return -1;
 	return 0;
 }

@@ -16,10 +16,29 @@
  * order, its placeholders filled in (placeholder.h; {%} at launch), the
  * input appended where it has none. A command's workload name already taken
  * is an error. Unless a --setup hook may still install them, argv commands'
- * programs must be in PATH now (suite_check_programs). 0, or -1 with one
- * error line printed (s holds what was added; the caller frees it).
+ * programs must be in PATH now (suite_check_programs).
+ *
+ * With parameters (-P or -L, parameters.h) each of these but a taskfile
+ * (refused) is one workload per combination, {NAME} replaced in its command
+ * text, -- words, -t spec text and --commands lines, in hyperfine's order:
+ * for each combination (the first parameter varying fastest), every
+ * workload above in order. A workload named by its command text gets the
+ * text run; one named by -n or --name gets {NAME} replaced in its name; the
+ * parameters a name does not hold are appended, " (A = 1, B = x)". Each
+ * workload's source (its index before the expansion) and combination are
+ * set. Refused: a parameter used nowhere, parameters without a command or
+ * spec (the built-in suite), a hook given neither once, once per command nor
+ * once per workload. 0, or -1 with one error line printed (s holds what was
+ * added; the caller frees it).
  */
 int suite_load(struct suite *s, const struct options *o, int usable_cores);
+/*
+ * The shell line of hook h for workload i of s (as suite_load made it): the
+ * line given once, else the one given for i's source (once per command or
+ * spec) or for i itself (once per workload, hyperfine's count), with {NAME}
+ * replaced by i's parameter values. Newly allocated; NULL: no hook.
+ */
+char *suite_hook(const struct options *o, const struct suite *s, enum hook h, int i);
 /* Workload w's argv tasks whose bare program name is not in PATH now: the
  * first is named in one error line ("command not found: NAME (not in
  * PATH)"); 0 when there is none, else -1. Looks once per run of groups
