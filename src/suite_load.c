@@ -181,14 +181,13 @@ static int add_commands(struct suite *s, const struct options *o, long c, const 
 		argv[j] = parameters_substitute(p, c, o->command[j]);
 	char *line = shell_join(o->command, o->ncommand), *done = shell_join(argv, o->ncommand);
 	const char *named = command_name(o, o->ncmdstrings, o->name);
-	/* named by its text: the text run, the parameters it lacks appended */
-	char *name = named ? parameters_name(p, c, named, named) : parameters_name(p, -1, done, NULL);
-	if (!named && c >= 0) {
-		char *unused = parameters_name(p, c, "", line);
-		char *both = xasprintf("%s%s", name, unused);
-		free(name);
-		free(unused);
-		name = both;
+	char *name;
+	if (named) {
+		name = parameters_name(p, c, named, named);
+	} else {	/* by its text: the words run, then the parameters it lacks */
+		char *lacks = parameters_name(p, c, "", line);
+		name = xasprintf("%s%s", done, lacks);
+		free(lacks);
 	}
 	struct workload *w = command_workload(s, name);
 	int rc = !w ? -1 : in->n ? add_argv_tasks(w, argv, o->ncommand, in)
