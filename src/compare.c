@@ -86,6 +86,29 @@ static const struct report_workload *partner(const struct report *from, const st
 	return found;
 }
 
+/* Did the two reports sweep the same parallel sizes, in the same order? */
+static bool same_sweep(const struct intlist *a, const struct intlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (int i = 0; i < a->n; i++)
+		if (a->v[i] != b->v[i])
+			return false;
+	return true;
+}
+
+/* config.jobs_sweep as --jobs takes it: "1,2,4". Caller frees. */
+static char *sweep_text(const struct intlist *l)
+{
+	char *text = xstrdup("");
+	for (int i = 0; i < l->n; i++) {
+		char *more = xasprintf("%s%s%d", text, i ? "," : "", l->v[i]);
+		free(text);
+		text = more;
+	}
+	return text;
+}
+
 /* The host and the settings that change what a mode measures; then the tasks
  * of every workload both reports ran. */
 static void warn_setup(struct comparison *c, const struct report *a, const struct report *b)
@@ -96,8 +119,12 @@ static void warn_setup(struct comparison *c, const struct report *a, const struc
 	if (strcmp(a->modes, b->modes))
 		add_warning(c, xasprintf("the reports ran different modes ('%s' and '%s')", a->modes,
 					 b->modes));
-	if (a->jobs != b->jobs)
-		add_warning(c, xasprintf("the reports ran different --jobs (%d and %d)", a->jobs, b->jobs));
+	if (!same_sweep(&a->jobs_sweep, &b->jobs_sweep)) {
+		char *sa = sweep_text(&a->jobs_sweep), *sb = sweep_text(&b->jobs_sweep);
+		add_warning(c, xasprintf("the reports ran different --jobs (%s and %s)", sa, sb));
+		free(sa);
+		free(sb);
+	}
 	if (strcmp(a->policy, b->policy))
 		add_warning(c, xasprintf("the reports ran different --policy ('%s' and '%s')", a->policy,
 					 b->policy));

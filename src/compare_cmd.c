@@ -39,11 +39,17 @@ void compare_usage(FILE *f)
 {
 	fputs("Usage: tribench compare OLD.json NEW.json [OPTIONS]\n"
 	      "\n"
-	      "Compare two reports: for each workload and mode in both, the median wall time\n"
-	      "of the runs, its change, the speedup from OLD to NEW, and a two-sided\n"
+	      "Compare two reports: for each workload and mode entry in both, the median wall\n"
+	      "time of the runs, its change, the speedup from OLD to NEW, and a two-sided\n"
 	      "Mann-Whitney U test on the run walls (exact when a side has at most 8 runs and\n"
 	      "no two walls are equal, else the normal approximation with tie and continuity\n"
 	      "correction, as scipy.stats.mannwhitneyu does).\n"
+	      "\n"
+	      "An entry is a mode run with one --jobs size by one executor; entries pair on\n"
+	      "all three and are named workload/mode[/jN][/executor], /jN when a report\n"
+	      "holds that mode with other sizes (a --jobs 1,2,4 sweep: parallel/j1 ...), the\n"
+	      "executor when it holds that mode with other executors. A report from before\n"
+	      "--jobs sweeps reads as one entry per mode, jobs = its slots, executor process.\n"
 	      "\n"
 	      "      --threshold PCT   a pair regressed when NEW is slower by more than PCT\n"
 	      "                        percent (default 5) ...\n"
@@ -53,7 +59,8 @@ void compare_usage(FILE *f)
 	      "  -h, --help            this help\n"
 	      "\n"
 	      "Warnings (stderr) say when the reports ran different work: other task\n"
-	      "parameters (cpu ops=), another host, other modes, --jobs or --policy;\n"
+	      "parameters (cpu ops=), another host, other modes, --jobs (sizes swept) or\n"
+	      "--policy; which entries only one report holds, by name;\n"
 	      "and how many runs of a side were left out (failed, partial, or suspended by\n"
 	      "a Ctrl-Z): only the others are compared.\n"
 	      "\n"
@@ -143,19 +150,22 @@ static const char *failures(char *buf, size_t size, const struct compare_pair *p
 /* For a terminal: aligned columns, the regressions named on the last line. */
 static void print_table(FILE *f, const struct comparison *c)
 {
-	int w = (int)strlen("workload");
+	int w = (int)strlen("workload"), mw = 10;
 	for (int i = 0; i < c->npairs; i++) {
 		int len = (int)strlen(c->pairs[i].workload);
 		if (len > w)
 			w = len < 32 ? len : 32;
+		len = (int)strlen(c->pairs[i].mode);	/* the entry's label: "parallel/j16" */
+		if (len > mw)
+			mw = len < 40 ? len : 40;
 	}
-	fprintf(f, "%-*s  %-10s  %10s  %10s  %8s  %7s  %7s  %9s  %s\n", w, "workload", "mode",
+	fprintf(f, "%-*s  %-*s  %10s  %10s  %8s  %7s  %7s  %9s  %s\n", w, "workload", mw, "mode",
 		"old median", "new median", "change", "speedup", "p", "failed", "verdict");
 	for (int i = 0; i < c->npairs; i++) {
 		const struct compare_pair *p = &c->pairs[i];
 		char a[32], b[32], ch[32], sp[32], pv[32], fl[32];
-		fprintf(f, "%-*.*s  %-10s  %10s  %10s  %8s  %7s  %7s  %9s  %s%s\n", w, w, p->workload,
-			p->mode, num(a, sizeof(a), "%.4fs", p->old.median_s),
+		fprintf(f, "%-*.*s  %-*s  %10s  %10s  %8s  %7s  %7s  %9s  %s%s\n", w, w, p->workload,
+			mw, p->mode, num(a, sizeof(a), "%.4fs", p->old.median_s),
 			num(b, sizeof(b), "%.4fs", p->new.median_s),
 			num(ch, sizeof(ch), "%+.1f%%", p->change_pct), num(sp, sizeof(sp), "%.2fx", p->speedup),
 			num(pv, sizeof(pv), "%.2g", p->test.p), failures(fl, sizeof(fl), p),

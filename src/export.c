@@ -100,6 +100,8 @@ static int csv_task(const struct report_task *t, void *ctx)
 	csv_field(f, c->w->name);
 	fputc(',', f);
 	csv_field(f, c->m->mode);
+	fprintf(f, ",%d,", c->m->jobs);
+	csv_field(f, c->m->executor);
 	fprintf(f, ",%s,%d", c->phase, c->k);
 	csv_values(f, &run_table, c->run);
 	fputc(',', f);
@@ -140,14 +142,16 @@ static bool has_null_tasks(const struct report *r)
 }
 
 /* Tidy data: one row per task per run (warmups included, phase says which)
- * per mode per workload, a column per field of the run, task and exit tables,
- * empty where the report has null (pandas reads NaN). */
+ * per mode entry per workload, a column per field of the run, task and exit
+ * tables, empty where the report has null (pandas reads NaN). The entry is
+ * its key's three columns, mode, jobs and executor: a --jobs sweep's parallel
+ * entries differ in jobs alone. */
 static int write_csv(FILE *f, const struct report *r)
 {
 	if (has_null_tasks(r))
 		return error("cannot export csv: the report has no task records (it was made with --detail run "
 			     "or mode); csv needs --detail task");
-	fputs("workload,mode,phase,run", f);
+	fputs("workload,mode,jobs,executor,phase,run", f);
 	csv_header(f, &run_table);
 	fputs(",kind", f);
 	csv_header(f, &task_table);
@@ -284,16 +288,23 @@ void export_usage(FILE *f)
 		"\n"
 		"Write a report (- = stdin) in another format, to stdout or FILE:\n"
 		"  json      the report itself, as tribench writes it (read back, written again)\n"
-		"  csv       one row per task per run (warmups too: column phase) per mode per\n"
-		"            workload, with a header; a column per field of the run, task and exit\n"
+		"  csv       one row per task per run (warmups too: column phase) per mode entry\n"
+		"            per workload, with a header; the entry in columns mode, jobs and\n"
+		"            executor; a column per field of the run, task and exit\n"
 		"            (a report made at --detail run or mode has no tasks: refused)\n"
-		"  markdown  the summary table: workloads x modes, median wall, speedup, efficiency\n"
-		"  gab       github-action-benchmark 'customSmallerIsBetter' JSON: per workload/mode\n"
-		"            the median wall in seconds, range = its MAD\n"
+		"  markdown  the summary table: workloads x mode entries, median wall, speedup,\n"
+		"            efficiency\n"
+		"  gab       github-action-benchmark 'customSmallerIsBetter' JSON: per entry the\n"
+		"            median wall in seconds, range = its MAD\n"
 		"  bmf       Bencher Metric Format JSON: measure 'latency' in nanoseconds, the\n"
 		"            median wall with the fastest and slowest run as bounds\n"
 		"  trace     Chrome Trace Event Format JSON for Perfetto or chrome://tracing: a\n"
-		"            process per workload/mode/run, a track per task, CPU busy counters\n"
+		"            process per entry and run, a track per task, CPU busy counters\n"
+		"\n"
+		"A mode entry is a mode run with one --jobs size by one executor, named\n"
+		"workload/mode[/jN][/executor]: /jN when the report holds that mode with\n"
+		"other sizes (a --jobs 1,2,4 sweep: io/parallel/j1, io/parallel/j2, ...), the\n"
+		"executor when it holds that mode with other executors.\n"
 		"\n"
 		"  -F, --format F     one of %s (required)\n"
 		"  -o, --output FILE  write FILE (atomically) instead of stdout\n"

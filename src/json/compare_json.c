@@ -22,7 +22,14 @@ static cJSON *pair(const struct compare_pair *p)
 {
 	cJSON *o = jnew_object();
 	jadd(o, "workload", jstr(p->workload));
-	jadd(o, "mode", jstr(p->mode));
+	/* the entry: its key, and its name as the text output and the
+	 * regressions list give it ("workload/parallel/j2") */
+	char *name = xasprintf("%s/%s", p->workload, p->mode);
+	jadd(o, "name", jstr(name));
+	free(name);
+	jadd(o, "mode", jstr(p->entry->mode));
+	jadd(o, "jobs", jint(p->entry->jobs));
+	jadd(o, "executor", jstr(p->entry->executor));
 	jadd(o, "old", side(&p->old));
 	jadd(o, "new", side(&p->new));
 	jadd(o, "change_pct", jnum(p->change_pct));
@@ -35,7 +42,7 @@ static cJSON *pair(const struct compare_pair *p)
 	return o;
 }
 
-/* The names "workload/mode" of the pairs with verdict v. */
+/* The names "workload/mode[/jN][/executor]" of the pairs with verdict v. */
 static cJSON *names(const struct comparison *c, enum verdict v)
 {
 	cJSON *a = jnew_array();

@@ -14,6 +14,17 @@ static bool has_runs(const struct report_mode *m)
 	return m->summary.wall.n > 0 && !isnan(m->summary.wall.median);
 }
 
+/* "workload/mode[/jN][/executor]": an entry's benchmark name, unique in the
+ * report (report_entry_label). Caller frees. */
+static char *entry_name(const struct report *r, const struct report_workload *w,
+			const struct report_mode *m)
+{
+	char *label = report_entry_label(r, NULL, m);
+	char *name = xasprintf("%s/%s", w->name, label);
+	free(label);
+	return name;
+}
+
 /* customSmallerIsBetter: [{name, unit, value, range, extra}], documented by
  * github-action-benchmark; range and extra are strings shown in the chart's
  * tooltip. Value is the median wall in seconds, range its MAD. */
@@ -25,7 +36,7 @@ char *export_gab(const struct report *r)
 		for (int j = 0; j < w->nmodes; j++) {
 			const struct report_mode *m = &w->modes[j];
 			const struct report_summary *s = &m->summary;
-			char *name = xasprintf("%s/%s", w->name, m->mode);
+			char *name = entry_name(r, w, m);
 			if (has_runs(m)) {
 				cJSON *o = jadd(a, NULL, jnew_object());
 				char *range = xasprintf("± %.3g", isnan(s->wall.mad) ? 0 : s->wall.mad);
@@ -69,7 +80,7 @@ char *export_bmf(const struct report *r)
 		for (int j = 0; j < w->nmodes; j++) {
 			const struct report_mode *m = &w->modes[j];
 			const struct summary_stats *st = &m->summary.wall;
-			char *name = xasprintf("%s/%s", w->name, m->mode);
+			char *name = entry_name(r, w, m);
 			cJSON *bench = jadd(root, name, jnew_object());
 			free(name);
 			if (has_runs(m)) {
@@ -161,8 +172,9 @@ static void trace_counters(cJSON *events, int pid, const struct report_samples *
 	}
 }
 
-/* One process per workload x mode x run, all starting at 0 so that the modes
- * line up for comparison; pids count from 1 in report order. */
+/* One process per workload x mode entry x run ("io / parallel/j2 / run 0"),
+ * all starting at 0 so that the entries line up for comparison; pids count
+ * from 1 in report order. */
 struct trace_ctx {
 	cJSON *events;
 	int pid;
@@ -189,7 +201,9 @@ char *export_trace(const struct report *r)
 			const struct report_mode *m = &w->modes[j];
 			for (int k = 0; k < m->nruns; k++) {
 				const struct report_run *run = &m->runs[k];
-				char *name = xasprintf("%s / %s / run %d", w->name, m->mode, k);
+				char *label = report_entry_label(r, NULL, m);
+				char *name = xasprintf("%s / %s / run %d", w->name, label, k);
+				free(label);
 				metadata(events, "process_name", ++pid, NAN, "name", jstr(name));
 				free(name);
 				metadata(events, "process_sort_index", pid, NAN, "sort_index", jint(pid));

@@ -15,7 +15,18 @@ setup_file() {
 	"$TRIBENCH" "${common[@]}" -t sleep:ms=10 --runs 3 -o "$d/r3a.json" &
 	"$TRIBENCH" "${common[@]}" -t sleep:ms=10 --runs 3 -o "$d/r3b.json" &
 	wait
+	# a --jobs sweep, alone: its two parallel entries differ in jobs only
+	"$TRIBENCH" run -t cpu:ms=30,count=4 --jobs 1,2 -m serial,parallel --runs 4 --warmup 0 -q \
+		-o "$d/sweep.json"
 	export A50=$d/a50.json B50=$d/b50.json C100=$d/c100.json R3A=$d/r3a.json R3B=$d/r3b.json
+	export SWEEP=$d/sweep.json
+}
+
+# old_style REPORT: REPORT as tribench wrote it before --jobs sweeps (no
+# jobs_sweep, no entry keys jobs and executor, no amdahl or parameters).
+old_style() {
+	jq 'del(.config.jobs_sweep, .config.cpus_per_task)
+		| .workloads[] |= (del(.amdahl, .parameters) | .modes[] |= del(.jobs, .executor))' "$1"
 }
 
 # tb ARGS...: run tribench with stdout in ./out and stderr in ./err; status in $rc.
@@ -118,7 +129,8 @@ unusable() {
 @test "compare: different cpu ops, host and config each warn on one line" {
 	jq '.workloads[0].tasks |= map(.kind = "cpu" | .params = {"ops": 1000})' "$A50" >x.json
 	jq '.workloads[0].tasks |= map(.kind = "cpu" | .params = {"ops": 2000})
-		| .host.hostname = "elsewhere" | .config.jobs += 1 | .config.policy = "compact"' \
+		| .host.hostname = "elsewhere" | .config.jobs += 1 | .config.jobs_sweep = [.config.jobs]
+		| .config.policy = "compact"' \
 		"$B50" >y.json
 	tb compare x.json y.json
 	cat err
@@ -129,6 +141,72 @@ unusable() {
 	grep -F 'different hosts' err
 	grep -F 'different --jobs' err
 	grep -F 'different --policy' err
+}
+
+@test "compare of a --jobs 1,2 sweep with itself: every entry paired, parallel/j1 and parallel/j2 apart" {
+	jq -e '[.workloads[0].modes[] | [.mode, .jobs]] == [["serial", 1], ["parallel", 1], ["parallel", 2]]' "$SWEEP"
+	cp "$SWEEP" copy.json
+	tb compare "$SWEEP" copy.json
+	cat out err
+	[ "$rc" -eq 0 ]
+	[ ! -s err ]
+	grep -E '^custom +serial +[0-9.]+s +[0-9.]+s +\+0\.0% +1\.00x +1 +0/0 +unchanged$' out
+	grep -E '^custom +parallel/j1 +[0-9.]+s +[0-9.]+s +\+0\.0% +1\.00x +1 +0/0 +unchanged$' out
+	grep -E '^custom +parallel/j2 +[0-9.]+s +[0-9.]+s +\+0\.0% +1\.00x +1 +0/0 +unchanged$' out
+	# the columns stay aligned with a label longer than "mode" was wide
+	# (the header and each row end their right-aligned "failed" column alike)
+	[ "$(sed -n 1,4p out | sed 's/ [^ ]*$//' | awk '{ print length($0) }' | sort -u | wc -l)" -eq 1 ]
+	tb compare --format json "$SWEEP" copy.json
+	[ "$rc" -eq 0 ]
+	jq -e '[.pairs[] | [.name, .workload, .mode, .jobs, .executor, .verdict]] == [
+		["custom/serial", "custom", "serial", 1, "process", "unchanged"],
+		["custom/parallel/j1", "custom", "parallel", 1, "process", "unchanged"],
+		["custom/parallel/j2", "custom", "parallel", 2, "process", "unchanged"]]
+		and .warnings == [] and .verdict == "ok"' out
+	# each pair compares its own entry: the medians of that entry's runs
+	for j in 1 2; do
+		m=$(jqr "$SWEEP" ".workloads[0].modes[] | select(.mode == \"parallel\" and .jobs == $j) | .summary.wall_s.median")
+		jq -e --argjson m "$m" --argjson j "$j" '[.pairs[] | select(.jobs == $j and .mode == "parallel")]
+			| length == 1 and .[0].old.median_s == $m and .[0].new.median_s == $m and .[0].old.runs == 4' out
+	done
+	tb compare --format markdown "$SWEEP" copy.json
+	[ "$rc" -eq 0 ]
+	[ "$(grep -c '^| custom | parallel/j1 |' out)" -eq 1 ]
+	[ "$(grep -c '^| custom | parallel/j2 |' out)" -eq 1 ]
+	[ "$(grep -c '^| custom | serial |' out)" -eq 1 ]
+}
+
+@test "compare: a regression in one entry of a sweep names that entry" {
+	# parallel/j2's runs made 3x slower: only it regresses
+	jq '.workloads[0].modes |= map(if .mode == "parallel" and .jobs == 2
+		then .runs |= map(.wall_s *= 3) else . end)' "$SWEEP" >slow.json
+	tb compare --format json "$SWEEP" slow.json
+	cat out
+	[ "$rc" -eq 1 ]
+	jq -e '.regressions == ["custom/parallel/j2"]
+		and ([.pairs[] | select(.verdict == "regression") | .jobs] == [2])' out
+	tb compare "$SWEEP" slow.json
+	grep -F '1 regression: custom/parallel/j2' out
+}
+
+@test "compare: a report from before --jobs sweeps pairs with a sweep on (mode, jobs, executor)" {
+	# the old report ran --jobs 2 once: its parallel entry reads as jobs 2 (its slots)
+	old_style "$SWEEP" | jq '.workloads[0].modes |= map(select(.mode != "parallel" or .plan.slots == [.plan.slots[0], .plan.slots[1]]))
+		| .config.jobs = 2' >old.json
+	[ "$(jq '[.workloads[0].modes[] | select(.mode == "parallel")] | length' old.json)" -eq 1 ]
+	[ "$(jq '.workloads[0].modes[] | select(.mode == "parallel") | .plan.slots | length' old.json)" -eq 2 ]
+	tb compare --format json old.json "$SWEEP"
+	cat out err
+	[ "$rc" -eq 0 ]
+	jq -e '[.pairs[] | [.name, .jobs, .executor]] == [["custom/serial", 1, "process"],
+		["custom/parallel/j2", 2, "process"]]' out
+	jq -e '.pairs[1].p_value == 1' out
+	grep -qxF "tribench: warning: the reports ran different --jobs (2 and 1,2)" err
+	grep -qxF "tribench: warning: not compared, only in '$SWEEP': custom/parallel/j1" err
+	[ "$(wc -l <err)" -eq 2 ]
+	# and the old report with itself: one entry per mode, named by the mode alone
+	tb compare --format json old.json old.json
+	jq -e '[.pairs[].name] == ["custom/serial", "custom/parallel"] and .warnings == []' out
 }
 
 @test "compare: pairs in only one report are named in a warning" {

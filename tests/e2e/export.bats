@@ -17,7 +17,10 @@ setup_file() {
 EOF
 	"$TRIBENCH" run -f "$d/suite.json" -m serial,concurrent,parallel --runs 2 --warmup 0 \
 		--sample-ms 10 -q -o "$d/report.json"
-	export REPORT=$d/report.json
+	# a --jobs sweep: two parallel entries told apart by jobs alone
+	"$TRIBENCH" run -t cpu:ms=30,count=4 --jobs 1,2 -m serial,parallel --runs 4 --warmup 0 \
+		--sample-ms 10 -q -o "$d/sweep.json"
+	export REPORT=$d/report.json SWEEP=$d/sweep.json
 }
 
 # tb ARGS...: run tribench with stdout in ./out and stderr in ./err; status in $rc.
@@ -55,7 +58,7 @@ bad() {
 
 @test "export csv: a header and one row per task per run per mode per workload" {
 	export_ok csv
-	[ "$(head -1 out)" = "workload,mode,phase,run,run_wall_s,run_failed,run_partial,run_suspended_s,run_in_summary,kind,task_id,pid,slot,cpuset,cpus_allowed,cpus_seen,start_s,end_s,wall_s,user_s,sys_s,running_s,ready_s,blocked_s,states_source,voluntary_switches,involuntary_switches,max_rss_kb,leftovers_killed,zombie_s,outside_slot,cgroup_cpu_s,cgroup_user_s,cgroup_sys_s,cpu_some_s,cpu_full_s,io_some_s,io_full_s,memory_some_s,memory_full_s,procs_max,memory_peak_kb,exit_status,exit_code,signal,signal_name,exitcode,timed_out,stopped,error" ]
+	[ "$(head -1 out)" = "workload,mode,jobs,executor,phase,run,run_wall_s,run_failed,run_partial,run_suspended_s,run_in_summary,kind,task_id,pid,slot,cpuset,cpus_allowed,cpus_seen,start_s,end_s,wall_s,user_s,sys_s,running_s,ready_s,blocked_s,states_source,voluntary_switches,involuntary_switches,max_rss_kb,leftovers_killed,zombie_s,outside_slot,cgroup_cpu_s,cgroup_user_s,cgroup_sys_s,cpu_some_s,cpu_full_s,io_some_s,io_full_s,memory_some_s,memory_full_s,procs_max,memory_peak_kb,exit_status,exit_code,signal,signal_name,exitcode,timed_out,stopped,error" ]
 	want=$(jqr "$REPORT" '[.workloads[].modes[].runs[].tasks[]] | length')
 	# parse it as CSV: quoted fields hold commas, so lines cannot be counted by split
 	"$PYTHON_JSONSCHEMA" - out "$REPORT" "$want" <<'EOF'
@@ -63,12 +66,14 @@ import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 report = json.load(open(sys.argv[2]))
 assert len(rows) == int(sys.argv[3]), (len(rows), sys.argv[3])
-assert all(len(r) == 50 and None not in r for r in rows), "ragged rows"
+assert all(len(r) == 52 and None not in r for r in rows), "ragged rows"
 assert all(r["phase"] == "measured" for r in rows), "no warmup in this report"
-expected = [(w["name"], m["mode"], str(k), str(t["id"]), str(t["pid"]), t["exit"]["status"])
+expected = [(w["name"], m["mode"], str(m["jobs"]), m["executor"], str(k), str(t["id"]), str(t["pid"]),
+             t["exit"]["status"])
             for w in report["workloads"] for m in w["modes"]
             for k, run in enumerate(m["runs"]) for t in run["tasks"]]
-got = [(r["workload"], r["mode"], r["run"], r["task_id"], r["pid"], r["exit_status"]) for r in rows]
+got = [(r["workload"], r["mode"], r["jobs"], r["executor"], r["run"], r["task_id"], r["pid"],
+        r["exit_status"]) for r in rows]
 assert got == expected, (got[:3], expected[:3])
 for r, t in zip(rows, [t for w in report["workloads"] for m in w["modes"]
                        for run in m["runs"] for t in run["tasks"]]):
@@ -145,6 +150,77 @@ EOF
 	jq -e --slurpfile r "$REPORT" '$r[0].workloads[0].modes[0].runs[0].tasks[0] as $t
 		| [.traceEvents[] | select(.ph == "X" and .pid == 1)][0]
 		| (.ts - $t.start_s * 1e6 | fabs) < 0.01 and (.dur - $t.wall_s * 1e6 | fabs) < 0.01' out
+}
+
+@test "export of a --jobs 1,2 sweep: both parallel entries in every format, named parallel/j1 and parallel/j2" {
+	validate "$SWEEP"
+	jq -e '[.workloads[0].modes[] | [.mode, .jobs, .executor]]
+		== [["serial", 1, "process"], ["parallel", 1, "process"], ["parallel", 2, "process"]]' "$SWEEP"
+	jq -e '.config.jobs == 1 and .config.jobs_sweep == [1, 2]' "$SWEEP"
+	REPORT=$SWEEP
+	# csv: every task row of every entry, the entry in columns mode, jobs, executor
+	export_ok csv
+	"$PYTHON_JSONSCHEMA" - out "$SWEEP" <<'PY'
+import collections, csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+report = json.load(open(sys.argv[2]))
+want = collections.Counter((m["mode"], str(m["jobs"]), m["executor"])
+                           for w in report["workloads"] for m in w["modes"]
+                           for run in m["runs"] for t in run["tasks"])
+got = collections.Counter((r["mode"], r["jobs"], r["executor"]) for r in rows)
+assert got == want, (got, want)
+assert got[("parallel", "1", "process")] == 16 and got[("parallel", "2", "process")] == 16, got
+# the same run and task of the two entries are two rows, with their own walls
+j = {(r["jobs"], r["run"], r["task_id"]): r for r in rows if r["mode"] == "parallel"}
+walls = {m["jobs"]: [t["wall_s"] for run in m["runs"] for t in run["tasks"]]
+         for m in report["workloads"][0]["modes"] if m["mode"] == "parallel"}
+assert [float(j[("1", str(k), str(i))]["wall_s"]) for k in range(4) for i in range(4)] == walls[1]
+assert [float(j[("2", str(k), str(i))]["wall_s"]) for k in range(4) for i in range(4)] == walls[2]
+PY
+	# gab: a wall and a failures figure per entry, each name once
+	export_ok gab
+	jq -e '[.[].name] == ["custom/serial", "custom/serial failed tasks",
+		"custom/parallel/j1", "custom/parallel/j1 failed tasks",
+		"custom/parallel/j2", "custom/parallel/j2 failed tasks"]' out
+	for j in 1 2; do
+		median=$(jqr "$SWEEP" ".workloads[0].modes[] | select(.jobs == $j and .mode == \"parallel\") | .summary.wall_s.median")
+		jq -e --argjson m "$median" --arg n "custom/parallel/j$j" '[.[] | select(.name == $n)] | length == 1 and .[0].value == $m' out
+	done
+	# bmf: one benchmark per entry
+	export_ok bmf
+	jq -e 'keys == ["custom/parallel/j1", "custom/parallel/j2", "custom/serial"]' out
+	for j in 1 2; do
+		median=$(jqr "$SWEEP" ".workloads[0].modes[] | select(.jobs == $j and .mode == \"parallel\") | .summary.wall_s.median")
+		jq -e --argjson m "$median" --arg n "custom/parallel/j$j" '(.[$n].latency.value - $m * 1e9 | fabs) < 1' out
+	done
+	# trace: a process per entry and run, named by the entry
+	export_ok trace
+	jq -e '[.traceEvents[] | select(.ph == "M" and .name == "process_name") | .args.name]
+		== ([range(4) | "custom / serial / run \(.)"] + [range(4) | "custom / parallel/j1 / run \(.)"]
+		    + [range(4) | "custom / parallel/j2 / run \(.)"])' out
+	jq -e '[.traceEvents[] | select(.ph == "X")] | length == 48' out
+	# markdown: a column per entry
+	export_ok markdown
+	[ "$(sed -n 1p out)" = '| workload | serial | parallel/j1 | parallel/j2 | failed runs |' ]
+	grep -E '^\| custom \| [0-9.]+ s ×1\.00 \(100%\) \| [0-9.]+ s ×[0-9.]+ \([0-9]+%\) \| [0-9.]+ s ×[0-9.]+ \([0-9]+%\) \| 0 of 12 \|$' out
+}
+
+@test "export of a report from before --jobs sweeps: entries read as jobs = slots, executor process" {
+	jq 'del(.config.jobs_sweep, .config.cpus_per_task)
+		| .workloads[] |= (del(.amdahl, .parameters) | .modes[] |= del(.jobs, .executor))' \
+		"$REPORT" >old.json
+	REPORT=old.json
+	export_ok gab
+	jq -e '[.[] | select(.unit == "s") | .name] == ["io/serial", "io/concurrent", "io/parallel",
+		"odd, \"quoted\" | name/serial", "odd, \"quoted\" | name/concurrent", "odd, \"quoted\" | name/parallel"]' out
+	export_ok csv
+	slots=$(jqr old.json '.workloads[0].modes[2].plan.slots | length')
+	"$PYTHON_JSONSCHEMA" - out "$slots" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert {(r["mode"], r["jobs"], r["executor"]) for r in rows} == \
+    {("serial", "1", "process"), ("concurrent", "1", "process"), ("parallel", sys.argv[2], "process")}
+PY
 }
 
 @test "export -o FILE writes the file and nothing to stdout; - reads stdin" {

@@ -47,6 +47,24 @@ check_report() {
 	"$TRIBENCH" compare r.json r.json >/dev/null
 }
 
+@test "round trip: a --jobs 1,2 sweep (two parallel entries), and its amdahl fit" {
+	"$TRIBENCH" run -t cpu:ms=30,count=4 --jobs 1,2 -m serial,parallel --runs 4 --warmup 1 -q -o r.json
+	jq -e '[.workloads[0].modes[] | [.mode, .jobs, .executor]]
+		== [["serial", 1, "process"], ["parallel", 1, "process"], ["parallel", 2, "process"]]
+		and .config.jobs == 1 and .config.jobs_sweep == [1, 2]
+		and .workloads[0].amdahl[0].jobs == [1, 2]' r.json
+	check_report r.json
+	# every export keeps both entries apart
+	jq -e '[.[] | select(.unit == "s") | .name] == ["custom/serial", "custom/parallel/j1", "custom/parallel/j2"]' out.gab
+	jq -e 'keys == ["custom/parallel/j1", "custom/parallel/j2", "custom/serial"]' out.bmf
+	[ "$(grep -c ',parallel,1,process,' out.csv)" -eq 20 ]
+	[ "$(grep -c ',parallel,2,process,' out.csv)" -eq 20 ]
+	grep -F '| serial | parallel/j1 | parallel/j2 |' out.markdown
+	# written again from its own export: the same report
+	"$TRIBENCH" export --format json out.json >again.json
+	cmp out.json again.json
+}
+
 @test "round trip: halted during warmup, nothing measured" {
 	run "$TRIBENCH" run --warmup 1 --runs 3 --halt soon -m serial,parallel --count 2 -q -o r.json \
 		-- sh -c 'exit 3'
