@@ -372,8 +372,8 @@ void table_print(FILE *f, const struct report *r)
 	for (int c = 0; first && c < ncols; c++) {
 		const struct report_mode *e = &first->modes[cols[c]];
 		if (ncols < first->nmodes && !strcmp(e->mode, "parallel"))
-			fprintf(f, "(parallel: the column is jobs %d of the sweep; every size is in the "
-				   "scaling lines below)\n", e->jobs);
+			fprintf(f, "(parallel: jobs %d of the sweep; every size is in the scaling "
+				   "lines below)\n", e->jobs);
 	}
 	fputs("\n", f);
 	pad_columns(f, "workload", width);
