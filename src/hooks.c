@@ -33,7 +33,7 @@ const char *hook_name(enum hook h)
 static bool ours(const char *entry)
 {
 	static const char *const vars[] = {"TRIBENCH_WORKLOAD=", "TRIBENCH_MODE=", "TRIBENCH_RUN=",
-					   "TRIBENCH_TASK_ID=", "TRIBENCH_SLOT="};
+					   "TRIBENCH_JOBS=", "TRIBENCH_TASK_ID=", "TRIBENCH_SLOT="};
 	for (size_t i = 0; i < ARRAY_SIZE(vars); i++)
 		if (!strncmp(entry, vars[i], strlen(vars[i])))
 			return true;
@@ -42,12 +42,12 @@ static bool ours(const char *entry)
 
 /* environ without ours, then the hook's own; built before the fork. The
  * strings of vars[] are the caller's to free. */
-static char **hook_env(const struct hook_where *where, char *vars[3])
+static char **hook_env(const struct hook_where *where, char *vars[4])
 {
 	int n = 0;
 	while (environ[n])
 		n++;
-	char **envp = xcalloc((size_t)n + 4, sizeof(char *));
+	char **envp = xcalloc((size_t)n + 5, sizeof(char *));
 	int k = 0;
 	for (int i = 0; i < n; i++)
 		if (!ours(environ[i]))
@@ -55,7 +55,8 @@ static char **hook_env(const struct hook_where *where, char *vars[3])
 	vars[0] = xasprintf("TRIBENCH_WORKLOAD=%s", where->workload);
 	vars[1] = where->mode ? xasprintf("TRIBENCH_MODE=%s", where->mode) : NULL;
 	vars[2] = where->mode ? xasprintf("TRIBENCH_RUN=%d", where->run) : NULL;
-	for (int i = 0; i < 3 && vars[i]; i++)
+	vars[3] = where->mode ? xasprintf("TRIBENCH_JOBS=%d", where->jobs) : NULL;
+	for (int i = 0; i < 4 && vars[i]; i++)
 		envp[k++] = vars[i];
 	return envp;
 }
@@ -116,7 +117,7 @@ static void hook_signals(struct sched *s, pid_t pgid, double *term_at, double *k
 enum hook_result hook_run(struct sched *s, const char *cmd, const cpu_set_t *mask,
 			  const struct hook_where *where, struct report_exit *exit)
 {
-	char *vars[3];
+	char *vars[4];
 	char **envp = hook_env(where, vars);
 	int inherit_out = s->o.report_on_stdout ? STDERR_FILENO : -1;
 	struct launch l = {
@@ -132,7 +133,7 @@ enum hook_result hook_run(struct sched *s, const char *cmd, const cpu_set_t *mas
 	pid_t pid = fork();
 	if (pid == 0)
 		hook_child(cmd, &l);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		free(vars[i]);
 	free(envp);
 	if (pid < 0)

@@ -17,13 +17,15 @@ struct report_exit;
  * and the report's hook_failure.hook. */
 const char *hook_name(enum hook h);
 
-/* Where a hook runs: TRIBENCH_WORKLOAD always; TRIBENCH_MODE and
- * TRIBENCH_RUN (the measured run from 1, 0 for a warmup) for --prepare and
- * --conclude only (mode NULL: neither is set). */
+/* Where a hook runs: TRIBENCH_WORKLOAD always; TRIBENCH_MODE, TRIBENCH_JOBS
+ * (the entry's slots: 1 for serial and concurrent, the --jobs size for
+ * parallel) and TRIBENCH_RUN (the measured run from 1, 0 for a warmup) for
+ * --prepare and --conclude only (mode NULL: none of them is set). */
 struct hook_where {
 	const char *workload;
 	const char *mode;
 	int run;
+	int jobs;
 };
 
 /* How a hook ended (the result of hook_run). */

@@ -116,7 +116,7 @@ static int hook_step(struct runner *rn, enum hook h, int i, int m, int run, cons
 {
 	struct report_workload *rw = &rn->r->workloads[i];
 	const char *mode = m >= 0 ? rw->modes[m].mode : NULL;
-	struct hook_where where = {rw->name, mode, run};
+	struct hook_where where = {rw->name, mode, run, m >= 0 ? rw->modes[m].jobs : 0};
 	struct report_exit e;
 	memset(&e, 0, sizeof(e));
 	enum hook_result res = hook_run(rn->s, cmd, rn->hook_mask, &where, &e);
@@ -204,7 +204,7 @@ static int one_run(struct runner *rn, int i, int m, int run)
 		out->in_summary = false;
 		report_add_warning(r, xasprintf("%s/%s: the task spool could not be written, so "
 						"this run's tasks and task_stats are null and it is "
-						"marked partial", w->name, rm->mode));
+						"marked partial", w->name, rn->labels[m]));
 	}
 	run_record_free(&rec);
 	collector_free(&collect);

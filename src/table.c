@@ -15,11 +15,16 @@
 
 /* "median s xspeedup eff%", "-" for nulls; "!" when runs failed, and when
  * no run could be used "failed" if one failed, else "unused" (every run was
- * cut short or suspended). */
+ * cut short or suspended); "-" for an entry the workload does not have (m
+ * NULL). */
 static void cell(FILE *f, const struct report_mode *m)
 {
-	const struct report_summary *s = &m->summary;
 	char buf[64];
+	if (!m) {
+		fprintf(f, "  %-*s", CELL, "        -");
+		return;
+	}
+	const struct report_summary *s = &m->summary;
 	const char *mark = s->failed_runs || m->nruns > s->wall.n ? "!" : " ";
 	if (!s->wall.n || isnan(s->wall.median))
 		snprintf(buf, sizeof(buf), "%9s%s", !m->nruns ? "-" : s->failed_runs ? "failed" : "unused", mark);
@@ -138,7 +143,21 @@ static void footer(FILE *f, const struct report *r, bool trees)
 		fputs("interrupted: only the runs that completed are in these numbers.\n", f);
 }
 
-/* Workload index by its mean usable wall in one mode, for qsort. */
+/* The widest entry label of r (report_entry_label), at least min columns. */
+static int label_width(const struct report *r, int min)
+{
+	int width = min;
+	for (int i = 0; i < r->nworkloads; i++)
+		for (int m = 0; m < r->workloads[i].nmodes; m++) {
+			char *label = report_entry_label(r, NULL, &r->workloads[i].modes[m]);
+			int cols = utf8_columns(label);
+			width = cols > width ? cols : width;
+			free(label);
+		}
+	return width;
+}
+
+/* Workload index by its mean usable wall in one entry, for qsort. */
 struct ranked {
 	int workload;
 	double mean, stddev;
@@ -151,16 +170,18 @@ static int by_mean(const void *a, const void *b)
 }
 
 /*
- * hyperfine's relative ranking, per mode with two or more workloads that have
- * usable runs: "fastest: A; B is 1.84 ± 0.05× slower", the ratio of mean
+ * hyperfine's relative ranking, per entry with two or more workloads that
+ * have usable runs: "fastest: A; B is 1.84 ± 0.05× slower", the ratio of mean
  * walls over each workload's usable runs and its standard deviation
  * propagated from both (sigma_r = r * sqrt((sa/ma)^2 + (sb/mb)^2)), left out
- * when a side has one run; then the workloads without a usable run.
+ * when a side has one run; then the workloads without a usable run. Each
+ * entry of a sweep has its line, named by its label ("parallel/j2").
  */
 static void ranking(FILE *f, const struct report *r, char *const *shown)
 {
 	const struct report_workload *first = &r->workloads[0];
 	struct ranked *v = xcalloc((size_t)r->nworkloads, sizeof(*v));
+	int width = label_width(r, 10);
 	bool title = false;
 	for (int m = 0; m < first->nmodes; m++) {
 		int n = 0, in_mode = 0;
@@ -177,11 +198,15 @@ static void ranking(FILE *f, const struct report *r, char *const *shown)
 		if (!title)
 			fputs("\nRanking by mean wall time of the usable runs:\n", f);
 		title = true;
+		char *label = report_entry_label(r, NULL, &first->modes[m]);
+		fputs("  ", f);
+		pad_columns(f, label, width);
+		free(label);
 		if (!n) {
-			fprintf(f, "  %-10s  no workload has a usable run\n", first->modes[m].mode);
+			fputs("  no workload has a usable run\n", f);
 			continue;
 		}
-		fprintf(f, "  %-10s  fastest: %s", first->modes[m].mode, shown[v[0].workload]);
+		fprintf(f, "  fastest: %s", shown[v[0].workload]);
 		for (int k = 1; k < n; k++) {
 			double ratio = v[k].mean / v[0].mean;
 			double sigma = ratio * sqrt(pow(v[k].stddev / v[k].mean, 2) + pow(v[0].stddev / v[0].mean, 2));
@@ -202,6 +227,117 @@ static void ranking(FILE *f, const struct report *r, char *const *shown)
 	free(v);
 }
 
+/* Is m a parallel entry of executor? */
+static bool parallel_of(const struct report_mode *m, const char *executor)
+{
+	return !strcmp(m->mode, "parallel") && !strcmp(m->executor, executor);
+}
+
+/* How many parallel entries of m's executor w has. */
+static int sweep_sizes(const struct report_workload *w, const struct report_mode *m)
+{
+	int n = 0;
+	for (int k = 0; k < w->nmodes; k++)
+		n += parallel_of(&w->modes[k], m->executor);
+	return n;
+}
+
+/*
+ * The entries of the first workload that get a column, into cols (room for
+ * its nmodes): all of them while the table is at most 80 columns wide or
+ * has at most 3 columns (the three modes); past that a sweep's parallel
+ * entries keep one column per executor, its largest size, and every size is
+ * in the scaling lines. Returns how many.
+ */
+static int table_columns(const struct report_workload *first, int name_width, int *cols)
+{
+	int n = 0;
+	bool all = first->nmodes <= 3 || name_width + first->nmodes * (CELL + 2) <= 80;
+	for (int m = 0; m < first->nmodes; m++) {
+		const struct report_mode *e = &first->modes[m];
+		bool largest = true;
+		for (int k = 0; !all && k < first->nmodes; k++)
+			if (parallel_of(&first->modes[k], e->executor) && first->modes[k].jobs > e->jobs &&
+			    !strcmp(e->mode, "parallel"))
+				largest = false;
+		if (all || largest)
+			cols[n++] = m;
+	}
+	return n;
+}
+
+/* One size of a sweep: jobs, median wall (with the cell's "!", "failed",
+ * "unused"), speedup, efficiency and Karp-Flatt; "-" for nulls. */
+static void scaling_row(FILE *f, const struct report_mode *m)
+{
+	const struct report_summary *s = &m->summary;
+	const char *mark = s->failed_runs || m->nruns > s->wall.n ? "!" : " ";
+	fprintf(f, "    %6d  ", m->jobs);
+	if (!s->wall.n || isnan(s->wall.median))
+		fprintf(f, "%9s%s", !m->nruns ? "-" : s->failed_runs ? "failed" : "unused", mark);
+	else
+		fprintf(f, "%8.3fs%s", s->wall.median, mark);
+	char num[32];
+	snprintf(num, sizeof(num), "%.2f", s->speedup);
+	if (isnan(s->speedup))
+		fprintf(f, "  %8s", "-");
+	else	/* "×" is one column, two bytes: padded by hand */
+		fprintf(f, "  %*s\u00d7%s", strlen(num) < 7 ? (int)(7 - strlen(num)) : 0, "", num);
+	if (isnan(s->efficiency))
+		fprintf(f, "  %5s", "-");
+	else
+		fprintf(f, "  %4.0f%%", 100 * s->efficiency);
+	if (isnan(s->serial_fraction))
+		fprintf(f, "  %10s\n", "-");
+	else
+		fprintf(f, "  %10.3f\n", s->serial_fraction);
+}
+
+/*
+ * The scaling lines of workload w: per executor with two or more parallel
+ * entries (a --jobs sweep), a row per size in the entries' order, then the
+ * workload's Amdahl fit for that executor (workloads[].amdahl), or why there
+ * is none. Returns whether it printed anything.
+ */
+static bool scaling(FILE *f, const struct report_workload *w, const char *shown, bool title)
+{
+	bool printed = false;
+	for (int k = 0; k < w->nmodes; k++) {
+		const struct report_mode *m = &w->modes[k];
+		bool seen = false;
+		for (int e = 0; e < k && !seen; e++)
+			seen = parallel_of(&w->modes[e], m->executor);
+		if (strcmp(m->mode, "parallel") || seen || sweep_sizes(w, m) < 2)
+			continue;	/* each executor once, at its first parallel entry */
+		if (!title && !printed)
+			fputs("\nScaling over the --jobs sizes (medians; speedup vs serial; eff = speedup / "
+			      "jobs):\n", f);
+		printed = true;
+		fprintf(f, "  %s (parallel, ", shown);
+		pad_columns(f, m->executor, 0);
+		fputs(")\n      jobs     median    speedup    eff  Karp-Flatt\n", f);
+		for (int e = k; e < w->nmodes; e++)
+			if (parallel_of(&w->modes[e], m->executor))
+				scaling_row(f, &w->modes[e]);
+		const struct report_amdahl *a = NULL;
+		for (int e = 0; e < w->namdahl && !a; e++)
+			if (!strcmp(w->amdahl[e].executor, m->executor))
+				a = &w->amdahl[e];
+		if (!a) {
+			fputs("    Amdahl serial fraction -: fewer than 2 sizes have a speedup\n", f);
+			continue;
+		}
+		char se[32] = "-";
+		if (!isnan(a->serial_fraction_se))
+			snprintf(se, sizeof(se), "%.3f", a->serial_fraction_se);
+		fprintf(f, "    Amdahl serial fraction %.3f \u00b1 %s (jobs", a->serial_fraction, se);
+		for (int e = 0; e < a->jobs.n; e++)
+			fprintf(f, "%s%d", e ? "," : " ", a->jobs.v[e]);
+		fputs(")\n", f);
+	}
+	return printed;
+}
+
 void table_print(FILE *f, const struct report *r)
 {
 	const char **names = xcalloc((size_t)r->nworkloads + 1, sizeof(char *));
@@ -213,25 +349,39 @@ void table_print(FILE *f, const struct report *r)
 		if (utf8_columns(shown[i]) > width)
 			width = utf8_columns(shown[i]);
 	const struct report_workload *first = r->nworkloads ? &r->workloads[0] : NULL;
+	int *cols = xcalloc(first ? (size_t)first->nmodes + 1 : 1, sizeof(int));
+	int ncols = first ? table_columns(first, width, cols) : 0;
 	pad_columns(f, "workload", width);
-	for (int m = 0; first && m < first->nmodes; m++)
-		fprintf(f, "  %-*s", CELL, first->modes[m].mode);
+	for (int c = 0; c < ncols; c++) {
+		char *label = report_entry_label(r, NULL, &first->modes[cols[c]]);
+		fputs("  ", f);
+		pad_columns(f, label, CELL);
+		free(label);
+	}
 	fputs("\n", f);
 	pad_columns(f, "", width);
-	for (int m = 0; first && m < first->nmodes; m++)
+	for (int c = 0; c < ncols; c++)
 		fprintf(f, "  %-*s", CELL, "   median   speedup eff");
 	fputs("\n", f);
 	for (int i = 0; i < r->nworkloads; i++) {
 		pad_columns(f, shown[i], width);
-		for (int m = 0; m < r->workloads[i].nmodes; m++)
-			cell(f, &r->workloads[i].modes[m]);
+		for (int c = 0; c < ncols; c++)
+			cell(f, report_entry_find(&r->workloads[i], &first->modes[cols[c]]));
 		fputs("\n", f);
+	}
+	for (int c = 0; first && c < ncols; c++) {
+		const struct report_mode *e = &first->modes[cols[c]];
+		if (ncols < first->nmodes && !strcmp(e->mode, "parallel"))
+			fprintf(f, "(parallel: jobs %d of the sweep; every size is in the scaling "
+				   "lines below)\n", e->jobs);
 	}
 	fputs("\n", f);
 	pad_columns(f, "workload", width);
 	bool trees = report_has_trees(r);
-	fprintf(f, "  %-10s  %7s %7s %7s  %9s %9s", "mode", "running", "ready", "blocked", "vol.sw",
-		"invol.sw");
+	int lwidth = label_width(r, 10);
+	fputs("  ", f);
+	pad_columns(f, "mode", lwidth);
+	fprintf(f, "  %7s %7s %7s  %9s %9s", "running", "ready", "blocked", "vol.sw", "invol.sw");
 	if (trees)
 		fprintf(f, "  %9s %9s %9s", "tree CPU", "cpu some", "io some");
 	fputs("\n", f);
@@ -240,7 +390,11 @@ void table_print(FILE *f, const struct report *r)
 			struct state_shares s;
 			shares(&r->workloads[i].modes[m], &s);
 			pad_columns(f, m ? "" : shown[i], width);
-			fprintf(f, "  %-10s ", r->workloads[i].modes[m].mode);
+			char *label = report_entry_label(r, NULL, &r->workloads[i].modes[m]);
+			fputs("  ", f);
+			pad_columns(f, label, lwidth);
+			free(label);
+			fputs(" ", f);
 			for (int c = 0; c < 3; c++)
 				share_cell(f, &s, c, true);
 			fputs(" ", f);
@@ -253,8 +407,16 @@ void table_print(FILE *f, const struct report *r)
 			fputs("\n", f);
 		}
 	footer(f, r, trees);
+	bool curves = false;
+	for (int i = 0; i < r->nworkloads; i++)
+		curves |= scaling(f, &r->workloads[i], shown[i], curves);
+	if (curves)
+		fputs("Karp-Flatt: (1/speedup - 1/jobs) / (1 - 1/jobs) per size. Amdahl: f of "
+		      "1/speedup =\nf + (1 - f)/jobs, least squares over the sizes with a speedup, "
+		      "\u00b1 its standard error.\n", f);
 	if (first)
 		ranking(f, r, shown);
+	free(cols);
 	fit_names_free(shown, r->nworkloads);
 	free(names);
 }

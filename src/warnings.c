@@ -30,20 +30,30 @@ static void add(struct collector *c, const char *fmt, ...)
 		warning("%s", text);
 }
 
+/* "workload/label" of entry m of w, as every warning names it
+ * ("cpu/parallel/j2"; report_entry_label). Caller frees. */
+static char *entry_name(const struct report *r, const struct report_workload *w, const struct report_mode *m)
+{
+	char *label = report_entry_label(r, NULL, m);
+	char *name = xasprintf("%s/%s", w->name, label);
+	free(label);
+	return name;
+}
+
 /* Spread of the usable walls, and a first usable run much slower than the rest. */
 static void check_walls(struct collector *c, const char *name, const struct report_mode *m)
 {
 	const struct summary_stats *w = &m->summary.wall;
 	if (w->n >= 2 && w->mean > 0 && w->stddev > 0.1 * w->mean)
-		add(c, "%s/%s: wall stddev is %.0f%% of the mean over %d runs: results are noisy", name,
-		    m->mode, 100 * w->stddev / w->mean, w->n);
+		add(c, "%s: wall stddev is %.0f%% of the mean over %d runs: results are noisy", name,
+		    100 * w->stddev / w->mean, w->n);
 	double *walls = xcalloc((size_t)m->nruns + 1, sizeof(double));
 	int n = report_usable_walls(m, walls);
 	if (n >= 3) {
 		double median = stats_median(walls + 1, n - 1);
 		if (median > 0 && walls[0] > 1.3 * median)
-			add(c, "%s/%s: the first run took %.2fx the median of the others: try --warmup %d",
-			    name, m->mode, walls[0] / median, c->r->warmup + 1);
+			add(c, "%s: the first run took %.2fx the median of the others: try --warmup %d",
+			    name, walls[0] / median, c->r->warmup + 1);
 	}
 	free(walls);
 }
@@ -88,9 +98,9 @@ static void check_others(struct collector *c, const char *name, const struct rep
 				}
 		}
 		if (runs && other > 0.10 * wall && other > 3 * tick * runs)
-			add(c, "%s/%s: CPU %d was busy with other work for %.2f s over %d runs (%.0f%% of "
+			add(c, "%s: CPU %d was busy with other work for %.2f s over %d runs (%.0f%% of "
 			       "their wall time): other processes competed with the tasks",
-			    name, m->mode, cpus.v[j], other, runs, 100 * other / wall);
+			    name, cpus.v[j], other, runs, 100 * other / wall);
 	}
 	intlist_free(&cpus);
 }
@@ -109,9 +119,9 @@ static void check_placement(struct collector *c, const char *name, const struct 
 		outside += y->outside;
 	}
 	if (outside)
-		add(c, "%s/%s: %d task%s ran outside %s slot (task %d was seen on CPU %d): placement "
+		add(c, "%s: %d task%s ran outside %s slot (task %d was seen on CPU %d): placement "
 		       "was not what the plan says",
-		    name, m->mode, outside, outside == 1 ? "" : "s", outside == 1 ? "its" : "their",
+		    name, outside, outside == 1 ? "" : "s", outside == 1 ? "its" : "their",
 		    first_id, first_cpu);
 }
 
@@ -122,13 +132,13 @@ static void check_unread(struct collector *c, const char *name, const struct rep
 	for (int k = 0; k < m->nruns; k++)
 		n += m->runs[k].tally.allowed_unread;
 	if (n)
-		add(c, "%s/%s: cpus_allowed is null for %d task%s: /proc/PID/status of the zombie "
+		add(c, "%s: cpus_allowed is null for %d task%s: /proc/PID/status of the zombie "
 		       "could not be read",
-		    name, m->mode, n, n == 1 ? "" : "s");
+		    name, n, n == 1 ? "" : "s");
 	if (m->schedstat_unread)
-		add(c, "%s/%s: ready_s and blocked_s are null for %d task%s: /proc/PID/schedstat of the "
+		add(c, "%s: ready_s and blocked_s are null for %d task%s: /proc/PID/schedstat of the "
 		       "zombie could not be read (running_s is rusage user+sys)",
-		    name, m->mode, m->schedstat_unread, m->schedstat_unread == 1 ? "" : "s");
+		    name, m->schedstat_unread, m->schedstat_unread == 1 ? "" : "s");
 }
 
 /*
@@ -147,9 +157,9 @@ static void check_tree_unread(struct collector *c, const char *name, const struc
 		n += y->tree_unread;
 	}
 	if (n)
-		add(c, "%s/%s: the cgroup numbers of %d task%s are partly null: their leaf's %s (or "
+		add(c, "%s: the cgroup numbers of %d task%s are partly null: their leaf's %s (or "
 		       "another of cpu.stat and *.pressure) could not be read",
-		    name, m->mode, n, n == 1 ? "" : "s", first);
+		    name, n, n == 1 ? "" : "s", first);
 }
 
 /* Runs a Ctrl-Z suspended (their tasks frozen meanwhile): kept in the report,
@@ -168,9 +178,9 @@ static void check_suspended(struct collector *c, const char *name, const struct 
 		n++;
 	}
 	if (n)
-		add(c, "%s/%s: run%s %s %s suspended (Ctrl-Z, tasks frozen): left out of the "
+		add(c, "%s: run%s %s %s suspended (Ctrl-Z, tasks frozen): left out of the "
 		       "statistics, which use %d of %d runs",
-		    name, m->mode, n == 1 ? "" : "s", list, n == 1 ? "was" : "were", m->summary.wall.n,
+		    name, n == 1 ? "" : "s", list, n == 1 ? "was" : "were", m->summary.wall.n,
 		    m->nruns);
 	free(list);
 }
@@ -199,21 +209,23 @@ void warnings_collect(struct report *r, const struct host_facts *h, bool quiet)
 		const struct report_workload *w = &r->workloads[i];
 		for (int j = 0; j < w->nmodes; j++) {
 			const struct report_mode *m = &w->modes[j];
-			check_walls(&c, w->name, m);
-			check_others(&c, w->name, m);
+			char *name = entry_name(r, w, m);
+			check_walls(&c, name, m);
+			check_others(&c, name, m);
 			if (!strcmp(m->mode, "parallel") && m->summary.efficiency > 1.1)
-				add(&c, "%s/parallel: speedup %.2f on %d slots is superlinear: a disturbed "
+				add(&c, "%s: speedup %.2f on %d slots is superlinear: a disturbed "
 					"serial baseline or cache effects",
-				    w->name, m->summary.speedup, m->nslots);
-			check_placement(&c, w->name, m);
-			check_unread(&c, w->name, m);
-			check_tree_unread(&c, w->name, m);
-			check_suspended(&c, w->name, m);
+				    name, m->summary.speedup, m->nslots);
+			check_placement(&c, name, m);
+			check_unread(&c, name, m);
+			check_tree_unread(&c, name, m);
+			check_suspended(&c, name, m);
 			int warm = failed_tasks(m->warmup_runs, m->nwarmup);
 			if (warm && !m->summary.failed_tasks)
-				add(&c, "%s/%s: %d task%s failed during warmup only: the measured runs "
+				add(&c, "%s: %d task%s failed during warmup only: the measured runs "
 					"may not be the work you meant",
-				    w->name, m->mode, warm, warm == 1 ? "" : "s");
+				    name, warm, warm == 1 ? "" : "s");
+			free(name);
 		}
 	}
 }
@@ -243,10 +255,12 @@ long failures_print(const struct report *r)
 			char *first = measured ? first_failure(m->runs, m->nruns, "run")
 					       : first_failure(m->warmup_runs, m->nwarmup, "warmup");
 			long tasks = (long)w->ntasks * (m->nruns + m->nwarmup);
-			error("%s/%s: %d of %ld tasks failed (%d in %d measured run%s, %d in warmup); first: %s",
-			      w->name, m->mode, warm + measured, tasks, measured, m->nruns,
+			char *name = entry_name(r, w, m);
+			error("%s: %d of %ld tasks failed (%d in %d measured run%s, %d in warmup); first: %s",
+			      name, warm + measured, tasks, measured, m->nruns,
 			      m->nruns == 1 ? "" : "s", warm, first);
 			free(first);
+			free(name);
 		}
 	}
 	return total;

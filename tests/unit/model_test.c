@@ -1,7 +1,9 @@
 /* The report model's field tables against docs/schema.json: every field of
  * every level is in the schema, required, of the same type and nullability,
  * and every key the schema lists at that level is a field or one of the
- * level's structural keys. A field added in one place and not the other fails. */
+ * level's structural keys. A field added in one place and not the other fails.
+ * Then the summaries: usable runs only, entries keyed by (mode, jobs,
+ * executor), their labels, speedup per executor and the Amdahl fit. */
 #include "config.h"
 #include "report_model.h"
 
@@ -17,6 +19,13 @@
 #include <cmocka.h>
 
 static cJSON *schema;
+
+#define assert_near_model(a, b)                                                          \
+	do {                                                                             \
+		double got_ = (a), want_ = (b);                                          \
+		if (!(fabs(got_ - want_) <= 1e-12))                                      \
+			fail_msg("%s = %.17g, expected %.17g", #a, got_, want_);         \
+	} while (0)
 
 static int load_schema(void **state)
 {
@@ -220,6 +229,134 @@ static void summary_uses_only_runs_in_summary(void **state)
 		report_tally_free(&runs[k].tally);
 }
 
+/* An entry of one usable run of wall_s seconds (runs[k] is its run). */
+static struct report_mode entry(char *mode, int jobs, char *executor, struct report_run *run, double wall_s)
+{
+	memset(run, 0, sizeof(*run));
+	run->wall_s = wall_s;
+	run->in_summary = true;
+	return (struct report_mode){.mode = mode, .jobs = jobs, .executor = executor, .nslots = jobs,
+				    .nruns = 1, .runs = run};
+}
+
+/* The key is (mode, jobs, executor): the strings compared, not pointers. */
+static void entries_are_keyed_by_mode_jobs_and_executor(void **state)
+{
+	(void)state;
+	char serial[] = "serial", parallel[] = "parallel", process[] = "process", other[] = "thread";
+	char parallel2[] = "parallel", process2[] = "process";
+	struct report_run runs[4];
+	struct report_mode modes[4] = {
+		entry(serial, 1, process, &runs[0], 1),
+		entry(parallel, 2, process, &runs[1], 1),
+		entry(parallel, 4, process, &runs[2], 1),
+		entry(parallel, 2, other, &runs[3], 1),
+	};
+	struct report_workload w = {.nmodes = 4, .modes = modes};
+	struct report_mode key = {.mode = parallel2, .jobs = 4, .executor = process2};
+	assert_true(report_entry_same(&key, &modes[2]));
+	assert_false(report_entry_same(&key, &modes[1]));	/* other jobs */
+	assert_ptr_equal(report_entry_find(&w, &key), &modes[2]);
+	key.jobs = 2;
+	assert_ptr_equal(report_entry_find(&w, &key), &modes[1]);
+	key.executor = other;
+	assert_false(report_entry_same(&key, &modes[1]));	/* other executor */
+	assert_ptr_equal(report_entry_find(&w, &key), &modes[3]);
+	key.jobs = 8;
+	assert_null(report_entry_find(&w, &key));
+	key.jobs = 1;
+	key.mode = serial;
+	key.executor = process2;
+	assert_ptr_equal(report_entry_find(&w, &key), &modes[0]);
+}
+
+static void check_label(const struct report *r, const struct report *r2, const struct report_mode *m,
+			const char *want)
+{
+	char *got = report_entry_label(r, r2, m);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* "/jN" only where the mode comes with other jobs, "/executor" only where
+ * with other executors, in this report or the one it is compared with. */
+static void labels_name_only_what_varies(void **state)
+{
+	(void)state;
+	char serial[] = "serial", parallel[] = "parallel", process[] = "process", other[] = "thread";
+	struct report_run runs[4];
+	struct report_mode plain[2] = {entry(serial, 1, process, &runs[0], 1),
+				       entry(parallel, 2, process, &runs[1], 1)};
+	struct report_workload wp = {.nmodes = 2, .modes = plain};
+	struct report rp = {.nworkloads = 1, .workloads = &wp};
+	check_label(&rp, NULL, &plain[0], "serial");
+	check_label(&rp, NULL, &plain[1], "parallel");
+
+	struct report_mode sweep[2] = {entry(parallel, 1, process, &runs[2], 1),
+				       entry(parallel, 4, other, &runs[3], 1)};
+	struct report_workload ws = {.nmodes = 2, .modes = sweep};
+	struct report rs = {.nworkloads = 1, .workloads = &ws};
+	check_label(&rs, NULL, &sweep[0], "parallel/j1/process");
+	check_label(&rs, NULL, &sweep[1], "parallel/j4/thread");
+	/* compared with a report of another size: the jobs are named on both sides */
+	check_label(&rp, &rs, &plain[1], "parallel/j2/process");
+	check_label(&rp, &rs, &plain[0], "serial");
+}
+
+/* Speedup of each entry against the serial entry of its own executor;
+ * efficiency per slot; Karp-Flatt from 2 slots; one Amdahl fit per
+ * executor with 2 or more parallel entries that have a speedup, over
+ * those, in entry order. */
+static void summarise_fits_amdahl_per_executor(void **state)
+{
+	(void)state;
+	char serial[] = "serial", parallel[] = "parallel", process[] = "process", other[] = "thread";
+	struct report_run runs[7];
+	struct report_mode modes[7] = {
+		entry(serial, 1, process, &runs[0], 4.0),
+		entry(parallel, 4, process, &runs[1], 1.25),
+		entry(parallel, 1, process, &runs[2], 4.0),
+		entry(parallel, 2, process, &runs[3], 2.2),
+		entry(serial, 1, other, &runs[4], 8.0),
+		entry(parallel, 2, other, &runs[5], 2.0),
+		entry(parallel, 8, process, &runs[6], 1.0),
+	};
+	runs[6].in_summary = false;	/* j8 has no usable run: left out of the fit */
+	runs[6].failed = true;
+	struct report_workload w = {.nmodes = 7, .modes = modes};
+	struct report r = {.nworkloads = 1, .workloads = &w};
+	report_summarise(&r);
+	assert_near_model(modes[1].summary.speedup, 3.2);
+	assert_near_model(modes[1].summary.efficiency, 0.8);
+	assert_near_model(modes[1].summary.serial_fraction, stats_karp_flatt(3.2, 4));
+	assert_near_model(modes[2].summary.speedup, 1.0);
+	assert_true(isnan(modes[2].summary.serial_fraction));	/* one slot: undefined */
+	/* thread's parallel against thread's serial (8 s), not process's (4 s) */
+	assert_near_model(modes[5].summary.speedup, 4.0);
+	assert_near_model(modes[5].summary.efficiency, 2.0);
+	assert_true(isnan(modes[6].summary.speedup));
+	/* thread has one parallel entry: no fit; process has j4, j1, j2 */
+	assert_int_equal(w.namdahl, 1);
+	assert_string_equal(w.amdahl[0].executor, "process");
+	assert_int_equal(w.amdahl[0].jobs.n, 3);
+	assert_int_equal(w.amdahl[0].jobs.v[0], 4);
+	assert_int_equal(w.amdahl[0].jobs.v[1], 1);
+	assert_int_equal(w.amdahl[0].jobs.v[2], 2);
+	const int jobs[] = {4, 1, 2};
+	const double speedup[] = {3.2, 1.0, 4.0 / 2.2};
+	double f, se;
+	assert_int_equal(stats_amdahl_fit(jobs, speedup, 3, &f, &se), 0);
+	assert_near_model(w.amdahl[0].serial_fraction, f);
+	assert_near_model(w.amdahl[0].serial_fraction_se, se);
+	/* between the sizes' Karp-Flatt values (0.0833 at j4, 0.1 at j2) */
+	assert_true(f > stats_karp_flatt(3.2, 4) && f < stats_karp_flatt(4.0 / 2.2, 2));
+	for (int k = 0; k < w.namdahl; k++) {
+		free(w.amdahl[k].executor);
+		intlist_free(&w.amdahl[k].jobs);
+	}
+	free(w.amdahl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +366,9 @@ int main(void)
 		cmocka_unit_test(summary_fields_match_the_schema),
 		cmocka_unit_test(csv_columns_are_distinct),
 		cmocka_unit_test(summary_uses_only_runs_in_summary),
+		cmocka_unit_test(entries_are_keyed_by_mode_jobs_and_executor),
+		cmocka_unit_test(labels_name_only_what_varies),
+		cmocka_unit_test(summarise_fits_amdahl_per_executor),
 	};
 	return cmocka_run_group_tests(tests, load_schema, free_schema);
 }

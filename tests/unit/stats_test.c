@@ -1,4 +1,5 @@
-/* Unit tests of stats.c: median, summaries of run walls, Karp-Flatt. */
+/* Unit tests of stats.c: median, summaries of run walls, Karp-Flatt, the
+ * Amdahl fit. */
 #include "config.h"
 #include "stats.h"
 
@@ -176,6 +177,96 @@ static void karp_flatt_is_nan_when_undefined(void **state)
 	assert_true(isnan(stats_karp_flatt(NAN, 4)));
 }
 
+/* Speedups that follow Amdahl's law exactly give its f back, with no
+ * residual: se 0. */
+static void amdahl_fit_of_exact_data_gives_f_back(void **state)
+{
+	(void)state;
+	static const double fs[] = {0.0, 0.052, 0.25, 1.0};
+	static const int jobs[] = {1, 2, 4, 8, 16};
+	for (size_t k = 0; k < sizeof(fs) / sizeof(fs[0]); k++) {
+		double speedup[5], f = -1, se = -1;
+		for (int i = 0; i < 5; i++)
+			speedup[i] = 1 / (fs[k] + (1 - fs[k]) / jobs[i]);
+		assert_int_equal(stats_amdahl_fit(jobs, speedup, 5, &f, &se), 0);
+		assert_near(f, fs[k], 1e-12);
+		assert_near(se, 0.0, 1e-9);
+	}
+}
+
+/* Karp-Flatt 0.1 at 2 jobs and 0.2 at 4: y = 1/S - 1/p against x = 1 - 1/p
+ * is (0.5, 0.05), (0.75, 0.15); through the origin f = sum xy / sum xx =
+ * 11/65, residuals -2.25/65 and 1.5/65, se = sqrt(rss / (n-1) / sum xx) =
+ * 3/65. f lies between the two Karp-Flatt values, nearer the larger x. */
+static void amdahl_fit_of_noisy_data_is_least_squares(void **state)
+{
+	(void)state;
+	const int jobs[] = {2, 4};
+	const double speedup[] = {1 / 0.55, 2.5};
+	double f, se;
+	assert_int_equal(stats_amdahl_fit(jobs, speedup, 2, &f, &se), 0);
+	assert_near(f, 11.0 / 65, 1e-12);
+	assert_near(se, 3.0 / 65, 1e-12);
+	assert_true(f > stats_karp_flatt(speedup[0], 2) && f < stats_karp_flatt(speedup[1], 4));
+	/* the order of the points does not matter */
+	const int jobs2[] = {4, 2};
+	const double speedup2[] = {2.5, 1 / 0.55};
+	double f2, se2;
+	assert_int_equal(stats_amdahl_fit(jobs2, speedup2, 2, &f2, &se2), 0);
+	assert_near(f2, f, 1e-15);
+	assert_near(se2, se, 1e-15);
+}
+
+/* A jobs-1 point has x = 0: it does not move f, but its distance from
+ * speedup 1 is a residual (n-1 = 1 degree of freedom here). */
+static void amdahl_fit_counts_one_job_in_the_residuals(void **state)
+{
+	(void)state;
+	const int jobs[] = {1, 4};
+	const double speedup[] = {0.9, 2.5};
+	double f, se;
+	assert_int_equal(stats_amdahl_fit(jobs, speedup, 2, &f, &se), 0);
+	assert_near(f, stats_karp_flatt(2.5, 4), 1e-12);
+	/* rss = (1/0.9 - 1)^2, sum xx = 0.75^2 */
+	assert_near(se, (1 / 0.9 - 1) / 0.75, 1e-12);
+}
+
+/* One point: f is its Karp-Flatt value, and no spread to estimate. */
+static void amdahl_fit_of_one_point_has_no_se(void **state)
+{
+	(void)state;
+	const int jobs[] = {4};
+	const double speedup[] = {2.5};
+	double f, se;
+	assert_int_equal(stats_amdahl_fit(jobs, speedup, 1, &f, &se), 0);
+	assert_near(f, 0.2, 1e-12);
+	assert_true(isnan(se));
+}
+
+static void amdahl_fit_is_refused_without_a_usable_point(void **state)
+{
+	(void)state;
+	double f = 7, se = 7;
+	/* jobs 1 only: x = 0 everywhere, f is not determined */
+	const int ones[] = {1, 1};
+	const double s1[] = {1.0, 0.9};
+	assert_int_equal(stats_amdahl_fit(ones, s1, 2, &f, &se), -1);
+	assert_int_equal(stats_amdahl_fit(ones, s1, 0, &f, &se), -1);
+	/* a speedup that is not > 0 (zero, negative, NaN) */
+	const int jobs[] = {2, 4};
+	const double zero[] = {1.5, 0.0}, negative[] = {-1.0, 2.0}, nan[] = {1.5, NAN};
+	assert_int_equal(stats_amdahl_fit(jobs, zero, 2, &f, &se), -1);
+	assert_int_equal(stats_amdahl_fit(jobs, negative, 2, &f, &se), -1);
+	assert_int_equal(stats_amdahl_fit(jobs, nan, 2, &f, &se), -1);
+	/* jobs below 1 */
+	const int bad[] = {0, 2};
+	const double s2[] = {1.0, 1.5};
+	assert_int_equal(stats_amdahl_fit(bad, s2, 2, &f, &se), -1);
+	/* refused fits leave the outputs alone */
+	assert_near(f, 7, 0);
+	assert_near(se, 7, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +284,11 @@ int main(void)
 		cmocka_unit_test(karp_flatt_of_no_speedup_is_one),
 		cmocka_unit_test(karp_flatt_known_values),
 		cmocka_unit_test(karp_flatt_is_nan_when_undefined),
+		cmocka_unit_test(amdahl_fit_of_exact_data_gives_f_back),
+		cmocka_unit_test(amdahl_fit_of_noisy_data_is_least_squares),
+		cmocka_unit_test(amdahl_fit_counts_one_job_in_the_residuals),
+		cmocka_unit_test(amdahl_fit_of_one_point_has_no_se),
+		cmocka_unit_test(amdahl_fit_is_refused_without_a_usable_point),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
