@@ -139,6 +139,8 @@ static int hook_step(struct runner *rn, enum hook h, int i, int m, int run, cons
 	jadd(o, "command", jstr(cmd));
 	jadd(o, "workload", jstr(rw->name));
 	jadd(o, "mode", mode ? jstr(mode) : jnull());
+	jadd(o, "jobs", mode ? jint(rw->modes[m].jobs) : jnull());
+	jadd(o, "executor", mode ? jstr(rw->modes[m].executor) : jnull());
 	jadd(o, "run", mode ? jint(run) : jnull());
 	cJSON *x = jadd(o, "exit", jnew_object());
 	fields_write(x, &exit_table, &e);

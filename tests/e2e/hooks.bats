@@ -55,8 +55,8 @@ load helpers
 	[ ! -e c.log ]
 	validate r.json
 	[ "$(jqr r.json '.interrupted')" = true ]
-	[ "$(jqr r.json '.hook_failure | [.hook, .command, .workload, .mode, .run] | @tsv')" = \
-		"$(printf 'prepare\texit 3\tsleep 0.05\tserial\t1')" ]
+	[ "$(jqr r.json '.hook_failure | [.hook, .command, .workload, .mode, .jobs, .executor, .run] | @tsv')" = \
+		"$(printf 'prepare\texit 3\tsleep 0.05\tserial\t1\tprocess\t1')" ]
 	[ "$(jqr r.json '.hook_failure.exit | [.status, .code, .exitcode] | @tsv')" = "$(printf 'exited\t3\t3')" ]
 	[ "$(jqr r.json '[.workloads[].modes[].runs | length] | add')" -eq 0 ]
 }
@@ -66,8 +66,8 @@ load helpers
 	[ "$status" -eq 1 ]
 	[ "$output" = "tribench: --setup 'kill -KILL \$\$' failed (killed by SIGKILL) before the runs of true" ]
 	validate r.json
-	[ "$(jqr r.json '.hook_failure | [.hook, .mode, .run, .exit.status, .exit.signal_name] | @tsv')" = \
-		"$(printf 'setup\t\t\tsignaled\tSIGKILL')" ]
+	[ "$(jqr r.json '.hook_failure | [.hook, .mode, .jobs, .executor, .run, .exit.status, .exit.signal_name] | @tsv')" = \
+		"$(printf 'setup\t\t\t\t\tsignaled\tSIGKILL')" ]
 	run "$TRIBENCH" run 'true' -m serial --runs 1 --warmup 0 -q -o r.json --setup true
 	[ "$status" -eq 0 ]
 	validate r.json

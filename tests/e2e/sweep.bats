@@ -164,3 +164,13 @@ entries() {
 	[ "$status" -eq 0 ]
 	[ "$(cat h.log)" = $'setup unset\nserial 1 0\nparallel 1 0\nparallel 2 0\nserial 1 1\nparallel 1 1\nparallel 2 1' ]
 }
+
+@test "a hook failing at one size of a sweep names that entry, in its line and in hook_failure" {
+	run "$TRIBENCH" run 'true' -m parallel --jobs 1,2 --runs 1 --warmup 0 -q -o r.json \
+		--conclude 'test "$TRIBENCH_JOBS" != 2'
+	[ "$status" -eq 1 ]
+	assert_one_line_error
+	[ "$output" = "tribench: --conclude 'test \"\$TRIBENCH_JOBS\" != 2' failed (exit code 1) after run 1 of true/parallel/j2" ]
+	validate r.json
+	[ "$(jqr r.json '.hook_failure | [.mode, .jobs, .executor, .run] | @tsv')" = "$(printf 'parallel\t2\tprocess\t1')" ]
+}
