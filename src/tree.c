@@ -156,7 +156,7 @@ int tree_leader_exit(struct tree *tr, const struct cgroup_leaf *leaf, pid_t lead
 	return nprocs;
 }
 
-void tree_settle(struct tree *tr, double total_s, int fallback_cpu, struct sampler *s)
+void tree_settle(struct tree *tr, double total_s, const struct intlist *fallback, struct sampler *s)
 {
 	double rest = total_s - tr->charged_s;
 	if (isnan(rest) || rest <= 0)
@@ -164,7 +164,10 @@ void tree_settle(struct tree *tr, double total_s, int fallback_cpu, struct sampl
 	if (tr->charged_s > 0)
 		for (int i = 0; i < tr->nby; i++)
 			sampler_charge(s, tr->by_cpu[i].cpu, rest * tr->by_cpu[i].s / tr->charged_s);
+	else if (tr->have_leader_cpu)
+		sampler_charge(s, tr->leader_cpu, rest);
 	else
-		sampler_charge(s, tr->have_leader_cpu ? tr->leader_cpu : fallback_cpu, rest);
+		for (int i = 0; i < fallback->n; i++)
+			sampler_charge(s, fallback->v[i], rest / fallback->n);
 	tr->charged_s += rest;
 }

@@ -72,9 +72,11 @@ int tree_leader_exit(struct tree *tr, const struct cgroup_leaf *leaf, pid_t lead
  * (seconds: the leaf's cpu_s, or the leader's running time without a leaf)
  * was not charged by the samples (threads that ended between two readings)
  * to the CPUs the samples saw, in proportion to what each was charged; when
- * nothing was, to the leader's last CPU, or fallback_cpu when that is
- * unknown. Nothing when total_s is NAN or all was charged.
+ * nothing was, to the leader's last CPU, or, when that is unknown too, in
+ * equal shares to the CPUs of fallback (the slot's PUs, borrowed; never one
+ * PU of a K-PU slot for all of it). Nothing when total_s is NAN or all was
+ * charged.
  */
-void tree_settle(struct tree *tr, double total_s, int fallback_cpu, struct sampler *s);
+void tree_settle(struct tree *tr, double total_s, const struct intlist *fallback, struct sampler *s);
 
 #endif
