@@ -109,12 +109,13 @@ PY
 }
 
 @test "a multiprocessing Pool under --cpus-per-task 2: cpuset 0-1, and cpus_seen holds both PUs (cgroup leaf and process group)" {
-	command -v python3 >/dev/null || skip "no python3"
+	local py=/usr/bin/python3
+	[ -x "$py" ] || py=$(command -v python3) || skip "no python3"
 	taskset -pc "$$" | grep -qE ': (0-[1-9]|0,1)' || skip "CPUs 0 and 1 not both usable"
 	pool_job
 	for c in auto pgroup; do
 		"$TRIBENCH" run --containment "$c" --cpus-per-task 2 --cpu 0 -m serial --count 1 --runs 1 \
-			--warmup 0 -q -o r.json -- python3 job.py
+			--warmup 0 -q -o r.json -- "$py" job.py
 		validate r.json
 		jqr r.json '.workloads[0].modes[0].plan.slots[0].cpuset == "0-1"'
 		jqr r.json '.workloads[0].modes[0].runs[0].tasks[0]
