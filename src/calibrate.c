@@ -38,7 +38,14 @@ static int calibrate_child(void *arg, void *result)
 
 int calibrate_cpu(struct sched *s, const struct plan_slot *slot, struct calibration *out)
 {
-	if (sched_run_in_child(s, slot, calibrate_child, NULL, out->runs, sizeof(out->runs)) < 0)
+	/* one PU, the slot's first, whatever --cpus-per-task made of the slot:
+	 * the kernel is one thread, and ops/ms is one CPU's rate */
+	struct plan_slot one = *slot;
+	if (CPU_COUNT(&slot->mask) > 0) {
+		CPU_ZERO(&one.mask);
+		CPU_SET(slot->pu, &one.mask);
+	}
+	if (sched_run_in_child(s, &one, calibrate_child, NULL, out->runs, sizeof(out->runs)) < 0)
 		return error("cannot calibrate the cpu kernel");
 	out->pu = slot->pu;
 	out->ops_per_ms = stats_median(out->runs, 3);

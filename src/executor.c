@@ -156,6 +156,7 @@ int executor_start(struct run_state *rs, int slot)
 	t->id = id;
 	t->slot = slot;
 	t->pu = ps->pu;
+	t->pus = &ps->pus;
 	t->start_s = now_s() - rs->t0;
 	int exec_errno;
 	/* a line's NAME=value words: this task's environment over the run's */
@@ -253,7 +254,7 @@ void executor_finish(struct run_state *rs, int idx, pid_t pid)
 		t->exit.code = WEXITSTATUS(status);
 	}
 	/* the CPU time no sample saw goes where the leader last ran */
-	tree_settle(tr, t->have_tree && isfinite(t->tree.cpu_s) ? t->tree.cpu_s : t->running_s, t->pu,
+	tree_settle(tr, t->have_tree && isfinite(t->tree.cpu_s) ? t->tree.cpu_s : t->running_s, t->pus,
 		    &rs->sampler);
 	t->outside_slot = outside_slot(rs, t);
 	rs->slot_busy[t->slot] = false;

@@ -204,7 +204,8 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 			}
 			struct intlist pus = {0};
 			for (int k = 0; k < p.nslots; k++)
-				intlist_push(&pus, p.slots[k].pu);
+				for (int j = 0; j < p.slots[k].pus.n; j++)
+					intlist_push(&pus, p.slots[k].pus.v[j]);
 			intlist_sort_unique(&pus);
 			char cpus[8192];
 			cpulist_format(pus.v, pus.n, cpus, sizeof(cpus));

@@ -46,7 +46,12 @@ void task_to_report(const struct task_record *t, struct report_task *out)
 	out->id = t->id;
 	out->pid = started ? t->pid : nan;
 	out->slot = started ? t->slot : nan;
-	out->cpuset = started ? xasprintf("%d", t->pu) : NULL;
+	if (started && t->pus && t->pus->n) {
+		char buf[8192];
+		cpulist_format(t->pus->v, t->pus->n, buf, sizeof(buf));
+		out->cpuset = xstrdup(buf);
+	} else
+		out->cpuset = started ? xasprintf("%d", t->pu) : NULL;
 	out->cpus_allowed = started && t->cpus_allowed[0] ? xstrdup(t->cpus_allowed) : NULL;
 	for (int i = 0; i < t->cpus_seen.n; i++)
 		intlist_push(&out->cpus_seen, t->cpus_seen.v[i]);

@@ -25,7 +25,8 @@ struct task_record {
 	int id;
 	pid_t pid;
 	int slot;
-	int pu;                   /* the slot's PU (OS index) */
+	int pu;                   /* the slot's first PU (OS index) */
+	const struct intlist *pus;/* all the slot's PUs (borrowed from the plan) */
 	char cpus_allowed[64];    /* the zombie's Cpus_allowed_list */
 	struct intlist cpus_seen; /* sorted OS CPUs seen in field 39 of stat */
 	double start_s, end_s, wall_s;

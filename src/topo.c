@@ -242,15 +242,24 @@ static hwloc_obj_t usable_pu_by_os(const struct topo *t, int os)
 	return hwloc_get_pu_obj_by_os_index(t->h, (unsigned)os);
 }
 
-static void slot_fill(const struct topo *t, hwloc_obj_t pu, struct plan_slot *s)
+/* A slot from its PUs (k of them, in placement order: the first is its start). */
+static void slot_fill(const struct topo *t, hwloc_obj_t *pus, int k, struct plan_slot *s)
 {
-	hwloc_obj_t pkg = hwloc_get_ancestor_obj_by_type(t->h, HWLOC_OBJ_PACKAGE, pu);
-	s->pu = (int)pu->os_index;
-	s->core = (int)core_of(t->h, pu)->logical_index;
+	hwloc_obj_t pkg = hwloc_get_ancestor_obj_by_type(t->h, HWLOC_OBJ_PACKAGE, pus[0]);
+	s->pu = (int)pus[0]->os_index;
+	s->core = (int)core_of(t->h, pus[0])->logical_index;
 	s->package = pkg ? (int)pkg->logical_index : -1;
+	memset(&s->pus, 0, sizeof(s->pus));
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	for (int i = 0; i < k; i++) {
+		intlist_push(&s->pus, (int)pus[i]->os_index);
+		hwloc_bitmap_set(set, pus[i]->os_index);
+	}
+	intlist_sort_unique(&s->pus);
 	CPU_ZERO(&s->mask);
 	if (t->info.is_this_system)
-		hwloc_cpuset_to_glibc_sched_affinity(t->h, pu->cpuset, &s->mask, sizeof(s->mask));
+		hwloc_cpuset_to_glibc_sched_affinity(t->h, set, &s->mask, sizeof(s->mask));
+	hwloc_bitmap_free(set);
 }
 
 /*
@@ -343,78 +352,249 @@ out:
 	return rc;
 }
 
+/* The first usable PU of a core in logical order, not taken (taken NULL:
+ * any usable one); NULL when none. */
+static hwloc_obj_t first_free_pu(const struct topo *t, hwloc_obj_t core, hwloc_const_bitmap_t taken)
+{
+	for (hwloc_obj_t pu = hwloc_get_next_obj_inside_cpuset_by_type(t->h, core->cpuset, HWLOC_OBJ_PU, NULL);
+	     pu; pu = hwloc_get_next_obj_inside_cpuset_by_type(t->h, core->cpuset, HWLOC_OBJ_PU, pu))
+		if (hwloc_bitmap_isset(t->usable, pu->os_index) &&
+		    !(taken && hwloc_bitmap_isset(taken, pu->os_index)))
+			return pu;
+	return NULL;
+}
+
+/* A PU that could join a slot grown from start, and how near it is. */
+struct candidate {
+	hwloc_obj_t pu;
+	int smt;                  /* 0: the first PU of a core no slot holds; 1: any other */
+	int depth;                /* depth of its common ancestor with start: deeper is nearer */
+	unsigned dist;            /* logical PU index after start's, round the machine */
+};
+
+static int candidate_cmp(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->smt != y->smt)
+		return x->smt - y->smt;
+	if (x->depth != y->depth)
+		return y->depth - x->depth;
+	return x->dist < y->dist ? -1 : x->dist > y->dist;
+}
+
+/* The free usable PUs of obj but start that could join start's slot (only
+ * the first PU of each core no slot holds when whole_cores), into c; returns
+ * how many. Free: usable and not in taken. */
+static int candidates(const struct topo *t, hwloc_obj_t obj, hwloc_obj_t start, hwloc_const_bitmap_t taken,
+		      bool whole_cores, struct candidate *c)
+{
+	hwloc_obj_t core = core_of(t->h, start);
+	unsigned npu = (unsigned)count_type(t->h, HWLOC_OBJ_PU), os;
+	int n = 0;
+	hwloc_bitmap_t in = hwloc_bitmap_dup(t->usable);
+	hwloc_bitmap_andnot(in, in, taken);
+	hwloc_bitmap_and(in, in, obj->cpuset);
+	hwloc_bitmap_foreach_begin(os, in)
+		hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(t->h, os);
+		if (!pu || pu == start || n == (int)npu)
+			continue;
+		hwloc_obj_t pc = core_of(t->h, pu);
+		bool whole = pc != core && !hwloc_bitmap_intersects(pc->cpuset, taken) &&
+			     first_free_pu(t, pc, NULL) == pu;
+		if (whole_cores && !whole)
+			continue;
+		c[n++] = (struct candidate){pu, whole ? 0 : 1,
+					    hwloc_get_common_ancestor_obj(t->h, pu, start)->depth,
+					    (pu->logical_index + npu - start->logical_index) % npu};
+	hwloc_bitmap_foreach_end();
+	hwloc_bitmap_free(in);
+	return n;
+}
+
 /*
- * spread/compact: one slot per core in the policy's core order; beyond the cores,
- * the next SMT sibling of each core in the same order; beyond the PUs, wrap round.
+ * The k PUs of a slot that starts at start (a free usable PU; out[0]): the
+ * smallest object above start's core (a cache, NUMA node, package or the
+ * machine; objects no wider than the core are passed over, so that SMT
+ * siblings are not nearest by default) that holds enough candidates, nearest
+ * first (deepest common ancestor with start, then logical order from start
+ * round). whole_cores: the candidates are the first PUs of cores no slot
+ * holds a PU of (one PU per core); else every free PU, those first, then the
+ * others (SMT siblings). Returns 0, or -1 when the machine has too few.
  */
-static int plan_by_cores(const struct topo *t, bool spread, int jobs, hwloc_obj_t *pus)
+static int grow(const struct topo *t, hwloc_obj_t start, int k, hwloc_const_bitmap_t taken, bool whole_cores,
+		hwloc_obj_t *out)
+{
+	out[0] = start;
+	if (k <= 1)
+		return 0;
+	hwloc_obj_t core = core_of(t->h, start), obj = core;
+	struct candidate *c = xcalloc((size_t)count_type(t->h, HWLOC_OBJ_PU), sizeof(*c));
+	int n = 0;
+	for (; obj; obj = obj->parent) {
+		if (obj->parent && hwloc_bitmap_isincluded(obj->cpuset, core->cpuset))
+			continue;
+		if ((n = candidates(t, obj, start, taken, whole_cores, c)) >= k - 1)
+			break;
+	}
+	if (obj) {
+		qsort(c, (size_t)n, sizeof(*c), candidate_cmp);
+		for (int i = 1; i < k; i++)
+			out[i] = c[i - 1].pu;
+	}
+	free(c);
+	return obj ? 0 : -1;
+}
+
+/*
+ * Where spread's slot pos (its place in the order of this round) starts: the
+ * spread core itself when no slot holds a PU of it, else the next such core in
+ * logical order; else the first free PU of a core in the spread order from
+ * pos round; else of any core from the spread core on. NULL: every usable PU
+ * has a slot.
+ */
+static hwloc_obj_t spread_start(const struct topo *t, const struct core_pus *cores, int ncores,
+				const int *order, int first, int pos, hwloc_const_bitmap_t taken)
+{
+	int c0 = order[pos];
+	for (int i = 0; i < ncores; i++) {
+		const struct core_pus *cp = &cores[(c0 + i) % ncores];
+		if (!hwloc_bitmap_intersects(cp->core->cpuset, taken))
+			return first_free_pu(t, cp->core, taken);
+	}
+	for (int i = 0; i < first; i++) {
+		hwloc_obj_t pu = first_free_pu(t, cores[order[(pos + i) % first]].core, taken);
+		if (pu)
+			return pu;
+	}
+	for (int i = 0; i < ncores; i++) {
+		hwloc_obj_t pu = first_free_pu(t, cores[(c0 + i) % ncores].core, taken);
+		if (pu)
+			return pu;
+	}
+	return NULL;
+}
+
+/*
+ * spread: slot starts as far apart as the topology allows (hwloc_distrib over
+ * one PU per usable core, for min(jobs, cores) slots), each slot grown to k
+ * PUs around its start (grow): one PU per core while jobs * k cores are
+ * usable, else SMT siblings too. Beyond the cores the starts go round the same
+ * order again, onto the PUs the slots left (SMT siblings); when too few PUs
+ * are left for a slot, every PU has one: wrap round (a new round, as from the
+ * first slot). out: jobs * k PUs.
+ */
+static int plan_spread(const struct topo *t, int jobs, int k, hwloc_obj_t *out)
 {
 	struct core_pus *cores;
 	int ncores = usable_cores(t, &cores);
 	int first = jobs < ncores ? jobs : ncores;
 	int *order = xcalloc((size_t)ncores, sizeof(*order));
-	int rc = 0;
-	if (spread)
-		rc = spread_order(t, cores, ncores, first, order);
-	else
-		for (int c = 0; c < ncores; c++)
-			order[c] = c;
-	int n = 0;
-	for (int round = 0; rc == 0 && n < jobs; round++) {
-		int placed = 0;
-		for (int i = 0; i < first && n < jobs; i++) {
-			const struct core_pus *cp = &cores[order[i]];
-			if (round < cp->npus) {
-				pus[n++] = cp->pus[round];
-				placed++;
-			}
+	int rc = spread_order(t, cores, ncores, first, order);
+	hwloc_bitmap_t taken = hwloc_bitmap_alloc();
+	bool whole = (long)jobs * k <= ncores;
+	for (int i = 0, base = 0; rc == 0 && i < jobs; i++) {
+		hwloc_obj_t *slot = out + (size_t)i * (size_t)k;
+		hwloc_obj_t start = spread_start(t, cores, ncores, order, first, (i - base) % first, taken);
+		if (!start || grow(t, start, k, taken, whole, slot) < 0) {
+			hwloc_bitmap_zero(taken);
+			base = i;
+			start = spread_start(t, cores, ncores, order, first, 0, taken);
+			if (!start || grow(t, start, k, taken, whole, slot) < 0)
+				rc = error("spread cannot place %d PUs per slot", k);
 		}
-		if (!placed)	/* every usable PU has a slot: wrap round */
-			for (int i = 0; n < jobs; i++)
-				pus[n++] = pus[i];
+		for (int j = 0; rc == 0 && j < k; j++)
+			hwloc_bitmap_set(taken, slot[j]->os_index);
 	}
+	hwloc_bitmap_free(taken);
 	free(order);
 	free(cores);
 	return rc;
 }
 
-/* pus: every usable PU in logical order (not always OS order), then wrap round. */
-static int plan_by_pus(const struct topo *t, int jobs, hwloc_obj_t *pus)
+/* Slot i takes the k entries of seq (n long) from i * k on, round. */
+static void plan_from_sequence(hwloc_obj_t *seq, int n, int jobs, int k, hwloc_obj_t *out)
+{
+	for (long i = 0; i < (long)jobs * k; i++)
+		out[i] = seq[i % n];
+}
+
+/* compact: the first PU of each usable core in logical order, then their
+ * second PUs (SMT siblings) in the same order, and so on; slots take k of
+ * this sequence each in turn (k neighbouring cores), then wrap round. */
+static void plan_compact(const struct topo *t, int jobs, int k, hwloc_obj_t *out)
+{
+	struct core_pus *cores;
+	int ncores = usable_cores(t, &cores);
+	hwloc_obj_t *seq = xcalloc((size_t)t->info.usable.n, sizeof(*seq));
+	int n = 0;
+	for (int round = 0, placed = 1; placed; round++) {
+		placed = 0;
+		for (int c = 0; c < ncores; c++)
+			if (round < cores[c].npus && n < t->info.usable.n) {
+				seq[n++] = cores[c].pus[round];
+				placed++;
+			}
+	}
+	plan_from_sequence(seq, n, jobs, k, out);
+	free(seq);
+	free(cores);
+}
+
+/* pus: k consecutive usable PUs in logical order (not always OS order) per
+ * slot, then wrap round. */
+static void plan_pus(const struct topo *t, int jobs, int k, hwloc_obj_t *out)
 {
 	hwloc_obj_t *all;
 	int n = usable_pus(t, &all);
-	for (int i = 0; i < jobs; i++)
-		pus[i] = all[i % n];
+	plan_from_sequence(all, n, jobs, k, out);
 	free(all);
-	return 0;
 }
 
-static int plan_parallel(const struct topo *t, const struct plan_opts *o, hwloc_obj_t **out,
+/* list:CPUS: the CPUs in groups of k, in the list's order, then wrap round. */
+static int plan_list(const struct topo *t, const struct policy *p, int jobs, int k, hwloc_obj_t *out)
+{
+	hwloc_obj_t *seq = xcalloc((size_t)p->list.n, sizeof(*seq));
+	int rc = 0;
+	for (int i = 0; i < p->list.n && rc == 0; i++)
+		if (!(seq[i] = usable_pu_by_os(t, p->list.v[i])))
+			rc = error("--policy list: CPU %d is not usable (see 'tribench topology')", p->list.v[i]);
+	if (rc == 0)
+		plan_from_sequence(seq, p->list.n, jobs, k, out);
+	free(seq);
+	return rc;
+}
+
+/* The parallel slots' PUs (*nout slots of k each, caller frees *out). */
+static int plan_parallel(const struct topo *t, const struct plan_opts *o, int k, hwloc_obj_t **out,
 			 int *nout)
 {
 	const struct policy *p = &o->policy;
+	if (p->kind == POLICY_LIST && p->list.n % k) {
+		char *d = policy_describe(p);
+		error("--policy %s has %d CPU%s, not a multiple of --cpus-per-task %d", d, p->list.n,
+		      p->list.n == 1 ? "" : "s", k);
+		free(d);
+		return -1;
+	}
 	int jobs = o->jobs;
 	if (jobs <= 0)
-		jobs = p->kind == POLICY_LIST ? p->list.n : t->info.usable_cores;
-	hwloc_obj_t *pus = xcalloc((size_t)jobs, sizeof(*pus));
+		jobs = p->kind == POLICY_LIST ? p->list.n / k : t->info.usable_cores / k;
+	if (jobs <= 0)
+		jobs = 1;
+	hwloc_obj_t *pus = xcalloc((size_t)jobs * (size_t)k, sizeof(*pus));
 	int rc = 0;
 	switch (p->kind) {
 	case POLICY_SPREAD:
+		rc = plan_spread(t, jobs, k, pus);
+		break;
 	case POLICY_COMPACT:
-		rc = plan_by_cores(t, p->kind == POLICY_SPREAD, jobs, pus);
+		plan_compact(t, jobs, k, pus);
 		break;
 	case POLICY_PUS:
-		rc = plan_by_pus(t, jobs, pus);
+		plan_pus(t, jobs, k, pus);
 		break;
 	case POLICY_LIST:
-		for (int i = 0; i < p->list.n; i++)
-			if (!usable_pu_by_os(t, p->list.v[i])) {
-				rc = error("--policy list: CPU %d is not usable (see 'tribench topology')",
-					   p->list.v[i]);
-				break;
-			}
-		for (int i = 0; rc == 0 && i < jobs; i++)
-			pus[i] = usable_pu_by_os(t, p->list.v[i % p->list.n]);
+		rc = plan_list(t, p, jobs, k, pus);
 		break;
 	}
 	if (rc < 0) {
@@ -438,15 +618,33 @@ static hwloc_obj_t single_pu(const struct topo *t, int cpu)
 	return first;
 }
 
+/* Does some PU belong to more than one slot? */
+static bool any_pu_shared(const struct plan *p)
+{
+	hwloc_bitmap_t seen = hwloc_bitmap_alloc();
+	bool shared = false;
+	for (int i = 0; i < p->nslots && !shared; i++)
+		for (int j = 0; j < p->slots[i].pus.n && !shared; j++) {
+			unsigned pu = (unsigned)p->slots[i].pus.v[j];
+			shared = hwloc_bitmap_isset(seen, pu);
+			hwloc_bitmap_set(seen, pu);
+		}
+	hwloc_bitmap_free(seen);
+	return shared;
+}
+
 int plan_build(const struct topo *t, enum mode mode, const struct plan_opts *o, int ntasks,
 	       struct plan *out)
 {
 	hwloc_obj_t *pus;
-	int n;
+	int n, k = o->cpus_per_task > 0 ? o->cpus_per_task : 1;
 	memset(out, 0, sizeof(*out));
 	out->mode = mode;
+	if (k > t->info.usable.n)
+		return error("--cpus-per-task %d is more than the %d usable CPU%s (see 'tribench topology')", k,
+			     t->info.usable.n, t->info.usable.n == 1 ? "" : "s");
 	if (mode == MODE_PARALLEL) {
-		if (plan_parallel(t, o, &pus, &n) < 0)
+		if (plan_parallel(t, o, k, &pus, &n) < 0)
 			return -1;
 		out->max_in_flight = n;
 	} else {
@@ -456,8 +654,14 @@ int plan_build(const struct topo *t, enum mode mode, const struct plan_opts *o, 
 			cpulist_format(t->info.usable.v, t->info.usable.n, buf, sizeof(buf));
 			return error("--cpu %d is not a usable CPU (usable: %s)", o->cpu, buf);
 		}
-		pus = xmalloc(sizeof(*pus));
-		pus[0] = pu;
+		pus = xcalloc((size_t)k, sizeof(*pus));
+		hwloc_bitmap_t none = hwloc_bitmap_alloc();
+		int rc = grow(t, pu, k, none, k <= t->info.usable_cores, pus);
+		hwloc_bitmap_free(none);
+		if (rc < 0) {
+			free(pus);
+			return error("cannot place %d PUs around CPU %d", k, (int)pu->os_index);
+		}
 		n = 1;
 		out->max_in_flight = mode == MODE_SERIAL ? 1 : (ntasks > 0 ? ntasks : -1);
 	}
@@ -465,18 +669,17 @@ int plan_build(const struct topo *t, enum mode mode, const struct plan_opts *o, 
 		out->max_in_flight = o->max_in_flight;
 	out->nslots = n;
 	out->slots = xcalloc((size_t)n, sizeof(*out->slots));
-	for (int i = 0; i < n; i++) {
-		slot_fill(t, pus[i], &out->slots[i]);
-		for (int j = 0; j < i; j++)
-			if (pus[j] == pus[i])
-				out->oversubscribed = true;
-	}
+	for (int i = 0; i < n; i++)
+		slot_fill(t, pus + (size_t)i * (size_t)k, k, &out->slots[i]);
+	out->oversubscribed = any_pu_shared(out);
 	free(pus);
 	return 0;
 }
 
 void plan_free(struct plan *p)
 {
+	for (int i = 0; i < p->nslots; i++)
+		intlist_free(&p->slots[i].pus);
 	free(p->slots);
 	p->slots = NULL;
 	p->nslots = 0;

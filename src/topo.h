@@ -35,18 +35,22 @@ void policy_free(struct policy *p);
 struct plan_opts {
 	int cpu;                  /* serial/concurrent PU (OS index), -1: the first
 				   * usable PU in hwloc's logical order */
-	int jobs;                 /* parallel slots, 0: usable cores (list: its length) */
+	int jobs;                 /* parallel slots, 0: usable cores / cpus_per_task
+				   * (list: its length / cpus_per_task), at least 1 */
 	int max_in_flight;        /* --max-in-flight: at most this many at once, 0: no cap */
-	int cpus_per_task;        /* --cpus-per-task: PUs per slot, 1 or more */
+	int cpus_per_task;        /* --cpus-per-task: PUs per slot (0 is taken as 1) */
 	struct policy policy;
 };
 
-/* One slot is one PU. */
+/* One slot is a set of cpus_per_task PUs (one, by default). */
 struct plan_slot {
-	int pu;                   /* OS index */
-	int core;                 /* logical index of its core */
-	int package;              /* logical index of its package, -1 when none */
-	cpu_set_t mask;           /* prepared for sched_setaffinity in the child */
+	int pu;                   /* OS index of its first PU in placement order (the
+				   * start spread chose, the --cpu): hooks, names */
+	int core;                 /* logical index of pu's core */
+	int package;              /* logical index of pu's package, -1 when none */
+	struct intlist pus;       /* all its PUs, OS indexes, sorted (owned by the plan) */
+	cpu_set_t mask;           /* the same, prepared for sched_setaffinity in the
+				   * child; empty for a topology not of this system */
 };
 
 struct plan {
@@ -54,7 +58,7 @@ struct plan {
 	int nslots;
 	struct plan_slot *slots;
 	int max_in_flight;        /* -1: unbounded (concurrent, task count unknown) */
-	bool oversubscribed;      /* some PU carries more than one slot */
+	bool oversubscribed;      /* some PU belongs to more than one slot */
 };
 
 /* Load the machine's topology; HWLOC_SYNTHETIC / HWLOC_XMLFILE are honoured. */
@@ -66,7 +70,17 @@ const struct topo_info *topo_get_info(const struct topo *t);
 /* Narrow the usable set (tests of restricted machines); every CPU must be usable. */
 int topo_restrict_usable(struct topo *t, const struct intlist *cpus);
 
-/* Build one mode's plan. ntasks sizes the concurrent admission (0: unknown). */
+/*
+ * Build one mode's plan (DESIGN §1; out is the caller's, freed by plan_free).
+ * ntasks sizes the concurrent admission (0: unknown). Each slot holds
+ * o->cpus_per_task PUs: spread grows each slot around its start inside the
+ * smallest cache/NUMA node/package holding that many free PUs, one per core
+ * before SMT siblings; compact takes neighbouring cores, pus neighbouring PUs,
+ * list:CPUS groups its CPUs in order; serial/concurrent grow one set around
+ * --cpu as spread does. -1 with one error line: --cpu not usable, a list CPU
+ * not usable, a list whose length is not a multiple of cpus_per_task, or
+ * cpus_per_task above the usable PUs.
+ */
 int plan_build(const struct topo *t, enum mode mode, const struct plan_opts *o, int ntasks,
 	       struct plan *out);
 void plan_free(struct plan *p);

@@ -3,7 +3,10 @@
 #include "config.h"
 #include "tree.h"
 
+#include <dirent.h>
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,18 +92,71 @@ static void read_thread(struct tree *tr, int tid, pid_t leader, struct sampler *
 		charge(tr, tid, running, cpu, s);
 }
 
+/* The pids of a /proc children file (space-separated) onto out, each once. */
+static void push_children(const char *text, struct intlist *out)
+{
+	for (const char *p = text; *p;) {
+		char *end;
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+		if (pid > 0 && pid <= INT_MAX && !intlist_has(out, (int)pid))
+			intlist_push(out, (int)pid);
+	}
+}
+
+/*
+ * Without a leaf: the threads of the leader and of its descendants, found
+ * from the leader down (each process's /proc/PID/task directory, then each
+ * thread's children file), at most cap files. A descendant that setsid'd
+ * is found too (it is still a child); one whose parent died is not (it went
+ * to its subreaper). Returns the files read.
+ */
+static int walk_tree(pid_t leader, int cap, struct intlist *tids)
+{
+	struct intlist procs = {0};
+	intlist_push(&procs, (int)leader);
+	int reads = 0;
+	for (int i = 0; i < procs.n && reads < cap; i++) {
+		char path[64], buf[4096];
+		snprintf(path, sizeof(path), "/proc/%d/task", procs.v[i]);
+		reads++;
+		DIR *d = opendir(path);
+		if (!d)
+			continue;
+		int from = tids->n;
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			int tid = atoi(e->d_name);
+			if (tid > 0)
+				intlist_push(tids, tid);
+		}
+		closedir(d);
+		for (int j = from; j < tids->n && reads < cap; j++) {
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/children", procs.v[i], tids->v[j]);
+			reads++;
+			if (probe_read_file(path, buf, sizeof(buf)) > 0)
+				push_children(buf, &procs);
+		}
+	}
+	if (!tids->n)	/* unreadable: the leader's own files still say something */
+		intlist_push(tids, (int)leader);
+	intlist_free(&procs);
+	return reads;
+}
+
 /* Start a pass: the leaf's processes (procs_max; *nprocs, -1 unread) and
- * threads, or the leader. Returns the files read. */
-static int pass_start(struct tree *tr, const struct cgroup_leaf *leaf, pid_t leader, int *nprocs)
+ * threads, or without a leaf the tree walked from the leader (cap: the most
+ * files the walk may read). Returns the files read. */
+static int pass_start(struct tree *tr, const struct cgroup_leaf *leaf, pid_t leader, int cap, int *nprocs)
 {
 	tr->pass.n = 0;
 	tr->pos = 0;
 	tr->in_pass = true;
 	*nprocs = -1;
-	if (!leaf) {
-		intlist_push(&tr->pass, (int)leader);
-		return 0;
-	}
+	if (!leaf)
+		return walk_tree(leader, cap, &tr->pass);
 	struct intlist procs = {0};
 	int n = *nprocs = cgroup_pids(leaf, false, &procs);
 	intlist_free(&procs);
@@ -121,7 +177,7 @@ int tree_sample(struct tree *tr, const struct cgroup_leaf *leaf, pid_t leader, i
 		if (budget < 2)
 			return 0;
 		int nprocs;
-		used += pass_start(tr, leaf, leader, &nprocs);
+		used += pass_start(tr, leaf, leader, budget - 2, &nprocs);
 	}
 	while (tr->pos < tr->pass.n && budget - used >= 2) {
 		read_thread(tr, tr->pass.v[tr->pos++], leader, s, seen);
@@ -147,7 +203,7 @@ int tree_leader_exit(struct tree *tr, const struct cgroup_leaf *leaf, pid_t lead
 		return -1;
 	/* the zombie leader has left cgroup.procs: count it back */
 	int nprocs;
-	pass_start(tr, leaf, leader, &nprocs);
+	pass_start(tr, leaf, leader, 0, &nprocs);
 	if (tr->procs_max < 1 + (nprocs > 0 ? nprocs : 0))
 		tr->procs_max = 1 + (nprocs > 0 ? nprocs : 0);
 	while (tr->pos < tr->pass.n)
@@ -156,7 +212,7 @@ int tree_leader_exit(struct tree *tr, const struct cgroup_leaf *leaf, pid_t lead
 	return nprocs;
 }
 
-void tree_settle(struct tree *tr, double total_s, int fallback_cpu, struct sampler *s)
+void tree_settle(struct tree *tr, double total_s, const struct intlist *fallback, struct sampler *s)
 {
 	double rest = total_s - tr->charged_s;
 	if (isnan(rest) || rest <= 0)
@@ -164,7 +220,10 @@ void tree_settle(struct tree *tr, double total_s, int fallback_cpu, struct sampl
 	if (tr->charged_s > 0)
 		for (int i = 0; i < tr->nby; i++)
 			sampler_charge(s, tr->by_cpu[i].cpu, rest * tr->by_cpu[i].s / tr->charged_s);
+	else if (tr->have_leader_cpu)
+		sampler_charge(s, tr->leader_cpu, rest);
 	else
-		sampler_charge(s, tr->have_leader_cpu ? tr->leader_cpu : fallback_cpu, rest);
+		for (int i = 0; i < fallback->n; i++)
+			sampler_charge(s, fallback->v[i], rest / fallback->n);
 	tr->charged_s += rest;
 }

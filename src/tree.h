@@ -13,8 +13,10 @@
  * were seen on (field 39 of /proc/TID/stat) and the running time of each
  * thread (field 1 of /proc/TID/schedstat) charged to the CPU it was last
  * seen on. The tree is the task's cgroup leaf (cgroup.threads), or, under
- * process groups, the leader alone. Reading is budgeted: a pass over the
- * tree's threads may span several ticks, resuming where it stopped.
+ * process groups, the threads of the leader and its descendants (walked from
+ * the leader through /proc/PID/task and each thread's children file). Reading
+ * is budgeted: a pass over the tree's threads may span several ticks,
+ * resuming where it stopped.
  */
 struct tree_thread {
 	int tid;
@@ -47,8 +49,9 @@ void tree_free(struct tree *tr);
 
 /*
  * Read at most budget files of the tree (leaf: cgroup.procs and
- * cgroup.threads at the start of a pass, then 2 per thread; leaf NULL: 2 for
- * the leader), continuing the pass in progress. Each thread read charges its
+ * cgroup.threads at the start of a pass; leaf NULL: the walk, one task
+ * directory per process and one children file per thread, at most budget - 2;
+ * then 2 per thread), continuing the pass in progress. Each thread read charges its
  * running time since its last reading to the CPU it was last seen on
  * (sampler_charge on s) and adds that CPU to *seen (kept sorted). Returns the
  * files read; *pass_done is true when the pass reached its end (the next call
@@ -72,9 +75,11 @@ int tree_leader_exit(struct tree *tr, const struct cgroup_leaf *leaf, pid_t lead
  * (seconds: the leaf's cpu_s, or the leader's running time without a leaf)
  * was not charged by the samples (threads that ended between two readings)
  * to the CPUs the samples saw, in proportion to what each was charged; when
- * nothing was, to the leader's last CPU, or fallback_cpu when that is
- * unknown. Nothing when total_s is NAN or all was charged.
+ * nothing was, to the leader's last CPU, or, when that is unknown too, in
+ * equal shares to the CPUs of fallback (the slot's PUs, borrowed; never one
+ * PU of a K-PU slot for all of it). Nothing when total_s is NAN or all was
+ * charged.
  */
-void tree_settle(struct tree *tr, double total_s, int fallback_cpu, struct sampler *s);
+void tree_settle(struct tree *tr, double total_s, const struct intlist *fallback, struct sampler *s);
 
 #endif

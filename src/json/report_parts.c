@@ -53,10 +53,11 @@ static cJSON *plan(const struct plan *p)
 	for (int i = 0; i < p->nslots; i++) {
 		const struct plan_slot *s = &p->slots[i];
 		cJSON *so = jadd(slots, NULL, jnew_object());
-		char cpuset[16];
-		snprintf(cpuset, sizeof(cpuset), "%d", s->pu);
+		char cpuset[8192];
+		cpulist_format(s->pus.v, s->pus.n, cpuset, sizeof(cpuset));
 		jadd(so, "slot", jint(i));
 		jadd(so, "cpuset", jstr(cpuset));
+		jadd(so, "pus", int_array(s->pus.v, s->pus.n));
 		jadd(so, "pu", jint(s->pu));
 		jadd(so, "core", jint(s->core));
 		jadd(so, "package", s->package < 0 ? jnull() : jint(s->package));

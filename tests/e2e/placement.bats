@@ -45,3 +45,90 @@ last_cpu() {
 	jqr p.json ".modes[0].plan.slots | length == $((n + 1))"
 	jqr p.json '.modes[0].plan.oversubscribed == true'
 }
+
+# ---- --cpus-per-task K: slots of K PUs ----------------------------------------
+
+@test "plan --cpus-per-task 4 on two packages: each slot's 4 PUs in one package, the two slots in different packages" {
+	HWLOC_SYNTHETIC="pack:2 core:8 pu:2" "$TRIBENCH" plan -j 2 --cpus-per-task 4 >p.json
+	validate p.json "$TOP_SRCDIR/docs/plan.schema.json"
+	jqr p.json '.modes[] | select(.mode == "parallel") | .jobs == 2 and (.plan.slots | length) == 2'
+	# pack:2 core:8 pu:2 numbers PU p in package p / 16, on core p / 2
+	jqr p.json '[.modes[] | select(.mode == "parallel") | .plan.slots[] | .pus]
+		| all(length == 4 and (map(. / 16 | floor) | unique | length) == 1
+			and (map(. / 2 | floor) | unique | length) == 4)
+		and (map(.[0] / 16 | floor) | unique | length) == 2'
+	# cpuset is the same set in taskset syntax, pu its first
+	jqr p.json 'all(.modes[].plan.slots[]; .cpuset == (.pus | map(tostring) | join(","))
+		and (.pu as $p | .pus | index($p)) != null)'
+	jqr p.json '.modes[] | select(.mode == "parallel") | .plan.oversubscribed == false'
+	# serial and concurrent: one 4-PU set, inside one package too
+	jqr p.json '[.modes[] | select(.mode != "parallel") | .plan.slots] | all(length == 1 and (.[0].pus | length) == 4)'
+}
+
+@test "--cpus-per-task above the usable PUs, or a list not in groups of K: one line, exit 2, nothing printed" {
+	HWLOC_SYNTHETIC="core:2 pu:1" run "$TRIBENCH" plan --cpus-per-task 3
+	[ "$status" -eq 2 ]
+	assert_one_line_error
+	[[ "$output" == *"--cpus-per-task 3 is more than the 2 usable CPUs"* ]]
+	HWLOC_SYNTHETIC="core:4 pu:1" run "$TRIBENCH" plan -m parallel -p list:0-2 --cpus-per-task 2
+	[ "$status" -eq 2 ]
+	assert_one_line_error
+	[[ "$output" == *"has 3 CPUs, not a multiple of --cpus-per-task 2"* ]]
+	run "$TRIBENCH" run --cpus-per-task 4097 -- true
+	[ "$status" -eq 2 ]
+	[ ! -e tribench-report.json ]
+}
+
+@test "-j x --cpus-per-task over the usable PUs wraps round and says oversubscribed" {
+	HWLOC_SYNTHETIC="core:4 pu:1" "$TRIBENCH" plan -m parallel -j 3 --cpus-per-task 2 >p.json
+	jqr p.json '.modes[0].plan | .oversubscribed == true and ([.slots[].cpuset] == ["0-1", "2-3", "0-1"])'
+	HWLOC_SYNTHETIC="core:4 pu:1" "$TRIBENCH" plan -m parallel --cpus-per-task 2 >p.json
+	jqr p.json '.modes[0] | .jobs == 2 and .plan.oversubscribed == false'
+}
+
+@test "run --dry-run lists every CPU of the K-PU slots" {
+	HWLOC_SYNTHETIC="pack:2 core:8 pu:2" run "$TRIBENCH" run --dry-run -j 2 --cpus-per-task 4 -- true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\t1 on 0,2,4,6\t'* ]]
+	[[ "$output" == *$'\t2 on 0,2,4,6,16,18,20,22'* ]]
+}
+
+# A Pool of 2 worker processes: the task is a tree, its slot two PUs.
+pool_job() {
+	cat >job.py <<'PY'
+import multiprocessing
+def busy(n):
+    s = 0
+    for i in range(n):
+        s += i * i
+    return s
+if __name__ == "__main__":
+    with multiprocessing.Pool(2) as p:
+        p.map(busy, [6000000, 6000000])
+PY
+}
+
+@test "a multiprocessing Pool under --cpus-per-task 2: cpuset 0-1, and cpus_seen holds both PUs (cgroup leaf and process group)" {
+	local py=/usr/bin/python3
+	[ -x "$py" ] || py=$(command -v python3) || skip "no python3"
+	taskset -pc "$$" | grep -qE ': (0-[1-9]|0,1)' || skip "CPUs 0 and 1 not both usable"
+	pool_job
+	for c in auto pgroup; do
+		"$TRIBENCH" run --containment "$c" --cpus-per-task 2 --cpu 0 -m serial --count 1 --runs 1 \
+			--warmup 0 -q -o r.json -- "$py" job.py
+		validate r.json
+		jqr r.json '.workloads[0].modes[0].plan.slots[0].cpuset == "0-1"'
+		jqr r.json '.workloads[0].modes[0].runs[0].tasks[0]
+			| .cpuset == "0-1" and .cpus_allowed == "0-1" and .cpus_seen == [0, 1] and .outside_slot == false'
+	done
+}
+
+@test "under process groups the sampled tree is the leader and its descendants: a child on CPU 1 is seen there" {
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 usable CPUs"
+	taskset -pc "$$" | grep -qE ': (0-[1-9]|0,1)' || skip "CPUs 0 and 1 not both usable"
+	# the shell waits for its child (no exec): only a walk of the tree sees it
+	"$TRIBENCH" run --containment pgroup -m serial --cpu 0 --runs 1 --warmup 0 --count 1 -q -o r.json -- \
+		sh -c 'taskset -c 1 sh -c "i=0; while [ \$i -lt 300000 ]; do i=\$((i+1)); done"; true'
+	validate r.json
+	jqr r.json '.workloads[0].modes[0].runs[0].tasks[0] | (.cpus_seen | index(1)) != null and .outside_slot == true'
+}
