@@ -298,9 +298,39 @@ static int read_task_spec(const cJSON *o, const char *at, struct report_task_spe
 	return 0;
 }
 
+/* workloads[].amdahl as written (numbers printed and read back may differ
+ * in the last bit, so a fit made again would not give the same report);
+ * a report from before sweeps has none: fitted from its summaries. */
+static int read_amdahl(const cJSON *o, const char *at, struct report_workload *w)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "amdahl");
+	if (!a) {
+		report_fit_amdahl(w);
+		return 0;
+	}
+	if (!cJSON_IsArray(a))
+		return error("%s: \"amdahl\" must be an array", at);
+	w->amdahl = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(*w->amdahl));
+	for (const cJSON *f = a->child; f; f = f->next) {
+		char *where = jsubpath(at, "amdahl", w->namdahl);
+		struct report_amdahl *fit = &w->amdahl[w->namdahl++];
+		int rc = !cJSON_IsObject(f) ? error("%s must be an object", where)
+			 : jget_string(f, "executor", where, &fit->executor) < 0 ||
+					   jget_int_list(f, "jobs", where, &fit->jobs) < 0 ||
+					   jget_number(f, "serial_fraction", where, false, &fit->serial_fraction) < 0 ||
+					   jget_number(f, "serial_fraction_se", where, true,
+						       &fit->serial_fraction_se) < 0
+				 ? -1
+				 : 0;
+		free(where);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Entries' keys (mode, jobs, executor) must be unique within a workload:
- * pairs are matched by them. amdahl is not read: report_summarise fits it
- * again from the summaries read. */
+ * pairs are matched by them. */
 static int read_workload(const cJSON *o, const char *at, struct report_workload *w)
 {
 	if (!cJSON_IsObject(o))
@@ -347,7 +377,8 @@ static int read_workload(const cJSON *o, const char *at, struct report_workload 
 	if (params && !cJSON_IsObject(params))
 		return error("%s: \"parameters\" must be an object", at);
 	w->parameters = params ? json_compact(params) : xstrdup("{}");
-	report_fit_amdahl(w);
+	if (read_amdahl(o, at, w) < 0)
+		return -1;
 	w->extra = fields_extra(o, NULL, workload_keys);
 	return 0;
 }
