@@ -54,3 +54,20 @@ need_cgroup() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root for a writable cgroup v2 hierarchy"
 	grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "no cgroup2 mount"
 }
+
+# pool_job FILE N: a Python script whose multiprocessing.Pool(2) maps a pure-
+# Python busy loop of N iterations over two items: a task that is a tree of
+# processes, CPU-bound on two PUs at once.
+pool_job() {
+	cat >"$1" <<PY
+import multiprocessing
+def busy(n):
+    s = 0
+    for i in range(n):
+        s += i * i
+    return s
+if __name__ == "__main__":
+    with multiprocessing.Pool(2) as p:
+        p.map(busy, [$2, $2])
+PY
+}

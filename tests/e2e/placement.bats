@@ -93,26 +93,11 @@ last_cpu() {
 	[[ "$output" == *$'\t2 on 0,2,4,6,16,18,20,22'* ]]
 }
 
-# A Pool of 2 worker processes: the task is a tree, its slot two PUs.
-pool_job() {
-	cat >job.py <<'PY'
-import multiprocessing
-def busy(n):
-    s = 0
-    for i in range(n):
-        s += i * i
-    return s
-if __name__ == "__main__":
-    with multiprocessing.Pool(2) as p:
-        p.map(busy, [6000000, 6000000])
-PY
-}
-
 @test "a multiprocessing Pool under --cpus-per-task 2: cpuset 0-1, and cpus_seen holds both PUs (cgroup leaf and process group)" {
 	local py=/usr/bin/python3
 	[ -x "$py" ] || py=$(command -v python3) || skip "no python3"
 	taskset -pc "$$" | grep -qE ': (0-[1-9]|0,1)' || skip "CPUs 0 and 1 not both usable"
-	pool_job
+	pool_job job.py 6000000
 	for c in auto pgroup; do
 		"$TRIBENCH" run --containment "$c" --cpus-per-task 2 --cpu 0 -m serial --count 1 --runs 1 \
 			--warmup 0 -q -o r.json -- "$py" job.py

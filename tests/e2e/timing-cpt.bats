@@ -15,17 +15,7 @@ setup_file() {
 	local job="$BATS_FILE_TMPDIR/job.py"
 	# two pure-Python busy loops of about 0.45 s each, one per worker (measured
 	# on the 2-core VM: median wall 0.90 s on one PU, 0.56 s on two)
-	cat >"$job" <<'PY'
-import multiprocessing
-def busy(n):
-    s = 0
-    for i in range(n):
-        s += i * i
-    return s
-if __name__ == "__main__":
-    with multiprocessing.Pool(2) as p:
-        p.map(busy, [14000000, 14000000])
-PY
+	pool_job "$job" 14000000
 	# the VM is shared: a pair of reports where tribench finds other work on
 	# the CPUs, or that misses the ratio asserted below, is taken again, 3
 	# tries at most, and the count reported

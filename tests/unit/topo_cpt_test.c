@@ -17,27 +17,13 @@
 
 #include <cmocka.h>
 
+#include "synthetic.h"
+
 #define T_FLAT "core:2 pu:1"
 #define T_2PKG "pack:2 core:8 pu:2"            /* core c: PUs 2c, 2c+1; package: pu / 16 */
 #define T_2PKG_CP "pack:2 core:8 pu:2(indexes=core:pack)" /* core c: PUs c, c+16 */
 #define T_L2 "pack:2 l2:2 core:2 pu:2"         /* core c: PUs 2c, 2c+1; L2: pu / 4 */
 #define T_NUMA "pack:1 numa:2 core:4 pu:2"     /* core c: PUs 2c, 2c+1; node: pu / 8 */
-
-static struct topo *load(const char *desc)
-{
-	struct topo *t = NULL;
-	if (topo_load_synthetic(&t, desc) < 0)
-		fail_msg("cannot load synthetic topology '%s'", desc);
-	return t;
-}
-
-static void restrict_to(struct topo *t, const char *cpus)
-{
-	struct intlist l = {0};
-	assert_int_equal(cpulist_parse(cpus, &l), 0);
-	assert_int_equal(topo_restrict_usable(t, &l), 0);
-	intlist_free(&l);
-}
 
 static int build(const struct topo *t, enum mode mode, const char *policy, int jobs, int k, int cpu,
 		 struct plan *p)

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "synthetic.h"
+
 /* Topologies under test, and where each PU sits in them. */
 #define T_FLAT "core:2 pu:1"
 #define T_2PKG "pack:2 core:8 pu:2"
@@ -57,22 +59,6 @@ static const struct layout *layout_of(const char *desc)
 	return NULL;
 }
 
-static struct topo *load(const char *desc)
-{
-	struct topo *t = NULL;
-	if (topo_load_synthetic(&t, desc) < 0)
-		fail_msg("cannot load synthetic topology '%s'", desc);
-	return t;
-}
-
-/* Narrow the usable set to a taskset-syntax list. */
-static void restrict_to(struct topo *t, const char *cpus)
-{
-	struct intlist l = {0};
-	assert_int_equal(cpulist_parse(cpus, &l), 0);
-	assert_int_equal(topo_restrict_usable(t, &l), 0);
-	intlist_free(&l);
-}
 
 /* plan_build for one mode with a policy given as text; returns its result. */
 static int build(const struct topo *t, enum mode mode, const char *policy, int jobs, int cpu,
