@@ -93,21 +93,6 @@ last_cpu() {
 	[[ "$output" == *$'\t2 on 0,2,4,6,16,18,20,22'* ]]
 }
 
-@test "a multiprocessing Pool under --cpus-per-task 2: cpuset 0-1, and cpus_seen holds both PUs (cgroup leaf and process group)" {
-	local py=/usr/bin/python3
-	[ -x "$py" ] || py=$(command -v python3) || skip "no python3"
-	taskset -pc "$$" | grep -qE ': (0-[1-9]|0,1)' || skip "CPUs 0 and 1 not both usable"
-	pool_job job.py 6000000
-	for c in auto pgroup; do
-		"$TRIBENCH" run --containment "$c" --cpus-per-task 2 --cpu 0 -m serial --count 1 --runs 1 \
-			--warmup 0 -q -o r.json -- "$py" job.py
-		validate r.json
-		jqr r.json '.workloads[0].modes[0].plan.slots[0].cpuset == "0-1"'
-		jqr r.json '.workloads[0].modes[0].runs[0].tasks[0]
-			| .cpuset == "0-1" and .cpus_allowed == "0-1" and .cpus_seen == [0, 1] and .outside_slot == false'
-	done
-}
-
 @test "under process groups the sampled tree is the leader and its descendants: a child on CPU 1 is seen there" {
 	[ "$(nproc)" -ge 2 ] || skip "needs 2 usable CPUs"
 	taskset -pc "$$" | grep -qE ': (0-[1-9]|0,1)' || skip "CPUs 0 and 1 not both usable"

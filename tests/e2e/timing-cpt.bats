@@ -61,3 +61,20 @@ median() {
 	# and the 1-PU slot's to CPU 0 alone
 	jqr "$K1" 'all(.workloads[0].modes[0].runs[]; [.cpus[] | select(.cpu == 1) | .task_busy][0] <= 0.02)'
 }
+
+# Not a timing test, but it needs both PUs free: a busy CPU 1 can keep the
+# scheduler from ever moving a worker there, so it runs alone too.
+@test "a multiprocessing Pool under --cpus-per-task 2: cpuset 0-1, and cpus_seen holds both PUs (cgroup leaf and process group)" {
+	local py=/usr/bin/python3
+	[ -x "$py" ] || py=$(command -v python3) || skip "no python3"
+	taskset -pc "$$" | grep -qE ': (0-[1-9]|0,1)' || skip "CPUs 0 and 1 not both usable"
+	pool_job job.py 6000000
+	for c in auto pgroup; do
+		"$TRIBENCH" run --containment "$c" --cpus-per-task 2 --cpu 0 -m serial --count 1 --runs 1 \
+			--warmup 0 -q -o r.json -- "$py" job.py
+		validate r.json
+		jqr r.json '.workloads[0].modes[0].plan.slots[0].cpuset == "0-1"'
+		jqr r.json '.workloads[0].modes[0].runs[0].tasks[0]
+			| .cpuset == "0-1" and .cpus_allowed == "0-1" and .cpus_seen == [0, 1] and .outside_slot == false'
+	done
+}
