@@ -308,6 +308,11 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	}
 	/* a runtime error mid-run still leaves a valid report of what ran */
 	int ran = runner_run(&r, &s, t, &suite, o);
+	if (ran == -1) {	/* the report says it was cut short, and why */
+		r.interrupted = true;
+		report_add_warning(&r, xasprintf("the benchmark stopped at a runtime error (exit 3): %s",
+						 error_last()));
+	}
 	progress_clear(&progress);
 	if (s.spawn_warning) {	/* set at start or when the launcher died mid-run */
 		if (!o->quiet)
@@ -334,6 +339,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	rc = failures_print(&r) || r.hook_failure ? EXIT_TASK_FAILED : EXIT_OK;
 	if (ran < 0)	/* -2: a program not in PATH after --setup */
 		rc = ran == -2 ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+
 	if (!o->quiet)
 		table_print(out.to_stdout || out.to_stdout_too ? stderr : stdout, &r);
 	out.signal = r.interrupted ? s.signal : 0;	/* no endless wait on a reader then */

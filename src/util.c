@@ -85,11 +85,16 @@ void error_set_quiet(bool on)
 	quiet = on;
 }
 
+static char last_error[1024];
+
+const char *error_last(void)
+{
+	return last_error;
+}
+
 __attribute__((format(printf, 2, 0)))
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
-	if (quiet)
-		return;
 	char buf[1024];
 	int n = snprintf(buf, sizeof(buf), "%s", error_context);
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
@@ -101,7 +106,10 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 		else if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
 	char *text = utf8_valid(buf) ? NULL : utf8_sanitize(buf);
-	fprintf(stderr, "tribench: %s%s\n", prefix, text ? text : buf);
+	if (!*prefix)
+		snprintf(last_error, sizeof(last_error), "%s", text ? text : buf);
+	if (!quiet)
+		fprintf(stderr, "tribench: %s%s\n", prefix, text ? text : buf);
 	free(text);
 }
 

@@ -27,6 +27,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print "tribench: <message>" on stderr and return -1 (git's error()). */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The last error()'s message as printed, without "tribench: " (owned
+ * here, overwritten by the next); "" when there was none. */
+const char *error_last(void);
 /* Prefix every following message with "<context>: ", until cleared. */
 void error_set_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void error_clear_context(void);

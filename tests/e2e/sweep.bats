@@ -174,3 +174,17 @@ entries() {
 	validate r.json
 	[ "$(jqr r.json '.hook_failure | [.mode, .jobs, .executor, .run] | @tsv')" = "$(printf 'parallel\t2\tprocess\t1')" ]
 }
+
+@test "a runtime error mid-sweep (--results made unwritable): exit 3, the report marked interrupted with a warning naming the error" {
+	run "$TRIBENCH" run -t sleep:ms=10 -m serial,parallel -j 1,2 --runs 2 --warmup 0 -q -o r.json \
+		--results res --prepare 'test "$TRIBENCH_RUN" != 2 || { rm -rf res; touch res; }'
+	[ "$status" -eq 3 ]
+	assert_one_line_error
+	[[ "$output" == *"cannot create 'res/custom/"*"Not a directory" ]]
+	validate r.json
+	jqr r.json '.interrupted == true'
+	jqr r.json '[.warnings[] | select(startswith("the benchmark stopped at a runtime error (exit 3): cannot create '"'"'res/custom/"))] | length == 1'
+	# round 1 whole; the run the error cut is kept, partial, and nothing ran after it
+	jqr r.json '[.workloads[0].modes[].runs[] | select(.partial)] | length == 1'
+	jqr r.json '[.workloads[0].modes[].runs[] | select(.partial | not)] | length == 3'
+}
