@@ -324,6 +324,9 @@ static const char *option_name(int c)
 	return "?";	/* not reached: getopt returns only listed options */
 }
 
+/* The most slots a --jobs sweep may add up to: 1..180, or 1,2,4,...,4096. */
+#define JOBS_SWEEP_MAX_SLOTS 16384
+
 /*
  * --jobs N, or a sweep: sizes and ranges A..B joined by commas ("1,2,4",
  * "1..8", "1..4,8"), each 1..4096, none twice, in the order given. The
@@ -354,6 +357,13 @@ static int parse_jobs(struct options *o, const char *value)
 			break;
 		p = comma;
 	}
+	long slots = 0;
+	for (int k = 0; k < o->jobs_sweep.n; k++)
+		slots += o->jobs_sweep.v[k];
+	if (slots > JOBS_SWEEP_MAX_SLOTS)	/* each entry's plan (in the report) lists its slots */
+		return error("invalid --jobs '%s': its sizes add up to %ld slots, at most %d (each entry's plan "
+			     "lists its slots): sweep fewer sizes, such as 1,2,4,8,16", value, slots,
+			     JOBS_SWEEP_MAX_SLOTS);
 	o->plan.jobs = o->jobs_sweep.v[0];
 	return 0;
 bad:

@@ -135,6 +135,36 @@ static void warn_setup(struct comparison *c, const struct report *a, const struc
 	}
 }
 
+/* The entries of w with m's mode and executor; *only set to the last. */
+static int same_mode(const struct report_workload *w, const struct report_mode *m,
+		     const struct report_mode **only)
+{
+	int n = 0;
+	for (int k = 0; k < w->nmodes; k++)
+		if (!strcmp(w->modes[k].mode, m->mode) && !strcmp(w->modes[k].executor, m->executor)) {
+			*only = &w->modes[k];
+			n++;
+		}
+	return n;
+}
+
+/*
+ * The entry of other paired with m of w: the one with m's key; else, when
+ * each side holds a single entry of m's mode and executor (two reports
+ * without a sweep whose --jobs differ: another machine's core count), that
+ * one, *loose set (the pair is then named in a warning). NULL: none.
+ */
+static const struct report_mode *partner_entry(const struct report_workload *w, const struct report_mode *m,
+					       const struct report_workload *other, bool *loose)
+{
+	const struct report_mode *found = report_entry_find(other, m), *mine, *theirs;
+	*loose = false;
+	if (found || same_mode(w, m, &mine) != 1 || same_mode(other, m, &theirs) != 1)
+		return found;
+	*loose = true;
+	return theirs;
+}
+
 /* One line naming the workload/mode pairs of `from` that `other` lacks. */
 static void warn_unmatched(struct comparison *c, const struct report *from, const struct report *other)
 {
@@ -144,7 +174,8 @@ static void warn_unmatched(struct comparison *c, const struct report *from, cons
 		const struct report_workload *w = &from->workloads[i];
 		const struct report_workload *ow = partner(from, w, other);
 		for (int m = 0; m < w->nmodes; m++) {
-			if (ow && report_entry_find(ow, &w->modes[m]))
+			bool loose;
+			if (ow && partner_entry(w, &w->modes[m], ow, &loose))
 				continue;
 			char *label = report_entry_label(from, other, &w->modes[m]);
 			char *more = xasprintf("%s%s%s/%s", list ? list : "", n ? ", " : "", w->name, label);
@@ -250,12 +281,18 @@ int compare_reports(const struct report *old, const struct report *new, double t
 						   "each report holds a single workload", wa->name,
 						   old->source, wb->name, new->source));
 		for (int m = 0; wb && m < wa->nmodes; m++) {
-			const struct report_mode *mb = report_entry_find(wb, &wa->modes[m]);
+			bool loose;
+			const struct report_mode *mb = partner_entry(wa, &wa->modes[m], wb, &loose);
 			if (!mb)
 				continue;
 			struct compare_pair *p = &out->pairs[out->npairs++];
 			p->workload = wa->name;
 			p->mode = report_entry_label(old, new, &wa->modes[m]);
+			if (loose)
+				add_warning(out, xasprintf("%s/%s with %d jobs in '%s' and %d jobs in '%s' compared as "
+							   "one: each report holds a single %s entry", wa->name,
+							   wa->modes[m].mode, wa->modes[m].jobs, old->source,
+							   mb->jobs, new->source, wa->modes[m].mode));
 			p->entry = &wa->modes[m];
 			if (test_pair(out, p, &wa->modes[m], mb) < 0)
 				goto fail;

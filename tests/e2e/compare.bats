@@ -269,3 +269,18 @@ unusable() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"have no workload and mode in common"* ]]
 }
+
+@test "compare pairs the one parallel entry of two reports whose --jobs differ (another machine's cores), with a warning" {
+	"$TRIBENCH" run -t sleep:ms=5 -m serial,parallel -j 2 --runs 5 --warmup 0 -q -o a.json
+	"$TRIBENCH" run -t sleep:ms=5 -m serial,parallel -j 1 --runs 5 --warmup 0 -q -o b.json
+	"$TRIBENCH" compare a.json b.json --format json >c.out 2>/dev/null
+	[ "$(jq -c '[.pairs[] | [.mode, .jobs]]' c.out)" = '[["serial",1],["parallel",2]]' ]
+	run "$TRIBENCH" compare a.json b.json
+	[[ "$output" == *"custom/parallel with 2 jobs in 'a.json' and 1 jobs in 'b.json' compared as one"* ]]
+	# a sweep is never paired loosely: its sizes pair by key, the rest is named
+	"$TRIBENCH" run -t sleep:ms=5 -m serial,parallel -j 1,3 --runs 5 --warmup 0 -q -o c.json
+	run "$TRIBENCH" compare a.json c.json
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"compared as one"* ]]
+	[[ "$output" == *"not compared, only in 'a.json': custom/parallel/j2"* ]]
+}

@@ -64,6 +64,13 @@ entries() {
 	assert_one_line_error
 	[[ "$output" == *"add parallel to --modes"* ]]
 	[ ! -e r.json ] && [ ! -e res ]
+	# a sweep's plans list every slot: its sizes add up to at most 16384
+	run "$TRIBENCH" plan --jobs 1..4096
+	[ "$status" -eq 2 ]
+	assert_one_line_error
+	[[ "$output" == *"add up to 8390656 slots, at most 16384"* ]]
+	run "$TRIBENCH" plan --jobs 1..180
+	[ "$status" -eq 0 ]
 	# a single size is no sweep: any modes
 	run "$TRIBENCH" -t cpu:ms=1 --jobs 2 -m serial --runs 1 --warmup 0 -q -o r.json
 	[ "$status" -eq 0 ]
