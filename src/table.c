@@ -324,15 +324,28 @@ static bool scaling(FILE *f, const struct report_workload *w, const char *shown,
 			if (!strcmp(w->amdahl[e].executor, m->executor))
 				a = &w->amdahl[e];
 		if (!a) {
-			fputs("    Amdahl serial fraction -: fewer than 2 sizes have a speedup\n", f);
+			bool serial = false;
+			for (int e = 0; e < w->nmodes; e++)
+				serial |= !strcmp(w->modes[e].mode, "serial");
+			fputs(serial ? "    Amdahl serial fraction -: fewer than 2 sizes have a speedup\n"
+				     : "    Amdahl serial fraction -: no serial entry to give speedups (add serial "
+				       "to --modes)\n", f);
 			continue;
 		}
 		char se[32] = "-";
 		if (!isnan(a->serial_fraction_se))
 			snprintf(se, sizeof(se), "%.3f", a->serial_fraction_se);
 		fprintf(f, "    Amdahl serial fraction %.3f \u00b1 %s (jobs", a->serial_fraction, se);
-		for (int e = 0; e < a->jobs.n; e++)
+		/* as --jobs takes them: three or more consecutive sizes as A..B */
+		for (int e = 0, end; e < a->jobs.n; e = end + 1) {
+			for (end = e; end + 1 < a->jobs.n && a->jobs.v[end + 1] == a->jobs.v[end] + 1; end++)
+				;
+			if (end - e < 2)
+				end = e;
 			fprintf(f, "%s%d", e ? "," : " ", a->jobs.v[e]);
+			if (end > e)
+				fprintf(f, "..%d", a->jobs.v[end]);
+		}
 		fputs(")\n", f);
 	}
 	return printed;

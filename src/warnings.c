@@ -98,9 +98,10 @@ static void check_others(struct collector *c, const char *name, const struct rep
 				}
 		}
 		if (runs && other > 0.10 * wall && other > 3 * tick * runs)
-			add(c, "%s: CPU %d was busy with other work for %.2f s over %d runs (%.0f%% of "
-			       "their wall time): other processes competed with the tasks",
-			    name, cpus.v[j], other, runs, 100 * other / wall);
+			add(c, "%s: CPU %d was busy with other work for %.2f s over %d run%s (%.0f%% of "
+			       "%s wall time): other processes competed with the tasks",
+			    name, cpus.v[j], other, runs, runs == 1 ? "" : "s", 100 * other / wall,
+			    runs == 1 ? "its" : "their");
 	}
 	intlist_free(&cpus);
 }
@@ -213,9 +214,13 @@ void warnings_collect(struct report *r, const struct host_facts *h, bool quiet)
 			check_walls(&c, name, m);
 			check_others(&c, name, m);
 			if (!strcmp(m->mode, "parallel") && m->summary.efficiency > 1.1)
-				add(&c, "%s: speedup %.2f on %d slots is superlinear: a disturbed "
+				add(&c, "%s: speedup %.2f on %d slot%s is superlinear: a disturbed "
 					"serial baseline or cache effects",
-				    name, m->summary.speedup, m->nslots);
+				    name, m->summary.speedup, m->nslots, m->nslots == 1 ? "" : "s");
+			if (!strcmp(m->mode, "parallel") && m->nslots > w->ntasks && m->nslots > 1)
+				add(&c, "%s: %d slots for %d task%s: at most %d run at once, so its "
+					"efficiency (speedup / %d) and Karp-Flatt understate the parallelism",
+				    name, m->nslots, w->ntasks, w->ntasks == 1 ? "" : "s", w->ntasks, m->nslots);
 			check_placement(&c, name, m);
 			check_unread(&c, name, m);
 			check_tree_unread(&c, name, m);
@@ -226,6 +231,18 @@ void warnings_collect(struct report *r, const struct host_facts *h, bool quiet)
 					"may not be the work you meant",
 				    name, warm, warm == 1 ? "" : "s");
 			free(name);
+		}
+		/* a fit outside 0..1 is not a fraction of the work: say what it means */
+		for (int k = 0; k < w->namdahl; k++) {
+			double f = w->amdahl[k].serial_fraction;
+			if (f > 1)
+				add(&c, "%s: Amdahl serial fraction %.2f (%s) is above 1: the parallel entries ran "
+					"slower than serial, an overhead Amdahl's law does not model",
+				    w->name, f, w->amdahl[k].executor);
+			else if (f < 0)
+				add(&c, "%s: Amdahl serial fraction %.2f (%s) is below 0: speedups above the "
+					"slots (superlinear), which Amdahl's law does not model",
+				    w->name, f, w->amdahl[k].executor);
 		}
 	}
 }

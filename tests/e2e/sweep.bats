@@ -46,6 +46,22 @@ entries() {
 	validate r.json
 	[ "$(jq -c '.workloads[0].amdahl' r.json)" = '[]' ]
 	jqr r.json '[.workloads[0].modes[].summary.speedup] == [null, null]'
+	# the table says why: no serial entry
+	run "$TRIBENCH" -t cpu:ms=1 --jobs 1,2 -m parallel --runs 1 --warmup 0 -o r.json
+	grep -qxF '    Amdahl serial fraction -: no serial entry to give speedups (add serial to --modes)' <<<"$output"
+}
+
+@test "a size above the tasks is measured and said: at most that many run at once; the fit's sizes as --jobs takes them" {
+	run "$TRIBENCH" -t cpu:ms=1,count=2 --jobs 1..4,8 -m serial,parallel --runs 1 --warmup 0 -o r.json
+	[ "$status" -eq 0 ]
+	validate r.json
+	for j in 3 4 8; do
+		jq -e --arg w "custom/parallel/j$j: $j slots for 2 tasks: at most 2 run at once" \
+			'any(.warnings[]; startswith($w))' r.json
+	done
+	jqr r.json '[.warnings[] | select(test("parallel/j[12]: [0-9]+ slots for"))] == []'
+	jqr r.json '.workloads[0].amdahl[0].jobs == [1, 2, 3, 4, 8]'
+	grep -qE '^    Amdahl serial fraction .* \(jobs 1\.\.4,8\)$' <<<"$output"
 }
 
 @test "bad --jobs: exit 2, one line naming the problem, nothing created" {
