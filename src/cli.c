@@ -635,6 +635,12 @@ int cli_parse(int argc, char **argv, struct options *o)
 				return error("%s needs %s", c == OPT_PARAMETER_SCAN ? "--parameter-scan" :
 					     "--parameter-list", c == OPT_PARAMETER_SCAN ? "NAME MIN MAX" :
 					     "NAME VALUES (comma-separated)");
+			for (int k = 0; k < words; k++)
+				if (!strncmp(argv[optind + k], "--", 2))
+					return error("%s %s: expected %s, not the option '%s'",
+						     c == OPT_PARAMETER_SCAN ? "--parameter-scan" : "--parameter-list",
+						     optarg, c == OPT_PARAMETER_SCAN ? "MIN MAX" : "VALUES (A,B,C)",
+						     argv[optind + k]);
 			int rc = c == OPT_PARAMETER_SCAN
 					 ? parameters_add_scan(&o->params, optarg, argv[optind], argv[optind + 1])
 					 : parameters_add_list(&o->params, optarg, argv[optind]);

@@ -114,6 +114,10 @@ int parameters_finish(struct parameters *p)
 	    number("--parameter-scan maximum", p->scan_max, &hi) < 0 ||
 	    (p->step && number("--parameter-step-size", p->step, &step) < 0))
 		return -1;
+	/* every value printed exactly: doubles hold integers to 2^53 */
+	if (fabs(lo) > 1e15 || fabs(hi) > 1e15)
+		return error("invalid --parameter-scan %s %s %s: the bounds must lie within -1e15..1e15",
+			     p->v[0].name, p->scan_min, p->scan_max);
 	if (!(step > 0))
 		return error("invalid --parameter-step-size '%s': it must be above 0", p->step);
 	if (lo > hi)

@@ -194,5 +194,8 @@ not to a taskfile|-L A 1 -f /dev/null -- echo {A}
 --prepare given 3 times for 2 commands and specs, 4 workloads|-L A 1,2 --prepare true --prepare true --prepare true 'true {A}' true
 combinations: at most 100000|-L A $many -L B $many -- echo {A} {B}
 two workloads are named 'echo 1'|-L A 1,2 'echo {A}' 'echo {A}'
+not the option '--modes'|-L A --modes serial 'echo {A}'
+not the option '--max'|-P A 1 --max 'echo {A}'
+must lie within -1e15..1e15|-P A 9007199254740993 9007199254740995 -- echo {A}
 EOF
 }
