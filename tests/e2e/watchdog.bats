@@ -22,6 +22,28 @@ watchdog_of() {
 	return 1
 }
 
+# A test that fails with its tribench still running would leave it holding
+# bats' output for its whole run: it is killed, and the scratch removed.
+teardown() {
+	# this test's own jobs that still run (never a pid that may be reused)
+	local j
+	for j in $(jobs -p); do
+		kill -KILL "$j" 2>/dev/null || true
+	done
+	cd / && rm -rf "$SCRATCH"
+}
+
+# tasks_up PATTERN N: N processes match PATTERN within 3 s (a slow start,
+# under a sanitizer or load, is not a failure).
+tasks_up() {
+	for _ in $(seq 30); do
+		[ "$(pgrep -fc "$1")" -eq "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "$(pgrep -fc "$1") processes match '$1', not $2" >&2
+	return 1
+}
+
 # gone PID: the process is gone or a zombie within 3 s.
 gone() {
 	for _ in $(seq 30); do
@@ -103,7 +125,7 @@ gone() {
 	setsid "${TRIBENCH_BG[@]}" run --count 2 -m concurrent -q -o r.json -- sleep "$m" &
 	pid=$!
 	wd=$(watchdog_of "$pid")
-	[ "$(pgrep -fc "^sleep $m")" -eq 2 ]
+	tasks_up "^sleep $m" 2
 	kill -INT -- -"$(ps -o pgid= -p "$pid" | tr -d ' ')"
 	rc=0
 	wait "$pid" || rc=$?
@@ -120,11 +142,7 @@ gone() {
 	"$TRIBENCH" run --count 3 -m concurrent -q -o r.json -- sleep "$m" &
 	pid=$!
 	wd=$(watchdog_of "$pid")
-	for _ in $(seq 30); do
-		[ "$(pgrep -fc "^sleep $m")" -eq 3 ] && break
-		sleep 0.1
-	done
-	[ "$(pgrep -fc "^sleep $m")" -eq 3 ]
+	tasks_up "^sleep $m" 3
 	# the temporary exists before the kill, so its absence after means something
 	ls -A | grep -q '^\.r\.json\.tmp\.'
 	kill -KILL "$pid"
