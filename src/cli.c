@@ -46,6 +46,8 @@ enum {
 	OPT_CONCLUDE,
 	OPT_CLEANUP,
 	OPT_MAX_TIME,
+	OPT_LEVEL,
+	OPT_SAMPLE_TASKS,
 };
 
 const struct option cli_long_options[] = {
@@ -79,6 +81,8 @@ const struct option cli_long_options[] = {
 	{"cleanup", required_argument, NULL, OPT_CLEANUP},
 	{"conclude", required_argument, NULL, OPT_CONCLUDE},
 	{"max-time", required_argument, NULL, OPT_MAX_TIME},
+	{"level", required_argument, NULL, OPT_LEVEL},
+	{"sample-tasks", no_argument, NULL, OPT_SAMPLE_TASKS},
 	{"cpus-per-task", required_argument, NULL, OPT_CPUS_PER_TASK},
 	{"parameter-scan", required_argument, NULL, OPT_PARAMETER_SCAN},
 	{"parameter-step-size", required_argument, NULL, OPT_PARAMETER_STEP},
@@ -164,6 +168,8 @@ void cli_usage(FILE *f)
 	      "      --max-time DUR    the budget of --runs auto (default 30s)\n"
 	      "      --warmup N        unmeasured rounds first (default 1)\n"
 	      "      --sample-ms N     utilisation series period in ms (default 50)\n"
+	      "      --sample-tasks    also record each task's running/ready time per tick\n"
+	      "                        (state_samples; at most 256 tasks in flight sampled)\n"
 	      "      --timeout DUR     per task: SIGTERM its process group after DUR (e.g. 1.5,\n"
 	      "                        500ms, 2s, 1m), SIGKILL after the grace\n"
 	      "      --grace DUR       SIGTERM to SIGKILL (default 1s); also on SIGINT/SIGTERM\n"
@@ -189,8 +195,10 @@ void cli_usage(FILE *f)
 	      "  -o, --output FILE     write the JSON report to FILE (atomically); - = stdout.\n"
 	      "                        Without -o the report goes to stdout when it is not a\n"
 	      "                        terminal; the table goes wherever the report does not.\n"
-	      "      --format F        the report as json (default), csv, markdown, gab, bmf\n"
-	      "                        or trace (see tribench export --help)\n"
+	      "      --format F        the report as json (default), csv, markdown, gab, bmf,\n"
+	      "                        trace or hyperfine (see tribench export --help)\n"
+	      "      --level task|run|mode  --format csv's rows: one per task (default), per\n"
+	      "                        run, or per mode entry\n"
 	      "      --detail task|run|mode  task (default): every task's record; run: per-\n"
 	      "                        task arrays null, per-run distributions kept; mode:\n"
 	      "                        as run, and no utilisation series\n"
@@ -472,6 +480,14 @@ static int apply_option(struct options *o, int c, char *arg)
 		if (report_detail_parse(arg, &o->detail) < 0)
 			return error("invalid --detail '%s': expected task, run or mode", arg);
 		return 0;
+	case OPT_LEVEL:
+		if (report_detail_parse(arg, &o->level) < 0)
+			return error("invalid --level '%s': expected task, run or mode", arg);
+		o->level_set = true;
+		return 0;
+	case OPT_SAMPLE_TASKS:
+		o->sample_tasks = true;
+		return 0;
 	case OPT_TASK_OUTPUT:
 		if (!strcmp(arg, "null"))
 			o->sched.output = OUTPUT_NULL;
@@ -573,6 +589,14 @@ static int check_run_options(struct options *o)
 		parallel |= o->modes[m] == MODE_PARALLEL;
 	if (o->jobs_sweep.n > 1 && !parallel)
 		return error("--jobs with several sizes sweeps the parallel mode: add parallel to --modes");
+	if (o->level_set && (!o->format || strcmp(o->format, "csv")))
+		return error("--level chooses the rows of --format csv: add --format csv");
+	if (o->format && !strcmp(o->format, "csv") && o->level == DETAIL_TASK && o->detail != DETAIL_TASK)
+		return error("--format csv writes a row per task: it needs --detail task, not --detail %s "
+			     "(or --level run or mode)", report_detail_name(o->detail));
+	if (o->sample_tasks && o->detail != DETAIL_TASK)
+		return error("--sample-tasks records each task's states per tick in its task record: it needs "
+			     "--detail task, not --detail %s", report_detail_name(o->detail));
 	return parameters_finish(&o->params);
 }
 

@@ -30,6 +30,9 @@ struct options {
 	const char *format;       /* --format: "json" or an export format */
 	bool quiet;
 	enum report_detail detail;/* --detail: what the report keeps per task */
+	enum report_detail level; /* --level: a csv row per task, run or mode entry */
+	bool level_set;           /* --level given (it needs --format csv) */
+	bool sample_tasks;        /* --sample-tasks: each task's states per sampling tick */
 	char **command;           /* after -- (up to a ':::'): one command, --count copies */
 	int ncommand;
 	char **cmdstrings;        /* run's positional shell command lines, one workload each */

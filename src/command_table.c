@@ -53,6 +53,7 @@ static const struct option_values run_values[] = {
 	{"cleanup", VALUE_FREE, NULL},
 	{"conclude", VALUE_FREE, NULL},
 	{"max-time", VALUE_FREE, NULL},
+	{"level", VALUE_WORDS, &detail_words},
 	{"output", VALUE_FILE, NULL},
 	{0},
 };
@@ -66,6 +67,7 @@ static const struct option_values compare_values[] = {
 
 static const struct option_values export_values[] = {
 	{"format", VALUE_WORDS, &export_formats},
+	{"level", VALUE_WORDS, &detail_words},
 	{"output", VALUE_FILE, NULL},
 	{0},
 };
@@ -94,7 +96,7 @@ const struct command_def command_table[] = {
 	{"compare", "compare two reports: median walls, speedup, Mann-Whitney U", CMD_RUN,
 	 cmd_compare, compare_usage, compare_long_options, &compare_shortopts, NULL, compare_values,
 	 OPERANDS_JSON_FILES, NULL},
-	{"export", "a report as csv, markdown, gab, bmf or trace", CMD_RUN, cmd_export, export_usage,
+	{"export", "a report as csv, markdown, gab, bmf, trace or hyperfine JSON", CMD_RUN, cmd_export, export_usage,
 	 export_long_options, &export_shortopts, NULL, export_values, OPERANDS_JSON_FILES, NULL},
 	{"help", "a command's help: tribench help COMMAND", CMD_HELP, cmd_help, help_usage,
 	 help_only_options, &help_only_shortopts, NULL, no_values, OPERANDS_COMMANDS, NULL},

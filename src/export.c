@@ -16,10 +16,12 @@
 #include "textout.h"
 #include "util.h"
 
-const char *const export_formats = "json, csv, markdown, gab, bmf, trace";
+const char *const export_formats = "json, csv, markdown, gab, bmf, trace, hyperfine";
 const char *const export_shortopts = ":F:o:h";
 
-static const char *const format_names[] = {"json", "csv", "markdown", "gab", "bmf", "trace"};
+enum { OPT_EXPORT_LEVEL = 256 };
+
+static const char *const format_names[] = {"json", "csv", "markdown", "gab", "bmf", "trace", "hyperfine"};
 
 bool export_format_known(const char *format)
 {
@@ -118,7 +120,7 @@ static int csv_runs(FILE *f, const struct report_workload *w, const struct repor
 		    const char *phase, const struct report_run *runs, int n)
 {
 	for (int k = 0; k < n; k++) {
-		struct csv_row c = {f, w, m, phase, &runs[k], k};
+		struct csv_row c = {f, w, m, phase, &runs[k], k + 1};	/* runs count from 1 */
 		if (report_run_foreach_task(&runs[k], csv_task, &c) < 0)
 			return -1;
 	}
@@ -256,13 +258,15 @@ static void write_markdown(FILE *f, const struct report *r)
 	markdown_footer(f, r);
 }
 
-int export_write(struct report *r, const char *format, FILE *out)
+int export_write(struct report *r, const char *format, enum report_detail level, FILE *out)
 {
 	char *json = NULL;
 	if (!strcmp(format, "json")) {
 		json_report_write(r, out);
 		return 0;
 	}
+	if (!strcmp(format, "csv") && level != DETAIL_TASK)	/* TODO(issue 13): run and mode rows */
+		return error("csv --level %s is not written yet", report_detail_name(level));
 	if (!strcmp(format, "csv") && write_csv(out, r) < 0)
 		return ferror(out) ? 0 : -1;	/* a write error shows in ferror(out) */
 	if (!strcmp(format, "csv"))
@@ -273,6 +277,8 @@ int export_write(struct report *r, const char *format, FILE *out)
 		json = export_gab(r);
 	else if (!strcmp(format, "bmf"))
 		json = export_bmf(r);
+	else if (!strcmp(format, "hyperfine"))
+		json = export_hyperfine(r);
 	else
 		json = export_trace(r);
 	if (json)
@@ -288,10 +294,13 @@ void export_usage(FILE *f)
 		"\n"
 		"Write a report (- = stdin) in another format, to stdout or FILE:\n"
 		"  json      the report itself, as tribench writes it (read back, written again)\n"
-		"  csv       one row per task per run (warmups too: column phase) per mode entry\n"
-		"            per workload, with a header; the entry in columns mode, jobs and\n"
-		"            executor; a column per field of the run, task and exit\n"
-		"            (a report made at --detail run or mode has no tasks: refused)\n"
+		"  csv       with a header, the entry in columns mode, jobs and executor, and\n"
+		"            one row per (--level) task (default), run or mode entry:\n"
+		"            task: per task per run (warmups too: column phase, runs from 1),\n"
+		"            a column per field of the run, task and exit (a report made at\n"
+		"            --detail run or mode has no tasks: refused);\n"
+		"            run: per run, its wall, CPU time, failures, in_summary, per-CPU busy;\n"
+		"            mode: per mode entry, its summary\n"
 		"  markdown  the summary table: workloads x mode entries, median wall, speedup,\n"
 		"            efficiency\n"
 		"  gab       github-action-benchmark 'customSmallerIsBetter' JSON: per entry the\n"
@@ -300,6 +309,7 @@ void export_usage(FILE *f)
 		"            median wall with the fastest and slowest run as bounds\n"
 		"  trace     Chrome Trace Event Format JSON for Perfetto or chrome://tracing: a\n"
 		"            process per entry and run, a track per task, CPU busy counters\n"
+		"  hyperfine the JSON hyperfine writes (1.15): a result per mode entry, its usable runs\n"
 		"\n"
 		"A mode entry is a mode run with one --jobs size by one executor, named\n"
 		"workload/mode[/jN][/executor]: /jN when the report holds that mode with\n"
@@ -308,6 +318,7 @@ void export_usage(FILE *f)
 		"\n"
 		"  -F, --format F     one of %s (required)\n"
 		"  -o, --output FILE  write FILE (atomically) instead of stdout\n"
+		"      --level L      csv's rows: task (default), run or mode\n"
 		"  -h, --help         this help\n"
 		"\n"
 		"Exit status: 0 success, 2 bad input (unknown format, unreadable or invalid\n"
@@ -317,12 +328,14 @@ void export_usage(FILE *f)
 
 struct export_options {
 	const char *format, *output, *report;
-	bool help;
+	enum report_detail level;
+	bool level_set, help;
 };
 
 const struct option export_long_options[] = {
 	{"format", required_argument, NULL, 'F'},
 	{"output", required_argument, NULL, 'o'},
+	{"level", required_argument, NULL, OPT_EXPORT_LEVEL},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
@@ -347,7 +360,11 @@ static int parse_export_args(int argc, char **argv, struct export_options *o)
 			o->format = optarg;
 		else if (c == 'o')
 			o->output = optarg;
-		else
+		else if (c == OPT_EXPORT_LEVEL) {
+			if (report_detail_parse(optarg, &o->level) < 0)
+				return error("invalid --level '%s': expected task, run or mode", optarg);
+			o->level_set = true;
+		} else
 			o->help = true;
 	}
 	if (o->help)
@@ -356,6 +373,8 @@ static int parse_export_args(int argc, char **argv, struct export_options *o)
 		return error("export needs --format: one of %s", export_formats);
 	if (!export_format_known(o->format))
 		return error("unknown export format '%s' (expected one of %s)", o->format, export_formats);
+	if (o->level_set && strcmp(o->format, "csv"))
+		return error("--level chooses the rows of --format csv, not of %s", o->format);
 	if (o->output && !*o->output)
 		return error("invalid --output: empty file name");
 	if (argc - optind != 1)
@@ -388,7 +407,7 @@ int cmd_export(int argc, char **argv)
 	/* streamed: a -o file is replaced only when all of it was written */
 	FILE *f = output_stream(&out);
 	int rc = EXIT_OK;
-	if (export_write(&r, o.format, f) < 0) {
+	if (export_write(&r, o.format, o.level, f) < 0) {
 		fclose(f);
 		rc = EXIT_BAD_INPUT;
 	} else if (output_finish(&out, f) < 0) {

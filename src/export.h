@@ -10,9 +10,11 @@
  * a run rather than after it. */
 bool export_format_known(const char *format);
 /* The report in a known export format to out (write errors show in
- * ferror(out)), a task at a time. "json" may add warnings to r (strings that
- * were not valid UTF-8). 0, or -1 with one error line: "csv" of a report
- * whose runs have null tasks (--detail run or mode), or a spool unread. */
-int export_write(struct report *r, const char *format, FILE *out);
+ * ferror(out)), a task at a time. level: csv's rows, one per task, run or
+ * mode entry (other formats ignore it). "json" may add warnings to r
+ * (strings that were not valid UTF-8). 0, or -1 with one error line: csv at
+ * task level of a report whose runs have null tasks (--detail run or mode),
+ * or a spool unread. */
+int export_write(struct report *r, const char *format, enum report_detail level, FILE *out);
 
 #endif

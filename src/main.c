@@ -96,16 +96,16 @@ static int effective_settings(const struct topo *t, const struct options *o, int
 /* The report in the chosen format (--format), streamed to out (atomic for
  * -o FILE: output_finish renames a whole file only); the JSON writer's UTF-8
  * warnings go to stderr too. 0, or -1 (printed; out->signal when stopped). */
-static int report_write(struct report *r, const char *format, bool quiet, struct output *out)
+static int report_write(struct report *r, const struct options *o, struct output *out)
 {
 	FILE *f = output_stream(out);
 	int rc = 0;
-	if (!format || !strcmp(format, "json")) {
+	if (!o->format || !strcmp(o->format, "json")) {
 		int fixes = json_report_write(r, f);
-		for (int i = r->nwarnings - (fixes > 0 ? fixes : 0); !quiet && i < r->nwarnings; i++)
+		for (int i = r->nwarnings - (fixes > 0 ? fixes : 0); !o->quiet && i < r->nwarnings; i++)
 			warning("%s", r->warnings[i]);
 	} else {
-		rc = export_write(r, format, f);
+		rc = export_write(r, o->format, o->level, f);
 	}
 	if (rc < 0) {
 		fclose(f);
@@ -241,10 +241,6 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 
 static int cmd_run(const struct topo *t, const struct options *o)
 {
-	if (o->format && !strcmp(o->format, "csv") && o->detail != DETAIL_TASK)
-		return error("--format csv writes a row per task: it needs --detail task, not --detail %s",
-			     report_detail_name(o->detail)),
-		       EXIT_BAD_INPUT;
 	if (o->dry_run)
 		return cmd_dry_run(t, o);
 	const struct topo_info *ti = topo_get_info(t);
@@ -343,7 +339,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	if (!o->quiet)
 		table_print(out.to_stdout || out.to_stdout_too ? stderr : stdout, &r);
 	out.signal = r.interrupted ? s.signal : 0;	/* no endless wait on a reader then */
-	if (report_write(&r, o->format, o->quiet, &out) < 0)
+	if (report_write(&r, o, &out) < 0)
 		rc = out.stream_stopped || out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;
 	watchdog_set_file(&s.wd, NULL);
 	if (r.interrupted && s.signal && rc != EXIT_RUNTIME)

@@ -172,7 +172,7 @@ static void trace_counters(cJSON *events, int pid, const struct report_samples *
 	}
 }
 
-/* One process per workload x mode entry x run ("io / parallel/j2 / run 0"),
+/* One process per workload x mode entry x run ("io / parallel/j2 / run 1"),
  * all starting at 0 so that the entries line up for comparison; pids count
  * from 1 in report order. */
 struct trace_ctx {
@@ -202,7 +202,7 @@ char *export_trace(const struct report *r)
 			for (int k = 0; k < m->nruns; k++) {
 				const struct report_run *run = &m->runs[k];
 				char *label = report_entry_label(r, NULL, m);
-				char *name = xasprintf("%s / %s / run %d", w->name, label, k);
+				char *name = xasprintf("%s / %s / run %d", w->name, label, k + 1);
 				free(label);
 				metadata(events, "process_name", ++pid, NAN, "name", jstr(name));
 				free(name);
@@ -220,4 +220,10 @@ char *export_trace(const struct report *r)
 	jadd(other, "started_at", jstr(r->started_at));
 	jadd(other, "hostname", jstr(r->hostname));
 	return jprint(root);
+}
+
+char *export_hyperfine(const struct report *r)
+{
+	(void)r;
+	return xstrdup("{\"results\":[]}\n");	/* TODO(issue 13): a result per entry */
 }

@@ -163,10 +163,13 @@ static int write_task(const struct report_task *t, void *ctx)
 	return ferror(f) ? -1 : 0;
 }
 
-/* A run; its tasks from the spool verbatim, or one by one from memory. */
-static int run(FILE *f, const struct report_run *r, struct json_fixes *fixes, const char *prefix)
+/* A run, numbered from 1 in its list (warmup_runs, runs) as --results and
+ * tribench-plot -r count; its tasks from the spool verbatim, or one by one
+ * from memory. */
+static int run(FILE *f, const struct report_run *r, int number, struct json_fixes *fixes, const char *prefix)
 {
 	cJSON *o = jnew_object();
+	jadd(o, "run", jint(number));
 	fields_write(o, &run_table, r);
 	cJSON *cpus = jadd(o, "cpus", jnew_array());
 	for (int i = 0; i < r->ncpus; i++) {
@@ -207,7 +210,7 @@ static int runs(FILE *f, const char *key, const struct report_run *r, int n, str
 	int rc = 0;
 	for (int k = 0; rc == 0 && k < n; k++) {
 		fputs(k ? ",\n" : "\n", f);
-		rc = run(f, &r[k], fixes, prefix);
+		rc = run(f, &r[k], k + 1, fixes, prefix);
 	}
 	fputc(']', f);
 	free(prefix);

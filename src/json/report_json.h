@@ -40,10 +40,12 @@ int report_parse(const char *text, const char *source, struct report *out);
 int report_load(const char *path, struct report *out);
 
 /* Exports; caller frees. gab: github-action-benchmark customSmallerIsBetter;
- * bmf: Bencher Metric Format; trace: Chrome Trace Event Format. */
+ * bmf: Bencher Metric Format; trace: Chrome Trace Event Format; hyperfine:
+ * hyperfine's --export-json (1.15), a result per mode entry. */
 char *export_gab(const struct report *r);
 char *export_bmf(const struct report *r);
 char *export_trace(const struct report *r);
+char *export_hyperfine(const struct report *r);
 
 /* `tribench compare --format json`; caller frees. */
 char *compare_json(const struct comparison *c);

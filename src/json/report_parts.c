@@ -169,6 +169,7 @@ char *json_config_text(const struct options *opt, int jobs, int cpu)
 	free(policy);
 	jadd(o, "cpu", jint(cpu));
 	jadd(o, "sample_ms", jint(opt->sample_ms));
+	jadd(o, "sample_tasks", jbool(opt->sample_tasks));
 	const struct sched_opts *so = &opt->sched;
 	jadd(o, "timeout_s", so->timeout_s > 0 ? jnum(so->timeout_s) : jnull());
 	jadd(o, "grace_s", jnum(so->grace_s));

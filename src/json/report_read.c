@@ -54,7 +54,7 @@ char *report_read_file(const char *path)
  * file does the structure, and keeps every key it does not model ---- */
 
 static const char *const task_structure[] = {"exit", "cgroup", NULL};
-static const char *const run_structure[] = {"cpus", "samples", "tasks", "task_stats", NULL};
+static const char *const run_structure[] = {"run", "cpus", "samples", "tasks", "task_stats", NULL};
 static const char *const samples_keys[] = {"period_s", "cpus", "t", "busy", "task_busy", NULL};
 static const char *const summary_structure[] = {"wall_s", NULL};
 static const char *const mode_keys[] = {"mode", "jobs", "executor", "plan", "warmup_runs", "runs", "summary",
@@ -172,11 +172,16 @@ static int read_task_stats(const cJSON *run, const char *at, struct report_task_
 	return rc;
 }
 
-/* "tasks" and "samples" may be null (--detail run, mode). */
-static int read_run(const cJSON *o, const char *at, struct report_run *run)
+/* "tasks" and "samples" may be null (--detail run, mode). "run", its
+ * number from 1, is absent from reports written before it, and otherwise
+ * must be its place in the list. */
+static int read_run(const cJSON *o, const char *at, int number, struct report_run *run)
 {
 	const cJSON *cpus, *tasks = cJSON_GetObjectItemCaseSensitive(o, "tasks"),
-			   *samples = cJSON_GetObjectItemCaseSensitive(o, "samples");
+			   *samples = cJSON_GetObjectItemCaseSensitive(o, "samples"),
+			   *n = cJSON_GetObjectItemCaseSensitive(o, "run");
+	if (n && (!cJSON_IsNumber(n) || n->valuedouble != number))
+		return error("%s: \"run\" must be %d, its place in the list counted from 1", at, number);
 	run->tasks_null = cJSON_IsNull(tasks);
 	run->samples_null = cJSON_IsNull(samples);
 	if (read_level(o, &run_table, run_structure, run, &run->extra, at) < 0 ||
@@ -222,7 +227,8 @@ static int read_runs(const cJSON *o, const char *key, const char *at, struct rep
 	*out = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(**out));
 	for (const cJSON *r = a->child; r; r = r->next) {
 		char *where = jsubpath(at, key, *n);
-		int rc = read_run(r, where, &(*out)[(*n)++]);
+		int rc = read_run(r, where, *n + 1, &(*out)[*n]);
+		(*n)++;
 		free(where);
 		if (rc < 0)
 			return -1;

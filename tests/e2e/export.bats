@@ -68,10 +68,13 @@ report = json.load(open(sys.argv[2]))
 assert len(rows) == int(sys.argv[3]), (len(rows), sys.argv[3])
 assert all(len(r) == 52 and None not in r for r in rows), "ragged rows"
 assert all(r["phase"] == "measured" for r in rows), "no warmup in this report"
-expected = [(w["name"], m["mode"], str(m["jobs"]), m["executor"], str(k), str(t["id"]), str(t["pid"]),
-             t["exit"]["status"])
+# runs count from 1, as the report's own "run" says
+expected = [(w["name"], m["mode"], str(m["jobs"]), m["executor"], str(run["run"]), str(t["id"]),
+             str(t["pid"]), t["exit"]["status"])
             for w in report["workloads"] for m in w["modes"]
             for k, run in enumerate(m["runs"]) for t in run["tasks"]]
+assert all(run["run"] == k + 1 for w in report["workloads"] for m in w["modes"]
+           for k, run in enumerate(m["runs"]))
 got = [(r["workload"], r["mode"], r["jobs"], r["executor"], r["run"], r["task_id"], r["pid"],
         r["exit_status"]) for r in rows]
 assert got == expected, (got[:3], expected[:3])
@@ -174,8 +177,8 @@ assert got[("parallel", "1", "process")] == 16 and got[("parallel", "2", "proces
 j = {(r["jobs"], r["run"], r["task_id"]): r for r in rows if r["mode"] == "parallel"}
 walls = {m["jobs"]: [t["wall_s"] for run in m["runs"] for t in run["tasks"]]
          for m in report["workloads"][0]["modes"] if m["mode"] == "parallel"}
-assert [float(j[("1", str(k), str(i))]["wall_s"]) for k in range(4) for i in range(4)] == walls[1]
-assert [float(j[("2", str(k), str(i))]["wall_s"]) for k in range(4) for i in range(4)] == walls[2]
+assert [float(j[("1", str(k), str(i))]["wall_s"]) for k in range(1, 5) for i in range(4)] == walls[1]
+assert [float(j[("2", str(k), str(i))]["wall_s"]) for k in range(1, 5) for i in range(4)] == walls[2]
 PY
 	# gab: a wall and a failures figure per entry, each name once
 	export_ok gab
@@ -196,8 +199,8 @@ PY
 	# trace: a process per entry and run, named by the entry
 	export_ok trace
 	jq -e '[.traceEvents[] | select(.ph == "M" and .name == "process_name") | .args.name]
-		== ([range(4) | "custom / serial / run \(.)"] + [range(4) | "custom / parallel/j1 / run \(.)"]
-		    + [range(4) | "custom / parallel/j2 / run \(.)"])' out
+		== ([range(1;5) | "custom / serial / run \(.)"] + [range(1;5) | "custom / parallel/j1 / run \(.)"]
+		    + [range(1;5) | "custom / parallel/j2 / run \(.)"])' out
 	jq -e '[.traceEvents[] | select(.ph == "X")] | length == 48' out
 	# markdown: a column per entry
 	export_ok markdown
@@ -238,7 +241,7 @@ PY
 @test "export: unknown format, bad report or output exit with one line" {
 	echo 'not json' >bad.json
 	jq '.schema_version = 2' "$REPORT" >v2.json
-	bad "unknown export format 'xml' (expected one of json, csv, markdown, gab, bmf, trace)" 2 \
+	bad "unknown export format 'xml' (expected one of json, csv, markdown, gab, bmf, trace, hyperfine)" 2 \
 		export --format xml "$REPORT"
 	bad "needs --format" 2 export "$REPORT"
 	bad "malformed JSON" 2 export --format csv bad.json
