@@ -136,7 +136,7 @@ static void check_level(const struct field_table *t, const char *const *structur
 static void task_fields_match_the_schema(void **state)
 {
 	(void)state;
-	static const char *const structure[] = {"exit", "cgroup", NULL};
+	static const char *const structure[] = {"exit", "cgroup", "state_samples", NULL};
 	check_level(&task_table, structure);
 	check_level(&task_cgroup_table, NULL);
 }
@@ -150,7 +150,7 @@ static void exit_fields_match_the_schema(void **state)
 static void run_fields_match_the_schema(void **state)
 {
 	(void)state;
-	static const char *const structure[] = {"cpus", "samples", "task_stats", "tasks", NULL};
+	static const char *const structure[] = {"run", "cpus", "samples", "task_stats", "tasks", NULL};
 	check_level(&run_table, structure);
 	check_level(&cpu_table, NULL);
 	/* task_stats: four percentile objects, each by its table */
