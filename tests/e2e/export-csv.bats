@@ -251,3 +251,14 @@ PY
 	[ "$(wc -l <err)" -eq 1 ]
 	[ ! -s out ]
 }
+
+@test "export-csv: every run and mode column is named in the man page" {
+	for level in run mode; do
+		tb export --format csv --level $level "$REPORT"
+		[ "$rc" -eq 0 ]
+		for col in $(head -1 out | tr , '\n' | sed -E 's/^cpu[0-9]+_/cpuN_/; s/^task_stats_[a-z]+_s_[a-z0-9]+$/task_stats_Q_P/'); do
+			grep -qwF -- "$col" "$TOP_SRCDIR/docs/tribench.1" ||
+				{ echo "column $col of --level $level is not in docs/tribench.1" >&2; return 1; }
+		done
+	done
+}
