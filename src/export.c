@@ -1,6 +1,6 @@
 /* `tribench export --format F REPORT`: a report in the formats CI dashboards,
- * trace viewers and data frames read. CSV and Markdown are written here, the
- * JSON formats in src/json/export_json.c. */
+ * trace viewers and data frames read. Markdown is written here, CSV in
+ * src/export_csv.c, the JSON formats in src/json/export_json.c. */
 #include "config.h"
 #include "commands.h"
 #include "export.h"
@@ -29,147 +29,6 @@ bool export_format_known(const char *format)
 		if (!strcmp(format, format_names[i]))
 			return true;
 	return false;
-}
-
-static void csv_number(FILE *f, double v)
-{
-	char buf[40];
-	number_text(buf, sizeof(buf), v);
-	fputs(buf, f);
-}
-
-/* The CSV columns of a level: every field of its table that has a column name. */
-static void csv_header(FILE *f, const struct field_table *t)
-{
-	for (int i = 0; i < t->n; i++)
-		if (t->fields[i].csv)
-			fprintf(f, ",%s", t->fields[i].csv);
-}
-
-/* base NULL (a null object): every column empty. */
-static void csv_values(FILE *f, const struct field_table *t, const void *base)
-{
-	for (int i = 0; i < t->n; i++) {
-		const struct field *fd = &t->fields[i];
-		if (!fd->csv)
-			continue;
-		fputc(',', f);
-		if (!base)
-			continue;
-		switch (fd->type) {
-		case FIELD_NUMBER:
-		case FIELD_INTEGER:
-			csv_number(f, *(const double *)FIELD_CONST(field_number, fd, base));
-			break;
-		case FIELD_COUNT:
-			fprintf(f, "%d", *(const int *)FIELD_CONST(field_count, fd, base));
-			break;
-		case FIELD_STRING: {
-			const char *v = *(char *const *)FIELD_CONST(field_string, fd, base);
-			if (v)
-				csv_field(f, v);
-			break;
-		}
-		case FIELD_BOOL:
-			fputs(*(const bool *)FIELD_CONST(field_bool, fd, base) ? "true" : "false", f);
-			break;
-		case FIELD_INTLIST: {
-			const struct intlist *l = FIELD_CONST(field_intlist, fd, base);
-			char *buf = xmalloc((size_t)l->n * 12 + 1);
-			cpulist_format(l->v, l->n, buf, (size_t)l->n * 12 + 1);
-			csv_field(f, buf);
-			free(buf);
-			break;
-		}
-		}
-	}
-}
-
-struct csv_row {
-	FILE *f;
-	const struct report_workload *w;
-	const struct report_mode *m;
-	const char *phase;
-	const struct report_run *run;
-	int k;
-};
-
-static int csv_task(const struct report_task *t, void *ctx)
-{
-	const struct csv_row *c = ctx;
-	FILE *f = c->f;
-	const struct report_task_spec *spec = report_task_spec_find(c->w, (int)t->id);
-	csv_field(f, c->w->name);
-	fputc(',', f);
-	csv_field(f, c->m->mode);
-	fprintf(f, ",%d,", c->m->jobs);
-	csv_field(f, c->m->executor);
-	fprintf(f, ",%s,%d", c->phase, c->k);
-	csv_values(f, &run_table, c->run);
-	fputc(',', f);
-	csv_field(f, spec ? spec->kind : "");
-	csv_values(f, &task_table, t);
-	csv_values(f, &task_cgroup_table, t->cgroup);
-	csv_values(f, &exit_table, &t->exit);
-	fputc('\n', f);
-	return ferror(f) ? -1 : 0;
-}
-
-/* A row per task, a task at a time (a live run's from its spool). */
-static int csv_runs(FILE *f, const struct report_workload *w, const struct report_mode *m,
-		    const char *phase, const struct report_run *runs, int n)
-{
-	for (int k = 0; k < n; k++) {
-		struct csv_row c = {f, w, m, phase, &runs[k], k + 1};	/* runs count from 1 */
-		if (report_run_foreach_task(&runs[k], csv_task, &c) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Runs without task records (--detail run or mode): nothing for a task row. */
-static bool has_null_tasks(const struct report *r)
-{
-	for (int i = 0; i < r->nworkloads; i++)
-		for (int j = 0; j < r->workloads[i].nmodes; j++) {
-			const struct report_mode *m = &r->workloads[i].modes[j];
-			for (int k = 0; k < m->nruns; k++)
-				if (m->runs[k].tasks_null)
-					return true;
-			for (int k = 0; k < m->nwarmup; k++)
-				if (m->warmup_runs[k].tasks_null)
-					return true;
-		}
-	return false;
-}
-
-/* Tidy data: one row per task per run (warmups included, phase says which)
- * per mode entry per workload, a column per field of the run, task and exit
- * tables, empty where the report has null (pandas reads NaN). The entry is
- * its key's three columns, mode, jobs and executor: a --jobs sweep's parallel
- * entries differ in jobs alone. */
-static int write_csv(FILE *f, const struct report *r)
-{
-	if (has_null_tasks(r))
-		return error("cannot export csv: the report has no task records (it was made with --detail run "
-			     "or mode); csv needs --detail task");
-	fputs("workload,mode,jobs,executor,phase,run", f);
-	csv_header(f, &run_table);
-	fputs(",kind", f);
-	csv_header(f, &task_table);
-	csv_header(f, &task_cgroup_table);
-	csv_header(f, &exit_table);
-	fputc('\n', f);
-	for (int i = 0; i < r->nworkloads; i++) {
-		const struct report_workload *w = &r->workloads[i];
-		for (int j = 0; j < w->nmodes; j++) {
-			const struct report_mode *m = &w->modes[j];
-			if (csv_runs(f, w, m, "warmup", m->warmup_runs, m->nwarmup) < 0 ||
-			    csv_runs(f, w, m, "measured", m->runs, m->nruns) < 0)
-				return -1;
-		}
-	}
-	return 0;
 }
 
 /* "median s ×speedup (efficiency)", "failed" when no run could be used, a
@@ -265,13 +124,9 @@ int export_write(struct report *r, const char *format, enum report_detail level,
 		json_report_write(r, out);
 		return 0;
 	}
-	if (!strcmp(format, "csv") && level != DETAIL_TASK)	/* TODO(issue 13): run and mode rows */
-		return error("csv --level %s is not written yet", report_detail_name(level));
-	if (!strcmp(format, "csv") && write_csv(out, r) < 0)
-		return ferror(out) ? 0 : -1;	/* a write error shows in ferror(out) */
 	if (!strcmp(format, "csv"))
-		;
-	else if (!strcmp(format, "markdown"))
+		return export_csv(out, r, level) < 0 && !ferror(out) ? -1 : 0;	/* a write error shows in ferror(out) */
+	if (!strcmp(format, "markdown"))
 		write_markdown(out, r);
 	else if (!strcmp(format, "gab"))
 		json = export_gab(r);
@@ -294,13 +149,17 @@ void export_usage(FILE *f)
 		"\n"
 		"Write a report (- = stdin) in another format, to stdout or FILE:\n"
 		"  json      the report itself, as tribench writes it (read back, written again)\n"
-		"  csv       with a header, the entry in columns mode, jobs and executor, and\n"
-		"            one row per (--level) task (default), run or mode entry:\n"
+		"  csv       with a header, the entry in columns workload, mode, jobs and\n"
+		"            executor, and one row per (--level) task (default), run or mode entry:\n"
 		"            task: per task per run (warmups too: column phase, runs from 1),\n"
 		"            a column per field of the run, task and exit (a report made at\n"
 		"            --detail run or mode has no tasks: refused);\n"
-		"            run: per run, its wall, CPU time, failures, in_summary, per-CPU busy;\n"
-		"            mode: per mode entry, its summary\n"
+		"            run: per run (warmups too), its wall, CPU time, failed_tasks,\n"
+		"            run_in_summary, states_source, task percentiles, param_NAME,\n"
+		"            cpuN_busy and cpuN_task_busy;\n"
+		"            mode: per mode entry, its summary (wall_s_median, speedup, ...);\n"
+		"            run_in_summary is false on warmup rows: group the rows where it is\n"
+		"            true to get the report's medians (columns: man tribench)\n"
 		"  markdown  the summary table: workloads x mode entries, median wall, speedup,\n"
 		"            efficiency\n"
 		"  gab       github-action-benchmark 'customSmallerIsBetter' JSON: per entry the\n"

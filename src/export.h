@@ -16,5 +16,10 @@ bool export_format_known(const char *format);
  * task level of a report whose runs have null tasks (--detail run or mode),
  * or a spool unread. */
 int export_write(struct report *r, const char *format, enum report_detail level, FILE *out);
+/* --format csv (src/export_csv.c): a header, then a row per task per run
+ * (level task), per run, or per mode entry; the columns are in the man
+ * page. 0, or -1: a write error (ferror(f)), or one error line printed (a
+ * task level of a report with null tasks, a spool unread). */
+int export_csv(FILE *f, const struct report *r, enum report_detail level);
 
 #endif

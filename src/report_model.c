@@ -482,6 +482,13 @@ static int outside_cpu(const struct report_task *t)
 
 void report_tally_task(struct report_run_tally *y, const struct report_task *t)
 {
+	y->tasks++;
+	if (t->states_source && !y->states_source)
+		y->states_source = xstrdup(t->states_source);
+	else if (t->states_source && strcmp(y->states_source, t->states_source) && strcmp(y->states_source, "mixed")) {
+		free(y->states_source);
+		y->states_source = xstrdup("mixed");
+	}
 	if (report_task_failed(t)) {
 		if (!y->failed_tasks++ || t->id < y->first_failed_id) {
 			free(y->first_failed_error);
@@ -536,6 +543,7 @@ void report_tally_task(struct report_run_tally *y, const struct report_task *t)
 void report_tally_free(struct report_run_tally *y)
 {
 	free(y->first_failed_error);
+	free(y->states_source);
 	intlist_free(&y->used_cpus);
 	memset(y, 0, sizeof(*y));
 }

@@ -128,6 +128,8 @@ struct report_task_stats {
  * report read back. Memory: constant per run (used_cpus: at most the CPUs).
  */
 struct report_run_tally {
+	int tasks;                /* tasks added: 0 when none were seen (a report
+				   * read back with null tasks: failed_tasks unknown) */
 	int failed_tasks;         /* report_task_failed() */
 	int first_failed_id;      /* the lowest failed id (when failed_tasks > 0) */
 	char *first_failed_error; /* its error in a few words; owned */
@@ -142,6 +144,8 @@ struct report_run_tally {
 	int allowed_unread;       /* started tasks with cpus_allowed null */
 	int tree_unread;          /* tasks whose cgroup numbers are partly null */
 	const char *tree_unread_first; /* the first such file (a literal) */
+	char *states_source;      /* the started tasks' states_source when all agree,
+				   * "mixed" when not, NULL when none has one; owned */
 };
 
 struct spool;

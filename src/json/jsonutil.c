@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/report_json.h"
 #include "util.h"
 
 static cJSON *check(cJSON *item)
@@ -404,4 +405,27 @@ void json_fixes_take(struct json_fixes *f, char ***out, int *nout)
 	free(f->tail);
 	free(f->count);
 	memset(f, 0, sizeof(*f));
+}
+
+/* For the CSV export, which must not parse JSON itself: a workload's
+ * parameters object ({"NAME": "value", ...}) as two arrays. */
+int json_string_members(const char *text, char ***names, char ***values)
+{
+	*names = *values = NULL;
+	cJSON *o = text ? cJSON_Parse(text) : NULL;
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		return 0;
+	}
+	int n = 0, size = cJSON_GetArraySize(o);
+	*names = xcalloc((size_t)size + 1, sizeof(char *));
+	*values = xcalloc((size_t)size + 1, sizeof(char *));
+	for (const cJSON *m = o->child; m; m = m->next) {
+		if (!m->string)
+			continue;
+		(*names)[n] = xstrdup(m->string);
+		(*values)[n++] = cJSON_IsString(m) ? xstrdup(m->valuestring) : NULL;
+	}
+	cJSON_Delete(o);
+	return n;
 }

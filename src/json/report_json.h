@@ -38,6 +38,11 @@ char *report_read_file(const char *path);
 int report_parse(const char *text, const char *source, struct report *out);
 /* report_read_file + report_parse. */
 int report_load(const char *path, struct report *out);
+/* The members of a JSON object text (a workload's parameters) into two
+ * arrays the caller frees, each string and the arrays: names, and values
+ * (NULL for a value that is not a string). Returns how many; 0 with both
+ * arrays NULL when text is NULL or not an object. */
+int json_string_members(const char *text, char ***names, char ***values);
 
 /* Exports; caller frees. gab: github-action-benchmark customSmallerIsBetter;
  * bmf: Bencher Metric Format; trace: Chrome Trace Event Format; hyperfine:

@@ -180,6 +180,17 @@ walls = {m["jobs"]: [t["wall_s"] for run in m["runs"] for t in run["tasks"]]
 assert [float(j[("1", str(k), str(i))]["wall_s"]) for k in range(1, 5) for i in range(4)] == walls[1]
 assert [float(j[("2", str(k), str(i))]["wall_s"]) for k in range(1, 5) for i in range(4)] == walls[2]
 PY
+	# csv --level run: a row per run of each entry, its wall the report's
+	tb export --format csv --level run "$SWEEP"
+	[ "$rc" -eq 0 ]
+	"$PYTHON_JSONSCHEMA" - out "$SWEEP" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+report = json.load(open(sys.argv[2]))
+want = [(m["mode"], str(m["jobs"]), str(run["run"]), run["wall_s"])
+        for w in report["workloads"] for m in w["modes"] for run in m["runs"]]
+assert [(r["mode"], r["jobs"], r["run"], float(r["run_wall_s"])) for r in rows] == want, rows[:2]
+PY
 	# gab: a wall and a failures figure per entry, each name once
 	export_ok gab
 	jq -e '[.[].name] == ["custom/serial", "custom/serial failed tasks",
