@@ -1,13 +1,16 @@
-/* The JSON exports: github-action-benchmark, Bencher Metric Format, and the
- * Chrome Trace Event Format that Perfetto and chrome://tracing load. */
+/* The JSON exports of the summary: github-action-benchmark, Bencher Metric
+ * Format and hyperfine's --export-json. The trace is in export_trace.c. */
 #include "config.h"
 #include "json/report_json.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "json/fields.h"
 #include "json/jsonutil.h"
+#include "stats.h"
 
 static bool has_runs(const struct report_mode *m)
 {
@@ -25,9 +28,29 @@ static char *entry_name(const struct report *r, const struct report_workload *w,
 	return name;
 }
 
-/* customSmallerIsBetter: [{name, unit, value, range, extra}], documented by
- * github-action-benchmark; range and extra are strings shown in the chart's
- * tooltip. Value is the median wall in seconds, range its MAD. */
+/* v to 4 significant digits, as a double that prints as they read (NAN
+ * stays NAN): the figures a dashboard shows and alerts quote, rather than
+ * 0.9512717360000806. The clocks' precision is not lost for that: run-to-run
+ * noise is far above 1e-4 of a run. */
+static double sig4(double v)
+{
+	char buf[32];
+	if (!isfinite(v))
+		return v;
+	snprintf(buf, sizeof(buf), "%.4g", v);
+	return strtod(buf, NULL);
+}
+
+/*
+ * customSmallerIsBetter: [{name, unit, value, range, extra}], the fields
+ * github-action-benchmark documents; range and extra are strings its chart's
+ * tooltip and its alert comments show. Per entry with a usable run: value =
+ * the median wall of the usable runs in seconds, range = "± MAD (MAD)" (the
+ * median absolute deviation of those walls from their median, unscaled, in
+ * seconds), extra = the run count, speedup and efficiency; every number to
+ * 4 significant digits. Per entry always: "<name> failed tasks", the failed
+ * tasks over all measured runs (unit "tasks", an integer). Caller frees.
+ */
 char *export_gab(const struct report *r)
 {
 	cJSON *a = jnew_array();
@@ -39,15 +62,18 @@ char *export_gab(const struct report *r)
 			char *name = entry_name(r, w, m);
 			if (has_runs(m)) {
 				cJSON *o = jadd(a, NULL, jnew_object());
-				char *range = xasprintf("± %.3g", isnan(s->wall.mad) ? 0 : s->wall.mad);
+				char *range = xasprintf("± %.4g (MAD)", isnan(s->wall.mad) ? 0 : s->wall.mad);
+				const char *runs = s->wall.n == 1 ? "run" : "runs";
 				char *extra = isnan(s->speedup)
-						      ? xasprintf("median of %d runs", s->wall.n)
-						      : xasprintf("median of %d runs\nspeedup vs serial: %.2f\n"
-								  "efficiency: %.0f%%",
-								  s->wall.n, s->speedup, 100 * s->efficiency);
+						      ? xasprintf("median of %d usable %s, ± their median absolute deviation",
+								  s->wall.n, runs)
+						      : xasprintf("median of %d usable %s, ± their median absolute deviation\n"
+								  "speedup vs serial: %.4g\nefficiency: %.4g%%",
+								  s->wall.n, runs, sig4(s->speedup),
+								  sig4(100 * s->efficiency));
 				jadd(o, "name", jstr(name));
 				jadd(o, "unit", jstr("s"));
-				jadd(o, "value", jnum(s->wall.median));
+				jadd(o, "value", jnum(sig4(s->wall.median)));
 				jadd(o, "range", jstr(range));
 				jadd(o, "extra", jstr(extra));
 				free(range);
@@ -69,161 +95,170 @@ char *export_gab(const struct report *r)
 	return jprint(a);
 }
 
-/* {benchmark: {measure: {value, lower_value, upper_value}}}: Bencher's built-in
- * latency measure is in nanoseconds, so the median wall goes out in ns with
- * the fastest and slowest run as its bounds. */
+/* A BMF metric: value with the bounds lower and upper when they are known. */
+static void bmf_metric(cJSON *bench, const char *measure, double value, double lower, double upper)
+{
+	cJSON *o = jadd(bench, measure, jnew_object());
+	jadd(o, "value", jnum(value));
+	if (!isnan(lower) && !isnan(upper)) {
+		jadd(o, "lower_value", jnum(lower));
+		jadd(o, "upper_value", jnum(upper));
+	}
+}
+
+/* A measure over the usable runs: median, min and max of v[0..n-1] times
+ * scale, rounded to whole units (ns, KiB: below any clock's or counter's
+ * resolution that matters). Nothing when n is 0. */
+static void bmf_runs(cJSON *bench, const char *measure, double *v, int n, double scale)
+{
+	if (n <= 0)
+		return;
+	struct summary_stats st;
+	stats_summarise(v, n, &st);
+	bmf_metric(bench, measure, round(st.median * scale), round(st.min * scale), round(st.max * scale));
+}
+
+static int max_rss_of(const struct report_task *t, void *ctx)
+{
+	double *max = ctx;
+	if (!isnan(t->max_rss_kb) && (isnan(*max) || t->max_rss_kb > *max))
+		*max = t->max_rss_kb;
+	return 0;
+}
+
+/*
+ * An entry's measures from its usable runs (cpu-time-ns and max-rss-kib),
+ * its summary (latency, speedup, efficiency) and all its measured runs
+ * (failures); a measure whose value is null (no usable run, no serial entry,
+ * no task records) is left out, as BMF values are numbers. -1 when a run's
+ * task records could not be read back (one line printed).
+ */
+static int bmf_entry(cJSON *bench, const struct report_mode *m)
+{
+	const struct summary_stats *st = &m->summary.wall;
+	if (has_runs(m))
+		bmf_metric(bench, "latency", round(st->median * 1e9), round(st->min * 1e9), round(st->max * 1e9));
+	double *cpu = xcalloc((size_t)m->nruns + 1, sizeof(double));
+	double *rss = xcalloc((size_t)m->nruns + 1, sizeof(double));
+	int ncpu = 0, nrss = 0, rc = 0;
+	for (int k = 0; k < m->nruns && rc == 0; k++) {
+		const struct report_run *run = &m->runs[k];
+		if (!report_run_usable(run))
+			continue;
+		if (!isnan(run->user_s) && !isnan(run->sys_s))
+			cpu[ncpu++] = run->user_s + run->sys_s;
+		double max = NAN;
+		rc = report_run_foreach_task(run, max_rss_of, &max);
+		if (!isnan(max))
+			rss[nrss++] = max;
+	}
+	/* every usable run or none: a median over some runs would mislead */
+	bmf_runs(bench, "cpu-time-ns", cpu, ncpu == st->n ? ncpu : 0, 1e9);
+	bmf_runs(bench, "max-rss-kib", rss, nrss == st->n ? nrss : 0, 1);
+	free(cpu);
+	free(rss);
+	if (!isnan(m->summary.speedup))
+		bmf_metric(bench, "speedup", m->summary.speedup, NAN, NAN);
+	if (!isnan(m->summary.efficiency))
+		bmf_metric(bench, "efficiency", m->summary.efficiency, NAN, NAN);
+	bmf_metric(bench, "failures", m->summary.failed_tasks, NAN, NAN);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * {benchmark: {measure: {value, lower_value, upper_value}}}, Bencher Metric
+ * Format; a benchmark per mode entry, named as in gab. Measures (Bencher
+ * makes the ones it does not have on the fly; the unit is in the name where
+ * Bencher has none built in):
+ *   latency      ns, built in: median wall of the usable runs, bounds min/max
+ *   cpu-time-ns  ns: median of the usable runs' user+sys CPU time (the tasks'
+ *                rusage summed per run), bounds min/max
+ *   max-rss-kib  KiB: median over the usable runs of the largest max_rss_kb of
+ *                a task (ru_maxrss), bounds min/max; needs --detail task
+ *   speedup      x: summary.speedup, the serial median over this one's
+ *   efficiency   fraction (1 = every slot used): speedup / slots
+ *   failures     tasks: failed tasks over all measured runs
+ * Caller frees; NULL when task records could not be read (one line printed).
+ */
 char *export_bmf(const struct report *r)
 {
 	cJSON *root = jnew_object();
 	for (int i = 0; i < r->nworkloads; i++) {
 		const struct report_workload *w = &r->workloads[i];
 		for (int j = 0; j < w->nmodes; j++) {
-			const struct report_mode *m = &w->modes[j];
-			const struct summary_stats *st = &m->summary.wall;
-			char *name = entry_name(r, w, m);
+			char *name = entry_name(r, w, &w->modes[j]);
 			cJSON *bench = jadd(root, name, jnew_object());
 			free(name);
-			if (has_runs(m)) {
-				cJSON *latency = jadd(bench, "latency", jnew_object());
-				jadd(latency, "value", jnum(st->median * 1e9));
-				if (!isnan(st->min) && !isnan(st->max)) {
-					jadd(latency, "lower_value", jnum(st->min * 1e9));
-					jadd(latency, "upper_value", jnum(st->max * 1e9));
-				}
+			if (bmf_entry(bench, &w->modes[j]) < 0) {
+				cJSON_Delete(root);
+				return NULL;
 			}
-			/* a measure of its own: failed tasks over the measured runs */
-			jadd(jadd(bench, "failures", jnew_object()), "value", jint(m->summary.failed_tasks));
 		}
 	}
 	return jprint(root);
 }
 
-/* ---- trace ---- */
-
-static cJSON *event(cJSON *events, const char *ph, const char *name, int pid, double tid)
-{
-	cJSON *e = jadd(events, NULL, jnew_object());
-	jadd(e, "name", jstr(name));
-	jadd(e, "ph", jstr(ph));
-	jadd(e, "pid", jint(pid));
-	if (!isnan(tid))
-		jadd(e, "tid", jnum(tid));
-	return e;
-}
-
-static void metadata(cJSON *events, const char *name, int pid, double tid, const char *key,
-		     cJSON *value)
-{
-	cJSON *e = event(events, "M", name, pid, tid);
-	jadd(jadd(e, "args", jnew_object()), key, value);
-}
-
-/* A thread track per task, named with the CPUs it ran on: in concurrent mode
- * every task shares one CPU and overlaps the others, so tracks cannot be CPUs.
- * The OS pid is the track id, as it was the task's own process. */
-static void trace_task(cJSON *events, int pid, const struct report_task *t,
-		       const struct report_task_spec *spec)
-{
-	const char *kind = spec ? spec->kind : "task";
-	char cpus[1024];
-	if (t->cpus_seen.n)
-		cpulist_format(t->cpus_seen.v, t->cpus_seen.n, cpus, sizeof(cpus));
-	else
-		snprintf(cpus, sizeof(cpus), "%s", t->cpuset ? t->cpuset : "?");
-	bool several = t->cpus_seen.n > 1;
-	char *thread = xasprintf("task %.0f (%s) on CPU%s %s", t->id, kind, several ? "s" : "", cpus);
-	metadata(events, "thread_name", pid, t->pid, "name", jstr(thread));
-	free(thread);
-	metadata(events, "thread_sort_index", pid, t->pid, "sort_index", jnum(t->id));
-	cJSON *x = event(events, "X", kind, pid, t->pid);
-	jadd(x, "cat", jstr(kind));
-	jadd(x, "ts", jnum(t->start_s * 1e6));
-	jadd(x, "dur", jnum(t->wall_s * 1e6));
-	cJSON *args = jadd(x, "args", jnew_object());
-	jadd(args, "task", jnum(t->id));
-	jadd(args, "cpus", jstr(cpus));
-	jadd(args, "running_s", jnum(t->running_s));
-	jadd(args, "ready_s", jnum(t->ready_s));
-	jadd(args, "blocked_s", jnum(t->blocked_s));
-	jadd(args, "voluntary_switches", jnum(t->voluntary_switches));
-	jadd(args, "involuntary_switches", jnum(t->involuntary_switches));
-	jadd(args, "max_rss_kb", jnum(t->max_rss_kb));
-	jadd(args, "exit", jstr(t->exit.status));
-	jadd(args, "exitcode", jnum(t->exit.exitcode));
-	jadd(args, "timed_out", jbool(t->exit.timed_out));
-}
-
-/* Counter tracks, one per CPU: a counter holds its value until the next one,
- * so each interval's busy share is set at the interval's start, and the track
- * drops to 0 when the run ends. */
-static void trace_counters(cJSON *events, int pid, const struct report_samples *s)
-{
-	for (int c = 0; c < s->cpus.n; c++) {
-		char *name = xasprintf("CPU %d busy", s->cpus.v[c]);
-		for (int row = 0; row <= s->n; row++) {
-			double v = row < s->n ? s->busy[row * s->cpus.n + c] : 0;
-			if (isnan(v))
-				continue;
-			cJSON *e = event(events, "C", name, pid, NAN);
-			jadd(e, "ts", jnum(row ? s->t[row - 1] * 1e6 : 0));
-			jadd(jadd(e, "args", jnew_object()), "busy", jnum(v));
-		}
-		free(name);
-	}
-}
-
-/* One process per workload x mode entry x run ("io / parallel/j2 / run 1"),
- * all starting at 0 so that the entries line up for comparison; pids count
- * from 1 in report order. */
-struct trace_ctx {
-	cJSON *events;
-	int pid;
-	const struct report_workload *w;
-};
-
-/* A started task's track (none for a run with null tasks: --detail run). */
-static int trace_one(const struct report_task *t, void *ctx)
-{
-	struct trace_ctx *c = ctx;
-	if (!isnan(t->pid) && !isnan(t->start_s))
-		trace_task(c->events, c->pid, t, report_task_spec_find(c->w, (int)t->id));
-	return 0;
-}
-
-char *export_trace(const struct report *r)
+/*
+ * hyperfine's --export-json (1.15: tests/data/hyperfine/hyperfine-1.15.json): {"results":
+ * [...]}, a result per mode entry with a usable run, in report order:
+ *   command      the entry's name, as gab and bmf name it
+ *   mean, stddev, median, min, max
+ *                over the usable runs' walls (s), as hyperfine computes them:
+ *                stddev the sample one (n - 1), null for one run; median the
+ *                middle one, or the mean of the middle two
+ *   user, system the mean over those runs of the tasks' summed user and
+ *                system CPU time (rusage), s, as hyperfine's are of its
+ *                command's children
+ *   times        the usable runs' walls, in run order
+ *   exit_codes   0 per usable run: a usable run has no failed task
+ *   parameters   the workload's -L/-P values (strings), when it has any
+ * An entry without a usable run is left out: hyperfine never writes a result
+ * without times, and its scripts take percentiles of them. 1.15 writes no
+ * memory_usage_byte, so neither does this. Caller frees.
+ */
+char *export_hyperfine(const struct report *r)
 {
 	cJSON *root = jnew_object();
-	cJSON *events = jadd(root, "traceEvents", jnew_array());
-	int pid = 0;
+	cJSON *results = jadd(root, "results", jnew_array());
 	for (int i = 0; i < r->nworkloads; i++) {
 		const struct report_workload *w = &r->workloads[i];
 		for (int j = 0; j < w->nmodes; j++) {
 			const struct report_mode *m = &w->modes[j];
-			for (int k = 0; k < m->nruns; k++) {
-				const struct report_run *run = &m->runs[k];
-				char *label = report_entry_label(r, NULL, m);
-				char *name = xasprintf("%s / %s / run %d", w->name, label, k + 1);
-				free(label);
-				metadata(events, "process_name", ++pid, NAN, "name", jstr(name));
-				free(name);
-				metadata(events, "process_sort_index", pid, NAN, "sort_index", jint(pid));
-				struct trace_ctx c = {events, pid, w};
-				report_run_foreach_task(run, trace_one, &c);
-				trace_counters(events, pid, &run->samples);
+			double *walls = xcalloc((size_t)m->nruns + 1, sizeof(double));
+			int n = report_usable_walls(m, walls);
+			if (n == 0) {
+				free(walls);
+				continue;
 			}
+			struct summary_stats st;
+			stats_summarise(walls, n, &st);
+			double user = 0, sys = 0;
+			for (int k = 0; k < m->nruns; k++)
+				if (report_run_usable(&m->runs[k])) {
+					user += m->runs[k].user_s;
+					sys += m->runs[k].sys_s;
+				}
+			cJSON *o = jadd(results, NULL, jnew_object());
+			char *name = entry_name(r, w, m);
+			jadd(o, "command", jstr(name));
+			free(name);
+			jadd(o, "mean", jnum(st.mean));
+			jadd(o, "stddev", n > 1 ? jnum(st.stddev) : jnull());
+			jadd(o, "median", jnum(st.median));
+			jadd(o, "user", jnum(user / n));
+			jadd(o, "system", jnum(sys / n));
+			jadd(o, "min", jnum(st.min));
+			jadd(o, "max", jnum(st.max));
+			cJSON *times = jadd(o, "times", jnew_array());
+			cJSON *codes = jadd(o, "exit_codes", jnew_array());
+			for (int k = 0; k < n; k++) {
+				jadd(times, NULL, jnum(walls[k]));
+				jadd(codes, NULL, jint(0));
+			}
+			free(walls);
+			if (w->parameters && strcmp(w->parameters, "{}"))
+				jadd(o, "parameters", json_parse_own(w->parameters));
 		}
 	}
-	jadd(root, "displayTimeUnit", jstr("ms"));
-	cJSON *other = jadd(root, "otherData", jnew_object());
-	jadd(other, "tool", jstr("tribench"));
-	jadd(other, "version", jstr(r->version));
-	jadd(other, "started_at", jstr(r->started_at));
-	jadd(other, "hostname", jstr(r->hostname));
 	return jprint(root);
-}
-
-char *export_hyperfine(const struct report *r)
-{
-	(void)r;
-	return xstrdup("{\"results\":[]}\n");	/* TODO(issue 13): a result per entry */
 }

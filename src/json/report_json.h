@@ -44,12 +44,21 @@ int report_load(const char *path, struct report *out);
  * arrays NULL when text is NULL or not an object. */
 int json_string_members(const char *text, char ***names, char ***values);
 
-/* Exports; caller frees. gab: github-action-benchmark customSmallerIsBetter;
- * bmf: Bencher Metric Format; trace: Chrome Trace Event Format; hyperfine:
- * hyperfine's --export-json (1.15), a result per mode entry. */
+/* Exports as JSON text; caller frees. Each function's comment in
+ * export_json.c / export_trace.c lists its fields, their units and sources.
+ * gab: github-action-benchmark customSmallerIsBetter, numbers to 4
+ * significant digits, range the MAD of the usable walls. */
 char *export_gab(const struct report *r);
+/* bmf: Bencher Metric Format, measures latency, cpu-time-ns, max-rss-kib,
+ * speedup, efficiency, failures (one left out where it has no value). NULL
+ * when a live run's task records could not be read from the spool (one line
+ * printed): export_write should then fail. */
 char *export_bmf(const struct report *r);
+/* trace: Chrome Trace Event Format, task tracks, per-CPU machine and
+ * tribench-tasks busy counters. */
 char *export_trace(const struct report *r);
+/* hyperfine: hyperfine's --export-json (1.15), a result per mode entry with
+ * a usable run. */
 char *export_hyperfine(const struct report *r);
 
 /* `tribench compare --format json`; caller frees. */
