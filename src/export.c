@@ -126,9 +126,11 @@ int export_write(struct report *r, const char *format, enum report_detail level,
 	}
 	if (!strcmp(format, "csv"))
 		return export_csv(out, r, level) < 0 && !ferror(out) ? -1 : 0;	/* a write error shows in ferror(out) */
-	if (!strcmp(format, "markdown"))
+	if (!strcmp(format, "markdown")) {
 		write_markdown(out, r);
-	else if (!strcmp(format, "gab"))
+		return 0;
+	}
+	if (!strcmp(format, "gab"))
 		json = export_gab(r);
 	else if (!strcmp(format, "bmf"))
 		json = export_bmf(r);
@@ -136,8 +138,9 @@ int export_write(struct report *r, const char *format, enum report_detail level,
 		json = export_hyperfine(r);
 	else
 		json = export_trace(r);
-	if (json)
-		fputs(json, out);
+	if (!json)	/* a live run's spool unread: said in one line */
+		return -1;
+	fputs(json, out);
 	free(json);
 	return 0;
 }
@@ -163,12 +166,18 @@ void export_usage(FILE *f)
 		"  markdown  the summary table: workloads x mode entries, median wall, speedup,\n"
 		"            efficiency\n"
 		"  gab       github-action-benchmark 'customSmallerIsBetter' JSON: per entry the\n"
-		"            median wall in seconds, range = its MAD\n"
-		"  bmf       Bencher Metric Format JSON: measure 'latency' in nanoseconds, the\n"
-		"            median wall with the fastest and slowest run as bounds\n"
+		"            median wall in seconds, range '± MAD (MAD)' (the usable walls'\n"
+		"            median absolute deviation, s), 4 significant digits; and a figure\n"
+		"            '<entry> failed tasks'\n"
+		"  bmf       Bencher Metric Format JSON, per entry: latency (ns: median wall,\n"
+		"            bounds min and max), cpu-time-ns, max-rss-kib (needs task records),\n"
+		"            speedup, efficiency (a fraction), failures (failed tasks); a measure\n"
+		"            without a value is left out\n"
 		"  trace     Chrome Trace Event Format JSON for Perfetto or chrome://tracing: a\n"
-		"            process per entry and run, a track per task, CPU busy counters\n"
-		"  hyperfine the JSON hyperfine writes (1.15): a result per mode entry, its usable runs\n"
+		"            process per entry and run, a track per task, per CPU the counters\n"
+		"            'CPU N (machine) busy' and 'CPU N (tribench tasks) busy'\n"
+		"  hyperfine the JSON hyperfine 1.15 writes: a result per mode entry with a\n"
+		"            usable run, times = those runs' walls, hyperfine's statistics\n"
 		"\n"
 		"A mode entry is a mode run with one --jobs size by one executor, named\n"
 		"workload/mode[/jN][/executor]: /jN when the report holds that mode with\n"

@@ -225,8 +225,8 @@ static int csv_task(const struct report_task *t, void *ctx)
 }
 
 /* A run as its rows show it: a warmup run is never in a statistic, so its
- * run_in_summary is false whatever the run's own flag (which says only
- * that it neither failed nor was cut short). Shallow: nothing to free. */
+ * run_in_summary is false (reports written before issue 13 have true on
+ * warmups that neither failed nor were cut short). Shallow: nothing to free. */
 static struct report_run shown_run(const struct report_run *run, bool measured)
 {
 	struct report_run s = *run;

@@ -208,6 +208,8 @@ static int one_run(struct runner *rn, int i, int m, int run)
 						"this run's tasks and task_stats are null and it is "
 						"marked partial", w->name, rn->labels[m]));
 	}
+	if (!run)	/* a warmup is never in a statistic */
+		out->in_summary = false;
 	run_record_free(&rec);
 	collector_free(&collect);
 	if (rc < 0)
