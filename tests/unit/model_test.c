@@ -136,7 +136,7 @@ static void check_level(const struct field_table *t, const char *const *structur
 static void task_fields_match_the_schema(void **state)
 {
 	(void)state;
-	static const char *const structure[] = {"exit", "cgroup", NULL};
+	static const char *const structure[] = {"exit", "cgroup", "state_samples", NULL};
 	check_level(&task_table, structure);
 	check_level(&task_cgroup_table, NULL);
 }
