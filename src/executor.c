@@ -202,6 +202,11 @@ int executor_start(struct run_state *rs, int slot)
 		t->exit.error = exec_error(spec, exec_errno);
 	if (s->o.timeout_s > 0)
 		t->term_at = t->start_s + s->o.timeout_s;
+	/* --sample-tasks: while fewer than SAMPLE_TASKS_MAX are sampled */
+	if (s->o.sample_tasks && rs->states_on < SAMPLE_TASKS_MAX) {
+		t->states.on = true;
+		rs->states_on++;
+	}
 	inflight_map(&rs->fl, idx, pid);
 	policy_update(rs, idx);
 	see_cpu(t, pid);
@@ -216,6 +221,12 @@ void executor_finish(struct run_state *rs, int idx, pid_t pid)
 	t->wall_s = t->end_s - t->start_s;
 	t->have_schedstat = probe_schedstat(pid, &t->running_s, &t->ready_s) == 0;
 	t->schedstat_errno = t->have_schedstat ? 0 : errno;
+	/* the state trace ends with this same reading: for a one-thread task
+	 * its deltas add up to running_s and ready_s */
+	if (t->states.on && t->have_schedstat) {
+		state_trace_add(&t->states, t->end_s, t->running_s, t->ready_s);
+		t->states.whole = t->states.t[t->states.n - 1] == t->end_s;
+	}
 	int cpu = see_cpu(t, pid);
 	if (probe_cpus_allowed(pid, t->cpus_allowed, sizeof(t->cpus_allowed)) < 0)
 		t->cpus_allowed[0] = '\0';
@@ -263,6 +274,7 @@ void executor_finish(struct run_state *rs, int idx, pid_t pid)
 		progress_task_done(rs->s->progress);
 	bool failed = t->exit.status != EXIT_STATUS_EXITED || t->exit.code != 0 || t->exit.timed_out;
 	policy_forget(rs, idx);
+	rs->states_on -= t->states.on;
 	inflight_release(&rs->fl, idx);
 	policy_task_ended(rs, failed);	/* after: --halt now signals the others only */
 }

@@ -141,5 +141,6 @@ void inflight_release(struct inflight *f, int idx)
 	intlist_free(&t->cpus_seen);
 	free(t->exit.error);
 	tree_free(&f->trees[idx]);
+	state_trace_free(&t->states);
 	memset(t, 0, sizeof(*t));
 }

@@ -38,7 +38,7 @@ void inflight_map(struct inflight *f, int idx, pid_t pid);
 /* The pool index of the task whose leader is pid, or -1. */
 int inflight_find(const struct inflight *f, pid_t pid);
 /* Give idx back: out of the map (when mapped) and the active list; its
- * record's strings and lists are freed and it is zeroed. */
+ * record's strings, lists and state trace are freed and it is zeroed. */
 void inflight_release(struct inflight *f, int idx);
 
 #endif

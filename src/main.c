@@ -271,6 +271,7 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	 * however tribench ends from here on, it does not stay behind */
 	struct sched_opts so = o->sched;
 	so.sample_ms = o->sample_ms;
+	so.sample_tasks = o->sample_tasks;
 	int init = sched_init(&s, &ti->usable, &so, true);
 	if (init < 0 || output_open(&out, o->output, isatty(STDOUT_FILENO)) < 0) {
 		rc = init == -2 ? EXIT_BAD_INPUT : out.signal ? EXIT_SIGNAL_BASE + out.signal : EXIT_RUNTIME;

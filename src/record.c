@@ -22,6 +22,32 @@ void run_record_free(struct run_record *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void state_trace_add(struct state_trace *s, double t, double running, double ready)
+{
+	if (s->n > 0 && !(t > s->t[s->n - 1]))
+		return;
+	if (s->n == s->alloc) {
+		s->alloc = s->alloc ? 2 * s->alloc : 32;
+		s->t = xrealloc(s->t, (size_t)s->alloc * sizeof(double));
+		s->running_s = xrealloc(s->running_s, (size_t)s->alloc * sizeof(double));
+		s->ready_s = xrealloc(s->ready_s, (size_t)s->alloc * sizeof(double));
+	}
+	s->t[s->n] = t;
+	s->running_s[s->n] = running - s->last_running;
+	s->ready_s[s->n] = ready - s->last_ready;
+	s->n++;
+	s->last_running = running;
+	s->last_ready = ready;
+}
+
+void state_trace_free(struct state_trace *s)
+{
+	free(s->t);
+	free(s->running_s);
+	free(s->ready_s);
+	memset(s, 0, sizeof(*s));
+}
+
 void exit_to_report(const struct task_exit *e, struct report_exit *out)
 {
 	static const char *const names[] = {"exited", "signaled", "not_started"};
@@ -80,6 +106,12 @@ void task_to_report(const struct task_record *t, struct report_task *out)
 		*out->cgroup = t->tree;
 		out->cgroup->extra = NULL;
 	}
+	/* sampled up to the reading at exit: scope task when that reading is
+	 * the task's whole story (states_source schedstat), else its leader's */
+	const struct state_trace *st = &t->states;
+	if (started && st->on && st->whole)
+		out->state_samples = json_state_samples(!t->have_schedstat, st->n, st->t, st->running_s,
+							st->ready_s);
 	exit_to_report(&t->exit, &out->exit);
 }
 
@@ -101,11 +133,13 @@ void collector_put(struct task_collector *c, const struct task_record *t)
 	c->seen[t->id / 8] |= (unsigned char)(1u << (t->id % 8));
 	struct report_task out = {0};
 	task_to_report(t, &out);
+	out.has_state_samples = c->sample_tasks;
 	c->received++;
 	c->failed |= report_task_failed(&out);
 	c->partial |= t->exit.status == EXIT_STATUS_NOT_STARTED || t->exit.stopped;
 	if (t->exit.status != EXIT_STATUS_NOT_STARTED) {
 		c->schedstat_unread += t->schedstat_errno != 0;
+		c->unsampled += c->sample_tasks && !t->states.on;
 		c->user_s += t->user_s;
 		c->sys_s += t->sys_s;
 	}
@@ -126,13 +160,16 @@ void collector_free(struct task_collector *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* An id the scheduler never handed over: a task that never started. */
+/* An id the scheduler never handed over: a task that never started (ctx:
+ * the collector). */
 static char *missing_line(int id, void *ctx)
 {
+	struct task_collector *c = ctx;
 	struct task_record t = {.id = id, .exit = {.status = EXIT_STATUS_NOT_STARTED}};
 	struct report_task out = {0};
 	task_to_report(&t, &out);
-	char *line = json_task_line(&out, ctx);
+	out.has_state_samples = c->sample_tasks;
+	char *line = json_task_line(&out, c->fixes);
 	report_task_free(&out);
 	return line;
 }
@@ -179,7 +216,7 @@ int record_to_report(struct run_record *rec, struct task_collector *c, struct re
 	out->spool = out->tasks_null ? NULL : c->spool;
 	out->spool_parse = json_task_parse;
 	struct spool_pctl p[4];
-	if (c->error || spool_run_end(c->spool, c->ntasks, !out->tasks_null, p, missing_line, c->fixes,
+	if (c->error || spool_run_end(c->spool, c->ntasks, !out->tasks_null, p, missing_line, c,
 				      &out->spool_off, &out->spool_len) < 0) {
 		out->tasks_null = true;	/* the report says no more than it has */
 		out->spool = NULL;

@@ -20,6 +20,27 @@ struct task_exit {
 	char *error;              /* why it could not start, or NULL */
 };
 
+/*
+ * --sample-tasks: one task's leader thread per sampling tick, as deltas of
+ * /proc/PID/schedstat fields 1 and 2 (seconds) between readings, the first
+ * from 0 (the counters start at the fork). Entry i covers the interval that
+ * ends at t[i] (seconds from the run start; start_s before the first).
+ * Arrays double as they grow; state_trace_free frees them.
+ */
+struct state_trace {
+	bool on;                  /* this task is sampled (one of at most 256 in flight) */
+	bool whole;               /* the reading at exit is in: t[n-1] == end_s */
+	int n, alloc;
+	double *t, *running_s, *ready_s;
+	double last_running, last_ready; /* the counters at the last reading */
+};
+
+/* Append the reading (running, ready: the counters, seconds) taken at t as
+ * the deltas since the last one; a t not after the last entry is dropped
+ * (t must rise). */
+void state_trace_add(struct state_trace *s, double t, double running, double ready);
+void state_trace_free(struct state_trace *s);
+
 /* One task of one run: every number from a clock or the kernel. */
 struct task_record {
 	int id;
@@ -42,6 +63,7 @@ struct task_record {
 	bool have_tree;           /* a cgroup leaf held it: tree below is its numbers */
 	bool states_from_tree;    /* running_s is the leaf's cpu_s (states_source "cgroup") */
 	struct report_task_cgroup tree; /* the leaf's numbers, NAN where unread (no extra) */
+	struct state_trace states;/* --sample-tasks: per tick (off: nothing sampled) */
 	struct task_group group;  /* scheduler scratch while in flight: the tree's handle */
 	double term_at, kill_at;  /* when SIGTERM / SIGKILL is due (0: not due) */
 	bool term_sent;
@@ -85,6 +107,8 @@ struct task_collector {
 	bool partial;             /* a task never started or tribench stopped it */
 	bool error;               /* writing the spool failed (printed once) */
 	int schedstat_unread;     /* started tasks whose /proc/PID/schedstat was unread */
+	bool sample_tasks;        /* --sample-tasks: every task line has state_samples */
+	int unsampled;            /* --sample-tasks: started tasks not sampled (> 256 in flight) */
 	double user_s, sys_s;     /* seconds, the started tasks' rusage summed */
 	struct report_run_tally tally;
 };

@@ -159,6 +159,7 @@ void report_task_free(struct report_task *t)
 	fields_free(&exit_table, &t->exit);
 	free(t->exit.extra);
 	fields_free(&task_table, t);
+	free(t->state_samples);
 	free(t->extra);
 	if (t->cgroup)
 		free(t->cgroup->extra);

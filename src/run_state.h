@@ -27,6 +27,7 @@ struct run_state {
 	char env_id[40], env_slot[40], env_mode[40];
 	char *results;            /* this run's results directory, or NULL */
 	int sample_next;          /* index into fl.active where the next tick's reads begin */
+	int states_on;            /* --sample-tasks: in-flight tasks being sampled (<= 256) */
 };
 
 #endif

@@ -193,11 +193,14 @@ static int one_run(struct runner *rn, int i, int m, int run)
 	if (spool_run_begin(r->spool) < 0)
 		return -1;
 	collector_init(&collect, w->ntasks, r->spool, rn->o->detail, r->fixes);
+	collect.sample_tasks = rn->o->sample_tasks;
 	struct run_record rec = {.collect = &collect};
 	int rc = sched_run(s, &rn->plans[i * rn->nentries + m], w, &label, &rec);
 	bool cut = s->signal || s->halted || s->watchdog_died;
 	struct report_run *out = run ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
 	rm->schedstat_unread += collect.schedstat_unread;
+	rm->unsampled += collect.unsampled;
+	rm->unsampled_runs += collect.unsampled > 0;
 	if (record_to_report(&rec, &collect, out, cut) < 0) {
 		/* the spool failed: a runtime error, said once; the run lost
 		 * its records, so it is no whole run */

@@ -285,6 +285,22 @@ static void reap(struct run_state *rs)
 }
 
 /*
+ * --sample-tasks: each sampled task's leader schedstat, one read each, its
+ * reading stamped just before it. A read that fails (nothing should: the
+ * task is ours until reaped) leaves the tick out of that task's trace: its
+ * next interval is longer, never a guess.
+ */
+static void sample_states(struct run_state *rs)
+{
+	for (int k = 0; k < rs->fl.n; k++) {
+		struct task_record *t = &rs->fl.t[rs->fl.active[k]];
+		double running, ready, at = now_s() - rs->t0;
+		if (t->states.on && t->pid > 0 && probe_schedstat(t->pid, &running, &ready) == 0)
+			state_trace_add(&t->states, at, running, ready);
+	}
+}
+
+/*
  * One tick: the in-flight tasks' trees within a fixed budget of file reads,
  * round-robin from where the last tick stopped (a task that finished meanwhile
  * reorders the active list, so one task may be skipped or read twice in a
@@ -292,6 +308,8 @@ static void reap(struct run_state *rs)
  */
 static void sample(struct run_state *rs)
 {
+	if (rs->s->o.sample_tasks)
+		sample_states(rs);
 	int budget = SAMPLE_READS_PER_TICK;
 	for (int n = 0; n < rs->fl.n && budget >= 2; n++) {
 		int k = rs->sample_next % rs->fl.n;

@@ -17,6 +17,7 @@ enum task_output { OUTPUT_NULL, OUTPUT_INHERIT };
 
 struct sched_opts {
 	int sample_ms;
+	bool sample_tasks;            /* --sample-tasks: each task's schedstat per tick */
 	double timeout_s;             /* per task; 0: none */
 	double grace_s;               /* SIGTERM .. SIGKILL */
 	enum halt_mode halt;

@@ -142,6 +142,16 @@ static void check_unread(struct collector *c, const char *name, const struct rep
 		    name, m->schedstat_unread, m->schedstat_unread == 1 ? "" : "s");
 }
 
+/* --sample-tasks left tasks unsampled: more than SAMPLE_TASKS_MAX in flight. */
+static void check_unsampled(struct collector *c, const char *name, const struct report_mode *m)
+{
+	if (m->unsampled)
+		add(c, "%s: state_samples is null for %d task%s in %d run%s: more than %d tasks were in "
+		       "flight at once and --sample-tasks samples %d at a time",
+		    name, m->unsampled, m->unsampled == 1 ? "" : "s", m->unsampled_runs,
+		    m->unsampled_runs == 1 ? "" : "s", SAMPLE_TASKS_MAX, SAMPLE_TASKS_MAX);
+}
+
 /*
  * Tasks whose cgroup object has values that could not be read from their
  * leaf (a missing "full" PSI line and memory.peak are absent by design, not
@@ -223,6 +233,7 @@ void warnings_collect(struct report *r, const struct host_facts *h, bool quiet)
 				    name, m->nslots, w->ntasks, w->ntasks == 1 ? "" : "s", w->ntasks, m->nslots);
 			check_placement(&c, name, m);
 			check_unread(&c, name, m);
+			check_unsampled(&c, name, m);
 			check_tree_unread(&c, name, m);
 			check_suspended(&c, name, m);
 			int warm = failed_tasks(m->warmup_runs, m->nwarmup);

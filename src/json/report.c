@@ -96,8 +96,31 @@ static cJSON *task(const struct report_task *t)
 	cJSON *e = jadd(o, "exit", jnew_object());
 	fields_write(e, &exit_table, &t->exit);
 	fields_add_extra(e, t->exit.extra);
+	if (t->has_state_samples)
+		jadd(o, "state_samples", own(t->state_samples));
 	fields_add_extra(o, t->extra);
 	return o;
+}
+
+static cJSON *num_array(const double *v, int n)
+{
+	cJSON *a = jnew_array();
+	for (int i = 0; i < n; i++)
+		jadd(a, NULL, jnum(v[i]));
+	return a;
+}
+
+char *json_state_samples(bool leader, int n, const double *t, const double *running_s,
+			 const double *ready_s)
+{
+	cJSON *o = jnew_object();
+	jadd(o, "scope", jstr(leader ? "leader" : "task"));
+	jadd(o, "t", num_array(t, n));
+	jadd(o, "running_s", num_array(running_s, n));
+	jadd(o, "ready_s", num_array(ready_s, n));
+	char *text = json_compact(o);
+	cJSON_Delete(o);
+	return text;
 }
 
 /* Compact text of o after its strings are made UTF-8 (warnings into fixes

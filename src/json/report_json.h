@@ -30,6 +30,15 @@ int json_report(struct report *r, char **text);
 char *json_task_line(const struct report_task *t, struct json_fixes *fixes);
 /* A line json_task_line made, back into a task: 0, or -1 (one line printed). */
 int json_task_parse(const char *line, struct report_task *out);
+/*
+ * A task's state_samples object (docs/schema.json $defs/state_samples) as
+ * compact JSON text for report_task.state_samples: scope "leader" when leader
+ * (a tree: the samples cover its leader thread only), else "task"; n
+ * intervals ending at t[i] (seconds from the run start) with the leader's
+ * running and ready seconds in each. Caller frees.
+ */
+char *json_state_samples(bool leader, int n, const double *t, const double *running_s,
+			 const double *ready_s);
 
 /* The whole file ("-": stdin) as a string; NULL with one error line printed. */
 char *report_read_file(const char *path);

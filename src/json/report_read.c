@@ -53,7 +53,7 @@ char *report_read_file(const char *path)
 /* ---- the report, level by level: the field tables do the fields; this
  * file does the structure, and keeps every key it does not model ---- */
 
-static const char *const task_structure[] = {"exit", "cgroup", NULL};
+static const char *const task_structure[] = {"exit", "cgroup", "state_samples", NULL};
 static const char *const run_structure[] = {"run", "cpus", "samples", "tasks", "task_stats", NULL};
 static const char *const samples_keys[] = {"period_s", "cpus", "t", "busy", "task_busy", NULL};
 static const char *const summary_structure[] = {"wall_s", NULL};
@@ -74,6 +74,67 @@ static int read_level(const cJSON *o, const struct field_table *t, const char *c
 		return -1;
 	*extra = fields_extra(o, t, also);
 	return 0;
+}
+
+/*
+ * A state_samples object as docs/schema.json's $defs/state_samples has it:
+ * exactly its four keys, scope "task" or "leader", three arrays of the same
+ * length of seconds (numbers >= 0), t strictly rising.
+ */
+static int check_state_samples(const cJSON *s, const char *at)
+{
+	static const char *const keys[] = {"t", "running_s", "ready_s"};
+	if (!cJSON_IsObject(s))
+		return error("%s: must be an object or null", at);
+	for (const cJSON *c = s->child; c; c = c->next)
+		if (strcmp(c->string, "scope") && strcmp(c->string, keys[0]) && strcmp(c->string, keys[1]) &&
+		    strcmp(c->string, keys[2]))
+			return error("%s: unknown key \"%s\"", at, c->string);
+	char *scope;
+	if (jget_string(s, "scope", at, &scope) < 0)
+		return -1;
+	bool known = !strcmp(scope, "task") || !strcmp(scope, "leader");
+	free(scope);
+	if (!known)
+		return error("%s: \"scope\" must be \"task\" or \"leader\"", at);
+	int n = -1;
+	for (int i = 0; i < 3; i++) {
+		const cJSON *a = jget_array(s, keys[i], at);
+		if (!a)
+			return -1;
+		if (n >= 0 && cJSON_GetArraySize(a) != n)
+			return error("%s: \"%s\" must have one entry per entry of \"t\"", at, keys[i]);
+		n = cJSON_GetArraySize(a);
+		double prev = -1;
+		for (const cJSON *v = a->child; v; v = v->next) {
+			double x;
+			if (jnumber_value(v, false, keys[i], at, &x) < 0)
+				return -1;
+			if (x < 0)
+				return error("%s: \"%s\" must hold seconds (at least 0)", at, keys[i]);
+			if (i == 0 && x <= prev)
+				return error("%s: \"t\" must rise", at);
+			prev = x;
+		}
+	}
+	return 0;
+}
+
+/* state_samples (--sample-tasks): absent, null, or an object kept as text. */
+static int read_state_samples(const cJSON *o, const char *at, struct report_task *task)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "state_samples");
+	if (!s)
+		return 0;
+	task->has_state_samples = true;
+	if (cJSON_IsNull(s))
+		return 0;
+	char *where = jsubpath(at, "state_samples", -1);
+	int rc = check_state_samples(s, where);
+	free(where);
+	if (rc == 0)
+		task->state_samples = json_compact(s);
+	return rc;
 }
 
 static int read_task(const cJSON *o, const char *at, struct report_task *task)
@@ -99,7 +160,7 @@ static int read_task(const cJSON *o, const char *at, struct report_task *task)
 	char *where = jsubpath(at, "exit", -1);
 	int rc = read_level(e, &exit_table, NULL, &task->exit, &task->exit.extra, where);
 	free(where);
-	return rc;
+	return rc < 0 ? -1 : read_state_samples(o, at, task);
 }
 
 /* A matrix of rows x ncpus numbers (null where nullable), every row whole. */
