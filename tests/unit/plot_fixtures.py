@@ -7,8 +7,9 @@
                                       w0..w(N-1), each entry's walls scaled so
                                       that their speedups differ
 
-Until --sample-tasks records samples (issue 13, helper C) the timeline's
-per-tick drawing is tested on these. The samples follow the schema
+The unit tests draw per-tick states from these, where a test needs a given
+shape; plot.bats draws them from `tribench run --sample-tasks` itself. The
+samples follow the schema
 ($defs/state_samples): ticks every config.sample_ms from the run's start,
 the last at end_s; per interval running and ready deltas that vary from tick
 to tick (so that a drawn sequence can be told from a uniform one) and add up
