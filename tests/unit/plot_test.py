@@ -21,7 +21,7 @@ sys.path.insert(0, HERE)
 
 
 def load_script():
-    loader = importlib.machinery.SourceFileLoader("tribench_plot", SCRIPT)
+    loader = importlib.machinery.SourceFileLoader("tribench_plot_script", SCRIPT)
     mod = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
     loader.exec_module(mod)
     return mod
