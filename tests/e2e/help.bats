@@ -162,4 +162,36 @@ parser_words() {
 		grep -q "/$f\$" <<<"$files" || { echo "missing: $f"; false; }
 	done
 	diff "$(find "$SCRATCH/root" -path '*completions/tribench')" <("$TRIBENCH" completion bash)
+	# tribench-plot's package: every module of the source tree's, where the
+	# installed script's PYTHONDIR (the configured path, without DESTDIR) says
+	local dir
+	dir=$(sed -n "s/^PYTHONDIR = '\(.*\)'\$/\1/p" "$(find "$SCRATCH/root" -path '*/bin/tribench-plot')")
+	[ -n "$dir" ] || { echo "the installed tribench-plot has no PYTHONDIR"; false; }
+	for f in "$TOP_SRCDIR"/scripts/tribench_plot/*.py; do
+		[ -f "$SCRATCH/root$dir/tribench_plot/${f##*/}" ] || { echo "not installed: $f"; false; }
+	done
+}
+
+@test "the installed tribench-plot runs from its installed package, the source tree out of reach" {
+	builddir=$(dirname "$TRIBENCH")
+	[ -f "$builddir/Makefile" ] || skip "no build tree beside $TRIBENCH"
+	"$TRIBENCH" run -t cpu:ops=20000,count=2 -m serial,parallel --runs 1 --warmup 0 -q -o r.json
+	# a real install (prefix, not DESTDIR: the script's PYTHONDIR is this path)
+	make -s -C "$builddir" install prefix="$SCRATCH/usr" >/dev/null
+	mkdir elsewhere && cd elsewhere
+	plot=$SCRATCH/usr/bin/tribench-plot
+	run --separate-stderr env -u PYTHONPATH "$plot" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == usage:\ tribench-plot* ]]
+	run --separate-stderr env -u PYTHONPATH "$plot" ../r.json --kind speedup -o s.png
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$(head -c 4 s.png | tail -c 3)" = PNG ]
+	[ "$(stat -c %s s.png)" -gt 10000 ]
+	# it used the installed package: without it, it says so (one line, exit 3)
+	mv "$SCRATCH/usr/share/tribench/python" "$SCRATCH/moved"
+	run --separate-stderr env -u PYTHONPATH "$plot" --help
+	[ "$status" -eq 3 ]
+	[ "$(wc -l <<<"$stderr")" -eq 1 ]
+	[[ "$stderr" == "tribench-plot: cannot find its package"* ]]
 }
