@@ -79,3 +79,10 @@ long_options() {
 		[ "$(grep -cF -- "$example" <<<"$rendered")" -eq 2 ] || { echo "not verbatim: $example"; false; }
 	done
 }
+
+@test "the example reports under docs/ are what this tribench writes: valid against the schema, read by export" {
+	for r in "$TOP_SRCDIR"/docs/example-report*.json; do
+		validate "$r"
+		"$TRIBENCH" export --format json "$r" | cmp - "$r"
+	done
+}
