@@ -242,17 +242,17 @@ char *export_hyperfine(const struct report *r)
 			char *name = entry_name(r, w, m);
 			jadd(o, "command", jstr(name));
 			free(name);
-			jadd(o, "mean", jnum(st.mean));
-			jadd(o, "stddev", n > 1 ? jnum(st.stddev) : jnull());
-			jadd(o, "median", jnum(st.median));
-			jadd(o, "user", jnum(user / n));
-			jadd(o, "system", jnum(sys / n));
-			jadd(o, "min", jnum(st.min));
-			jadd(o, "max", jnum(st.max));
+			jadd(o, "mean", jfloat(st.mean));
+			jadd(o, "stddev", n > 1 ? jfloat(st.stddev) : jnull());
+			jadd(o, "median", jfloat(st.median));
+			jadd(o, "user", jfloat(user / n));
+			jadd(o, "system", jfloat(sys / n));
+			jadd(o, "min", jfloat(st.min));
+			jadd(o, "max", jfloat(st.max));
 			cJSON *times = jadd(o, "times", jnew_array());
 			cJSON *codes = jadd(o, "exit_codes", jnew_array());
 			for (int k = 0; k < n; k++) {
-				jadd(times, NULL, jnum(walls[k]));
+				jadd(times, NULL, jfloat(walls[k]));
 				jadd(codes, NULL, jint(0));
 			}
 			free(walls);
@@ -260,5 +260,8 @@ char *export_hyperfine(const struct report *r)
 				jadd(o, "parameters", json_parse_own(w->parameters));
 		}
 	}
+	if (!cJSON_GetArraySize(results))
+		warning("no mode entry of %s has a usable run (every run failed or was cut short): "
+			"hyperfine's results are empty", r->source ? r->source : "the report");
 	return jprint(root);
 }

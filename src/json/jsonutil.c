@@ -50,6 +50,15 @@ cJSON *jnum(double v)
 	return isfinite(v) ? check(cJSON_CreateNumber(v)) : jnull();
 }
 
+cJSON *jfloat(double v)
+{
+	if (!isfinite(v) || v != floor(v) || fabs(v) >= 1e15)
+		return jnum(v);	/* cJSON's %.15g/%.17g text has a '.' or an exponent */
+	char text[32];
+	snprintf(text, sizeof(text), "%.1f", v);
+	return check(cJSON_CreateRaw(text));
+}
+
 cJSON *jint(long long v)
 {
 	return check(cJSON_CreateNumber((double)v));

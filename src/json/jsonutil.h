@@ -10,6 +10,9 @@ cJSON *jnew_array(void);
 /* key NULL: append. A key that is not valid UTF-8 is added utf8_sanitize()d. */
 cJSON *jadd(cJSON *parent, const char *key, cJSON *item);
 cJSON *jnum(double v);          /* NaN and infinities become null */
+/* As jnum, but a whole number is written with a fraction (0.0, 3.0), so
+ * that readers that type by the text (Python, serde) see a float. */
+cJSON *jfloat(double v);
 cJSON *jint(long long v);
 /* A string item of s, utf8_sanitize()d when s is not valid UTF-8 (every
  * invalid subpart becomes U+FFFD), so every JSON the tool writes is valid

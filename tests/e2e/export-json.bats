@@ -145,13 +145,35 @@ EOF
 }
 
 @test "export hyperfine: an entry without a usable run is left out" {
-	ex hyperfine "$FAIL"
-	jq -e '. == {"results": []}' out
+	run --separate-stderr "$TRIBENCH" export --format hyperfine "$FAIL"
+	[ "$status" -eq 0 ]
+	jq -e '. == {"results": []}' <<<"$output"
+	# said, not silent: one warning line
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ $stderr == *"has a usable run"*"results are empty"* ]]
 	# one run: its own wall, stddev null
 	ex hyperfine "$ONE"
 	wall=$(jqr "$ONE" '.workloads[0].modes[0].runs[0].wall_s')
 	jq -e --argjson w "$wall" '.results | length == 1 and .[0].times == [$w] and .[0].stddev == null
 		and .[0].median == $w and .[0].mean == $w' out
+}
+
+@test "export hyperfine: every statistic and time is a JSON float, as hyperfine writes them, even when whole" {
+	# a run without system time: 0 must read back as a float (0.0), as serde writes it
+	jq '.workloads[].modes[].runs[].sys_s = 0 | .workloads[].modes[].runs[].user_s = 1' "$REPORT" >zero.json
+	ex hyperfine zero.json
+	py out <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["results"]
+for res in doc["results"]:
+    for k in ("mean", "median", "user", "system", "min", "max"):
+        assert type(res[k]) is float, (k, res[k])
+    assert res["stddev"] is None or type(res["stddev"]) is float
+    assert all(type(t) is float for t in res["times"])
+    assert all(type(c) is int for c in res["exit_codes"])
+    assert res["system"] == 0.0 and res["user"] == 1.0
+EOF
 }
 
 @test "export hyperfine: hyperfine's own scripts read it (advanced_statistics.py, plot_whisker.py)" {
