@@ -641,15 +641,8 @@ int cli_parse(int argc, char **argv, struct options *o)
 			o->cmdstrings[o->ncmdstrings++] = argv[optind++];
 			continue;
 		}
-		if (c == '?') {
-			if (optopt)
-				return error("unknown option '-%c' for 'tribench %s' (see tribench %s --help)",
-					     optopt, cmd_name, cmd_name);
-			return error("unknown option '%s' for 'tribench %s' (see tribench %s --help)",
-				     argv[optind - 1], cmd_name, cmd_name);
-		}
-		if (c == ':')
-			return error("option '--%s' needs a value", option_name(optopt));
+		if (c == '?' || c == ':')
+			return option_error(c, argv, cli_long_options, cmd_name);
 		if (!command_accepts(cmd, c))
 			return error("option '--%s' does not apply to 'tribench %s'", option_name(c), cmd_name);
 		if (c == OPT_PARAMETER_SCAN || c == OPT_PARAMETER_LIST) {

@@ -222,6 +222,27 @@ void command_help_all(FILE *f)
 }
 
 /* Options of a help-only command (help, completion): --help, then operands. */
+int option_error(int c, char **argv, const struct option *longopts, const char *cmd_name)
+{
+	const char *arg = argv[optind - 1];
+	if (strncmp(arg, "--", 2)) {	/* a short option, maybe in a cluster: getopt names it */
+		if (c == ':')
+			return error("option '-%c' needs a value", optopt);
+		return error("unknown option '-%c' for 'tribench %s' (see tribench %s --help)", optopt,
+			     cmd_name, cmd_name);
+	}
+	size_t len = strcspn(arg + 2, "=");
+	const struct option *lo = longopts;
+	while (lo->name && (strlen(lo->name) != len || strncmp(lo->name, arg + 2, len)))
+		lo++;
+	if (c == ':')
+		return error("option '--%.*s' needs a value", (int)len, arg + 2);
+	if (lo->name && lo->has_arg == no_argument && arg[2 + len] == '=')
+		return error("option '--%s' takes no value (see tribench %s --help)", lo->name, cmd_name);
+	return error("unknown option '--%.*s' for 'tribench %s' (see tribench %s --help)", (int)len,
+		     arg + 2, cmd_name, cmd_name);
+}
+
 static int parse_help_only(int argc, char **argv, const char *name, int *help)
 {
 	optind = 1;
@@ -230,8 +251,7 @@ static int parse_help_only(int argc, char **argv, const char *name, int *help)
 	int c;
 	while ((c = getopt_long(argc, argv, help_only_shortopts, help_only_options, NULL)) != -1) {
 		if (c != 'h')
-			return error("unknown option '%s' for 'tribench %s' (see tribench %s --help)",
-				     argv[optind - 1], name, name);
+			return option_error(c, argv, help_only_options, name);
 		*help = 1;
 	}
 	return 0;

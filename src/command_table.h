@@ -44,6 +44,15 @@ struct command_def {
 extern const struct command_def command_table[];
 extern const int command_count;
 
+/*
+ * The one error line for what getopt_long returned as c, '?' or ':', for
+ * the option in argv[optind - 1] of `tribench cmd_name` parsed with
+ * longopts: "option '--jobs' needs a value", "option '--dry-run' takes no
+ * value" (--dry-run=x), "unknown option '--foo'", "unknown option '-x'".
+ * Returns -1 (printed).
+ */
+int option_error(int c, char **argv, const struct option *longopts, const char *cmd_name);
+
 /* The command named name, or NULL. */
 const struct command_def *command_find(const char *name);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "command_table.h"
 #include "compare.h"
 #include "json/report_json.h"
 #include "textout.h"
@@ -107,14 +108,8 @@ static int parse_compare_args(int argc, char **argv, struct compare_options *o)
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, compare_shortopts, compare_long_options, NULL)) != -1) {
-		if (c == '?') {
-			if (optopt)
-				return error("unknown option '-%c' for 'tribench compare' (see tribench compare --help)", optopt);
-			return error("unknown option '%s' for 'tribench compare' (see tribench compare --help)",
-				     argv[optind - 1]);
-		}
-		if (c == ':')
-			return error("option '%s' needs a value", argv[optind - 1]);
+		if (c == '?' || c == ':')
+			return option_error(c, argv, compare_long_options, "compare");
 		if (parse_compare_option(o, c, optarg) < 0)
 			return -1;
 	}

@@ -3,6 +3,7 @@
  * src/export_csv.c, the JSON formats in src/json/export_json.c. */
 #include "config.h"
 #include "commands.h"
+#include "command_table.h"
 #include "export.h"
 
 #include <errno.h>
@@ -216,14 +217,8 @@ static int parse_export_args(int argc, char **argv, struct export_options *o)
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, export_shortopts, export_long_options, NULL)) != -1) {
-		if (c == '?') {
-			if (optopt)
-				return error("unknown option '-%c' for 'tribench export' (see tribench export --help)", optopt);
-			return error("unknown option '%s' for 'tribench export' (see tribench export --help)",
-				     argv[optind - 1]);
-		}
-		if (c == ':')
-			return error("option '%s' needs a value", argv[optind - 1]);
+		if (c == '?' || c == ':')
+			return option_error(c, argv, export_long_options, "export");
 		if (c == 'F')
 			o->format = optarg;
 		else if (c == 'o')

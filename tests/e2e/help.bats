@@ -65,6 +65,30 @@ takes_value() {
 	done
 }
 
+@test "help: a value given to a switch, a missing value and an unknown option each name the real problem" {
+	# getopt reports --switch=value as an unknown option whose letter is the
+	# switch's internal code ('-?', '-Y'): the line must name the switch
+	local cases=(
+		"run --sample-tasks=yes|option '--sample-tasks' takes no value"
+		"run --dry-run=x|option '--dry-run' takes no value"
+		"run --quiet=1|option '--quiet' takes no value"
+		"export --help=x|option '--help' takes no value"
+		"compare --help=1|option '--help' takes no value"
+		"run --nope=3|unknown option '--nope' for 'tribench run'"
+		"run -qZ|unknown option '-Z' for 'tribench run'"
+		"run --jobs|option '--jobs' needs a value"
+		"export --level|option '--level' needs a value"
+		"run -o|option '-o' needs a value"
+	)
+	for c in "${cases[@]}"; do
+		# shellcheck disable=SC2086 # the words of the case
+		run "$TRIBENCH" ${c%%|*}
+		[ "$status" -eq 2 ]
+		assert_one_line_error
+		[[ "$output" == *"${c#*|}"* ]] || { echo "${c%%|*}: $output"; false; }
+	done
+}
+
 @test "completion: the generated script is the installed one and offers the commands" {
 	[ "$(complete_words tribench co)" = "$(printf '%s\n' compare completion)" ]
 	[[ "$(complete_words tribench run --ti)" == *--timeout* ]]
