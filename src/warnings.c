@@ -153,6 +153,32 @@ static void check_unsampled(struct collector *c, const char *name, const struct 
 }
 
 /*
+ * Sampling ticks that came late: the loop was too busy (many tasks, a short
+ * --sample-ms) to tick at the period asked. The mean gap between ticks of
+ * each measured run (samples.t, the monotonic clock) against
+ * samples.period_s; one warning with the slowest run, when it is more than
+ * 1.5 times the period.
+ */
+static void check_ticks(struct collector *c, const char *name, const struct report_mode *m)
+{
+	double worst = 0, period = 0;
+	for (int k = 0; k < m->nruns; k++) {
+		const struct report_samples *s = &m->runs[k].samples;
+		if (m->runs[k].samples_null || s->n < 4 || !(s->period_s > 0))
+			continue;
+		double gap = (s->t[s->n - 1] - s->t[0]) / (s->n - 1);
+		if (gap > worst) {
+			worst = gap;
+			period = s->period_s;
+		}
+	}
+	if (period > 0 && worst > 1.5 * period)
+		add(c, "%s: sampling ticks came every %.3g ms on average, not every %.3g ms (--sample-ms): "
+		       "tribench was too busy to sample that often, so samples and state_samples are per "
+		       "%.3g ms", name, 1e3 * worst, 1e3 * period, 1e3 * worst);
+}
+
+/*
  * Tasks whose cgroup object has values that could not be read from their
  * leaf (a missing "full" PSI line and memory.peak are absent by design, not
  * counted): one warning naming the first file that failed.
@@ -234,6 +260,7 @@ void warnings_collect(struct report *r, const struct host_facts *h, bool quiet)
 			check_placement(&c, name, m);
 			check_unread(&c, name, m);
 			check_unsampled(&c, name, m);
+			check_ticks(&c, name, m);
 			check_tree_unread(&c, name, m);
 			check_suspended(&c, name, m);
 			int warm = failed_tasks(m->warmup_runs, m->nwarmup);

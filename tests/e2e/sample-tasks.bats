@@ -124,3 +124,20 @@ tasks() {
 		[[ "$output" == *"tasks[0].state_samples"* ]]
 	done
 }
+
+@test "ticks that came later than --sample-ms asked are named in a warning, and only then" {
+	# 128 tasks sampled every 1 ms: on a slow machine the loop cannot keep up.
+	# Whether it did is the report's own clock: the mean gap of samples.t.
+	"$TRIBENCH" run -t sleep:ms=600,count=128 -m concurrent --runs 1 --warmup 0 --sample-ms 1 \
+		--sample-tasks -q -o fast.json
+	"$TRIBENCH" run -t sleep:ms=300,count=2 -m concurrent --runs 1 --warmup 0 --sample-tasks \
+		-q -o slow.json
+	for r in fast.json slow.json; do
+		late=$(jq '.workloads[0].modes[0].runs[0].samples | (.t[-1] - .t[0]) / ((.t | length) - 1)
+			> 1.5 * .period_s' "$r")
+		said=$(jq '[.warnings[] | select(test("sampling ticks came every"))] | length == 1' "$r")
+		echo "$r: late $late, warned $said"
+		[ "$late" = "$said" ]
+	done
+	[ "$(jq '.config.sample_ms' slow.json)" -eq 50 ]
+}
