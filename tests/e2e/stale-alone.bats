@@ -13,10 +13,14 @@ teardown() {
 @test "SIGKILL of tribench and its watchdog together: the next tribench kills what they left" {
 	need_cgroup
 	"$TRIBENCH" run -m concurrent --runs 1 --warmup 0 --count 3 -q -o r.json -- sh -c 'setsid sleep 75 & sleep 76' &
-	local pid=$!
-	sleep 1
-	local wd
-	wd=$(pgrep -P "$pid" -x tribench-wd || true)
+	local pid=$! wd="" i
+	# up to 5 s for the watchdog and the tasks (under ASan on a loaded machine
+	# one second was not always enough, and nothing was then left to orphan)
+	for i in $(seq 50); do
+		wd=$(pgrep -P "$pid" -x tribench-wd || true)
+		[ -n "$wd" ] && [ "$(pgrep -fc 'sleep 7[56]')" -ge 1 ] && break
+		sleep 0.1
+	done
 	[ -n "$wd" ]
 	# stopped first, so that it cannot react to its watchdog's death
 	kill -STOP "$pid"
