@@ -342,10 +342,10 @@ def plot_timeline(plt, args, reports):
     parts = []
     if "ticks" in drawn or "leader" in drawn:
         tick = f"{report.sample_ms:g} ms" if report.sample_ms else "sampling"
-        parts.append(f"per {tick} tick: the tick's running, then ready, then blocked share "
+        parts.append(f"per {tick} tick: its running, then ready, then blocked share\n"
                      "(a time slice is ~3 ms: not a per-slice picture);\n"
                      "a wait is counted when it ends: the figure puts it back into the "
-                     "ticks before" + ("; ticks narrower than a pixel are summed per pixel"
+                     "ticks before" + (";\nticks narrower than a pixel are summed per pixel"
                                        if binned else ""))
     if "shares" in drawn:
         parts.append(("unsampled tasks: " if parts else "fill: ") +
