@@ -2,7 +2,9 @@
 into a small model (Report, Workload, Entry, Run, Task, CpuUse, Samples,
 StateSamples, Fit); the figures read only the model.
 
-A value of the wrong type is the report's fault (InputError, exit 2, naming
+A value of the wrong type, or one tribench's reader refuses (negative or
+unknown state_samples values or keys, a run number not its place, NaN,
+Infinity), is the report's fault (InputError, exit 2, naming
 where it is); anything failing after that is a bug of tribench-plot (an
 internal error, exit 3).
 """

@@ -1,8 +1,9 @@
 """tribench_plot.timeline: the timeline figure: which task ran on which CPU,
 and when, one panel per mode entry, one row per CPU, each task's bar split
 into its running / ready / blocked shares or, with --sample-tasks, into those
-states per sampling tick; tick_segments() and share_segments() are the pieces
-a task's bar is drawn from.
+states per sampling tick (a wait put back where it was: tick_states()), one
+collection per task and state; tick_segments() and share_segments() are the
+pieces a task's bar is drawn from.
 """
 
 from .common import (entry_label, fmt_s, kind_colour, new_figure, no_run_text, pick_runs,
