@@ -18,17 +18,19 @@ from .cli import (DEFAULT_SIZE, DRAW, EXIT_INPUT, EXIT_OK, EXIT_RUNTIME, FORMATS
                   Parser, draw, main, parse_args)
 from .common import (KIND_COLOURS, MODE_COLOURS, REPORT_COLOURS, SPARE_COLOURS, OutputError,
                      cpu_ranges, current_umask, entry_label, fmt_s, kind_colour, new_figure,
-                     pick_run, pick_workloads, plural, pyplot, save, slot_cpus)
+                     no_run_text, no_run_why, pick_run, pick_runs, pick_workloads, plural,
+                     pyplot, save, slot_cpus)
 from .compare import plot_compare
 from .model import (MODE_ORDER, PROG, SCHEMA_VERSION, CpuUse, Entry, Fit, InputError, Reader,
                     Report, Run, Samples, StateSamples, Task, Workload, cpu_list, load_report,
-                    read_entry, read_report, read_run, read_task, read_workload)
+                    STATE_SAMPLE_KEYS, read_entry, read_report, read_run, read_runs,
+                    read_state_samples, read_task, read_workload)
 from .speedup import (DOT_PLOT_MIN, dot_order, is_sweep, plot_scaling, plot_speedup,
                       plot_speedup_bars, plot_speedup_dots, serial_of, speedup_range,
                       why_no_speedup)
 from .timeline import (MAX_IDLE_ROWS, NS, OTHER_WORK_MIN, STATE_STYLE, cpu_note,
                        draw_segments, empty_row_text, lanes_for, plot_timeline,
-                       share_segments, task_outline, tick_segments)
+                       share_segments, task_outline, tick_segments, tick_states)
 from .utilization import annotate, plot_utilization, utilization_panel
 
 __all__ = [
@@ -38,20 +40,22 @@ __all__ = [
     # common
     "KIND_COLOURS", "MODE_COLOURS", "REPORT_COLOURS", "SPARE_COLOURS", "OutputError",
     "cpu_ranges", "current_umask", "entry_label", "fmt_s", "kind_colour", "new_figure",
-    "pick_run", "pick_workloads", "plural", "pyplot", "save", "slot_cpus",
+    "no_run_text", "no_run_why", "pick_run", "pick_runs", "pick_workloads", "plural",
+    "pyplot", "save", "slot_cpus",
     # compare
     "plot_compare",
     # model
     "MODE_ORDER", "PROG", "SCHEMA_VERSION", "CpuUse", "Entry", "Fit", "InputError", "Reader",
     "Report", "Run", "Samples", "StateSamples", "Task", "Workload", "cpu_list", "load_report",
-    "read_entry", "read_report", "read_run", "read_task", "read_workload",
+    "STATE_SAMPLE_KEYS", "read_entry", "read_report", "read_run", "read_runs",
+    "read_state_samples", "read_task", "read_workload",
     # speedup
     "DOT_PLOT_MIN", "dot_order", "is_sweep", "plot_scaling", "plot_speedup",
     "plot_speedup_bars", "plot_speedup_dots", "serial_of", "speedup_range", "why_no_speedup",
     # timeline
     "MAX_IDLE_ROWS", "NS", "OTHER_WORK_MIN", "STATE_STYLE", "cpu_note", "draw_segments",
     "empty_row_text", "lanes_for", "plot_timeline", "share_segments", "task_outline",
-    "tick_segments",
+    "tick_segments", "tick_states",
     # utilization
     "annotate", "plot_utilization", "utilization_panel",
 ]

@@ -48,6 +48,10 @@ def parse_args(argv):
                order); with --sample-tasks (tribench run), into each tick's
                running, ready and blocked shares in turn (per --sample-ms tick,
                50 ms by default: a picture per tick, not per ~3 ms time slice).
+               The kernel counts a wait for a CPU when the wait ends: a tick's
+               running + ready beyond its length is put back into the ticks
+               before it, latest first, where the wait was; ticks narrower
+               than a pixel are summed per pixel.
                A process tree (states_source cgroup or rusage: ready and blocked
                unknown) is hatched grey, never drawn as running; its sampled
                leader thread, if any, is a strip along its bar. A failed task
@@ -55,7 +59,8 @@ def parse_args(argv):
                (/proc/stat busy - the tasks' time, 10% of the run or more):
                "other work N%", and a row without tasks is "idle" only when
                the CPU was. Tasks that overlap on a CPU (concurrent mode) get
-               lanes of their own within its row.
+               lanes of their own within its row. A mode entry without a
+               measured run (--halt, an interrupt) is a panel saying so.
   utilization  one row of panels per mode entry: per-CPU busy share over time as a
                heatmap (samples.busy, the machine's view from /proc/stat) and,
                beside it, samples.task_busy (the tasks' schedstat running time).
@@ -94,7 +99,7 @@ examples:
 
 exit status: 0 success; 2 bad input (arguments, a missing or unreadable file,
 not a tribench report, schema_version other than {SCHEMA_VERSION}, a value of the wrong
-type, unknown workload or run); 3 the figure could not be written, or an
+type or one tribench's reader refuses, NaN or Infinity, unknown workload or run); 3 the figure could not be written, or an
 internal error (a bug in {PROG}: its traceback, then a line "internal error").
 Errors are one line on stderr, and no output file is left behind.""",
     )

@@ -52,9 +52,11 @@ def entry_label(e, reports):
 
 
 def pick_run(e, wanted, report, wname, label):
-    """Run WANTED (counting from 1), or the run with the median wall time."""
+    """Run WANTED (counting from 1), or the run with the median wall time;
+    None when the entry has no measured run (a halted or interrupted report).
+    Errors: InputError when WANTED is beyond the entry's runs."""
     if not e.runs:
-        raise InputError(f"'{report.path}': workload '{wname}' mode {label} has no measured runs")
+        return None
     if wanted is not None:
         if wanted > len(e.runs):
             raise InputError(f"--run {wanted}: workload '{wname}' mode {label} "
@@ -62,6 +64,32 @@ def pick_run(e, wanted, report, wname, label):
         return e.runs[wanted - 1]
     order = sorted(e.runs, key=lambda r: (r.wall_s is None, r.wall_s or 0.0))
     return order[(len(order) - 1) // 2]
+
+
+def pick_runs(report, workload, wanted, reports):
+    """[(entry, run or None)] for every entry of WORKLOAD (see pick_run).
+    Errors: InputError when no entry has a measured run: nothing to draw."""
+    picked = [(e, pick_run(e, wanted, report, workload.name, entry_label(e, reports)))
+              for e in workload.entries]
+    if all(run is None for _, run in picked):
+        raise InputError(f"'{report.path}': workload '{workload.name}' has no measured runs"
+                         + no_run_why(report))
+    return picked
+
+
+def no_run_why(report):
+    """Why an entry may have no measured run, as the report says: ' (halted:
+    --halt now)', ' (interrupted)', or ''."""
+    if report.interrupted:
+        return " (interrupted)"
+    if report.halt not in (None, "never"):
+        return f" (halted: --halt {report.halt})"
+    return ""
+
+
+def no_run_text(e, report, reports):
+    """The words on the panel of an entry without a measured run."""
+    return f"{entry_label(e, reports)}: no measured run{no_run_why(report)}"
 
 
 def cpu_ranges(cpus):

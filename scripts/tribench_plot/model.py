@@ -2,12 +2,15 @@
 into a small model (Report, Workload, Entry, Run, Task, CpuUse, Samples,
 StateSamples, Fit); the figures read only the model.
 
-A value of the wrong type is the report's fault (InputError, exit 2, naming
+A value of the wrong type, or one tribench's reader refuses (negative or
+unknown state_samples values or keys, a run number not its place, NaN,
+Infinity), is the report's fault (InputError, exit 2, naming
 where it is); anything failing after that is a bug of tribench-plot (an
 internal error, exit 3).
 """
 
 import json
+import math
 from dataclasses import dataclass
 
 PROG = "tribench-plot"
@@ -131,6 +134,8 @@ class Report:
     runs: object           # config.runs
     sample_ms: object      # config.sample_ms
     sample_tasks: bool
+    halt: object = None    # config.halt: "never", "soon", "now"; None when absent
+    interrupted: bool = False
 
 
 class Reader:
@@ -155,6 +160,8 @@ class Reader:
             return None
         if isinstance(v, bool) and bool not in types or not isinstance(v, types):
             self.bad(f"{where}.{key}", f"unexpected {json.dumps(v)[:40]}")
+        if isinstance(v, float) and not math.isfinite(v):
+            self.bad(f"{where}.{key}", "not a finite number")
         return v
 
     def num(self, d, key, where, null=True, required=False):
@@ -179,7 +186,8 @@ class Reader:
         for i, v in enumerate(items):
             if v is None and null:
                 out.append(None)
-            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            elif isinstance(v, (int, float)) and not isinstance(v, bool) and \
+                    math.isfinite(v):
                 out.append(float(v))
             else:
                 self.bad(f"{where}[{i}]", f"not a number: {json.dumps(v)[:40]}")
@@ -202,8 +210,10 @@ def load_report(path):
         raise InputError(f"cannot read '{path}': {e.strerror or e}") from None
     except UnicodeDecodeError:
         raise InputError(f"'{path}' is not a tribench report (not UTF-8 text)") from None
+    def refuse(name):   # NaN, Infinity, -Infinity: Python's json takes them, JSON does not
+        raise ValueError(f"{name} is not a JSON number")
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=refuse)
     except (ValueError, RecursionError) as e:
         raise InputError(f"'{path}' is not a tribench report (not JSON: "
                          f"{str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
@@ -245,10 +255,17 @@ def read_report(rd, doc):
                     cpus.update(r.cpus)
                 for s in e.slots:
                     cpus.update(cpu_list(s))
+    halt = rd.text(config, "halt", "config")
+    if halt not in (None, "never", "soon", "now"):
+        rd.bad("config.halt", f"unexpected {json.dumps(halt)[:40]}")
+    # config.sample_tasks: a bool, absent in reports from before it (false)
     return Report(path=rd.path, workloads=workloads, usable_cpus=sorted(cpus),
                   runs=rd.integer(config, "runs", "config"), sample_ms=sample_ms,
                   sample_tasks=bool(rd.value(config, "sample_tasks", "config",
-                                             (bool,), True, False)))
+                                             (bool,), False, False)),
+                  halt=halt,
+                  interrupted=bool(rd.value(doc, "interrupted", "report", (bool,), True,
+                                            False)))
 
 
 def read_workload(rd, w, where):
@@ -294,11 +311,9 @@ def read_entry(rd, m, where, kinds):
     jobs = rd.integer(m, "jobs", where)
     summ = rd.obj(m, "summary", where) or {}
     wall = rd.obj(summ, "wall_s", f"{where}.summary") or {}
-    runs = []
-    for ri, r in enumerate(rd.array(m, "runs", where) or []):
-        if not isinstance(r, dict):
-            rd.bad(f"{where}.runs[{ri}]", "not an object")
-        runs.append(read_run(rd, r, f"{where}.runs[{ri}]", ri + 1, kinds))
+    # warmup runs are checked as tribench's reader checks them, then left out
+    read_runs(rd, m, "warmup_runs", where, kinds)
+    runs = read_runs(rd, m, "runs", where, kinds)
     return Entry(mode=mode, jobs=len(slots) if jobs is None else jobs,
                  executor=rd.text(m, "executor", where) or "process",
                  slots=slots, max_in_flight=rd.integer(plan, "max_in_flight", f"{where}.plan"),
@@ -310,7 +325,22 @@ def read_entry(rd, m, where, kinds):
                  runs=runs)
 
 
+def read_runs(rd, m, key, where, kinds):
+    """The runs of a mode entry's list KEY (runs or warmup_runs), absent: []."""
+    runs = []
+    for ri, r in enumerate(rd.array(m, key, where) or []):
+        if not isinstance(r, dict):
+            rd.bad(f"{where}.{key}[{ri}]", "not an object")
+        runs.append(read_run(rd, r, f"{where}.{key}[{ri}]", ri + 1, kinds))
+    return runs
+
+
 def read_run(rd, r, where, number, kinds):
+    """A run; its "run", when present, must be NUMBER (its place in its list,
+    counting from 1), as tribench's reader has it."""
+    n = rd.value(r, "run", where, (int, float), False, False)
+    if n is not None and n != number:
+        rd.bad(f"{where}.run", f"{n} is not {number}, its place in the list counted from 1")
     cpus = {}
     for ci, c in enumerate(rd.array(r, "cpus", where) or []):
         cw = f"{where}.cpus[{ci}]"
@@ -370,17 +400,7 @@ def read_task(rd, t, where, kinds):
     samples = None
     ss = rd.obj(t, "state_samples", where)
     if ss is not None:
-        sw = f"{where}.state_samples"
-        scope = rd.text(ss, "scope", sw, False, True)
-        if scope not in ("task", "leader"):
-            rd.bad(f"{sw}.scope", f"unexpected {json.dumps(scope)}")
-        arrays = [rd.nums(rd.array(ss, k, sw, False, True), f"{sw}.{k}")
-                  for k in ("t", "running_s", "ready_s")]
-        if len({len(a) for a in arrays}) != 1:
-            rd.bad(sw, "t, running_s and ready_s differ in length")
-        if any(b < a for a, b in zip(arrays[0], arrays[0][1:])):
-            rd.bad(f"{sw}.t", "not rising")
-        samples = StateSamples(scope, *arrays)
+        samples = read_state_samples(rd, ss, f"{where}.state_samples")
     return Task(id=tid, kind=kinds.get(tid, "?"),
                 cpu=cpus[0] if cpus else (int(seen[0]) if seen else None),
                 start_s=start, end_s=end, running_s=rd.num(t, "running_s", where),
@@ -388,6 +408,34 @@ def read_task(rd, t, where, kinds):
                 states_source=rd.text(t, "states_source", where),
                 failed=bool(timed_out) or status not in ("exited", None) or code not in (0, None),
                 samples=samples)
+
+
+STATE_SAMPLE_KEYS = ("scope", "t", "running_s", "ready_s")
+
+
+def read_state_samples(rd, ss, sw):
+    """A task's state_samples, as docs/schema.json ($defs/state_samples) and
+    tribench's reader have it: exactly its four keys, scope "task" or
+    "leader", three arrays of one length of seconds (finite, 0 or more), t
+    strictly rising."""
+    for k in ss:
+        if k not in STATE_SAMPLE_KEYS:
+            rd.bad(sw, f"unknown key {json.dumps(k)[:40]}")
+    scope = rd.text(ss, "scope", sw, False, True)
+    if scope not in ("task", "leader"):
+        rd.bad(f"{sw}.scope", f"unexpected {json.dumps(scope)}")
+    arrays = [rd.nums(rd.array(ss, k, sw, False, True), f"{sw}.{k}")
+              for k in STATE_SAMPLE_KEYS[1:]]
+    if len({len(a) for a in arrays}) != 1:
+        rd.bad(sw, "t, running_s and ready_s differ in length")
+    for k, a in zip(STATE_SAMPLE_KEYS[1:], arrays):
+        i = next((i for i, v in enumerate(a) if v < 0), None)
+        if i is not None:
+            rd.bad(f"{sw}.{k}[{i}]", f"negative seconds: {a[i]!r}")
+    i = next((i for i in range(1, len(arrays[0])) if arrays[0][i] <= arrays[0][i - 1]), None)
+    if i is not None:
+        rd.bad(f"{sw}.t[{i}]", "not rising")
+    return StateSamples(scope, *arrays)
 
 
 def cpu_list(text):

@@ -1,12 +1,13 @@
 """tribench_plot.timeline: the timeline figure: which task ran on which CPU,
 and when, one panel per mode entry, one row per CPU, each task's bar split
 into its running / ready / blocked shares or, with --sample-tasks, into those
-states per sampling tick; tick_segments() and share_segments() are the pieces
-a task's bar is drawn from.
+states per sampling tick (a wait put back where it was: tick_states()), one
+collection per task and state; tick_segments() and share_segments() are the
+pieces a task's bar is drawn from.
 """
 
-from .common import (entry_label, fmt_s, kind_colour, new_figure, pick_run, pick_workloads,
-                     plural, slot_cpus)
+from .common import (entry_label, fmt_s, kind_colour, new_figure, no_run_text, pick_runs,
+                     pick_workloads, plural, slot_cpus)
 from .model import InputError
 
 # Timeline: up to this many usable CPUs, idle ones get a row too.
@@ -18,28 +19,104 @@ OTHER_WORK_MIN = 0.10
 NS = 1e-9
 
 
-def tick_segments(start_s, end_s, samples):
+def tick_states(start_s, samples):
+    """A task's sampled intervals as the timeline draws them: [(t0, t1, running,
+    ready)] in seconds, t0 = start_s then each t[i-1], t1 = t[i].
+
+    The kernel counts a wait for a CPU (schedstat field 2, run_delay) when the
+    wait ENDS, and running time when it next updates the task: one interval's
+    running + ready can exceed it by a whole wait, while the intervals where
+    the wait really was show it as unbooked time (which would read blocked).
+    So a wait is counted when it ends: the figure puts it back into the ticks
+    before. An interval's excess (running + ready - its length > 0), taken
+    from its ready first, then its running, goes into the unbooked remainder
+    (length - running - ready) of the intervals before it, latest first, in
+    the state it was booked as; what finds no room before (should not happen)
+    moves into the next interval, and what is left after the last is cut.
+    The totals stay the task's (the sums of the samples), bar that cut.
+    Negative deltas (model.py refuses them) count as 0."""
+    t = samples.t
+    t0s = [start_s] + t[:-1]
+    spans = [max(b - a, 0.0) for a, b in zip(t0s, t)]
+    run = [max(v, 0.0) for v in samples.running_s]
+    ready = [max(v, 0.0) for v in samples.ready_s]
+    room = []              # intervals with unbooked time, latest last
+    carry_r = carry_q = 0.0
+    for i, span in enumerate(spans):
+        run[i] += carry_r
+        ready[i] += carry_q
+        carry_r = carry_q = 0.0
+        excess = run[i] + ready[i] - span
+        if excess <= 0:
+            if -excess > NS:
+                room.append(i)
+            continue
+        q = min(excess, ready[i])
+        r = excess - q
+        ready[i] -= q
+        run[i] -= r
+        while (q > 0 or r > 0) and room:
+            j = room[-1]
+            gap = spans[j] - run[j] - ready[j]
+            put = min(q, gap)
+            ready[j] += put
+            q -= put
+            gap -= put
+            put = min(r, gap)
+            run[j] += put
+            r -= put
+            gap -= put
+            if gap <= NS:
+                room.pop()
+        carry_r, carry_q = r, q
+    return [(a, a + s, r, q) for a, s, r, q in zip(t0s, spans, run, ready)]
+
+
+def tick_segments(start_s, end_s, samples, pixel_s=0.0):
     """One task's states per tick, as the timeline draws them: [(x0, x1, state)]
-    in seconds from the run's start, state "running", "ready" or "blocked".
-    Each interval (start_s..t[0], t[0]..t[1], ...) holds its running share,
-    then its ready share, then the rest (blocked): the shares within a tick are
-    measured, their order within it is not. A delta beyond its interval (clock
-    granularity) is clamped to it; a stretch after the last t up to end_s is
-    "unknown"."""
+    in seconds from the run's start, state "running", "ready" or "blocked";
+    adjacent segments of one state merged.
+
+    The intervals are tick_states()'s (a wait put back where it was). Each
+    holds its running share, then its ready share, then the rest (blocked):
+    the shares within a tick are measured, their order within it is not.
+    Ticks narrower than PIXEL_S (the seconds one pixel spans; 0: none) are
+    summed into bins at least a pixel wide, drawn the same way, so that a bar
+    never holds more segments of a state than it has pixels (plus one). A
+    stretch after the last t up to end_s is "unknown"."""
     segs = []
-    t0 = start_s
-    for t1, run, ready in zip(samples.t, samples.running_s, samples.ready_s):
-        span = max(t1 - t0, 0.0)
-        r = min(max(run, 0.0), span)
-        q = min(max(ready, 0.0), span - r)
-        x = t0
-        for length, state in ((r, "running"), (q, "ready"), (span - r - q, "blocked")):
-            if length > NS:   # below the clocks' nanosecond: rounding, not a state
-                segs.append((x, x + length, state))
-                x += length
-        t0 = max(t0, t1)
-    if end_s - t0 > NS:
-        segs.append((t0, end_s, "unknown"))
+
+    def add(x0, x1, state):
+        if x1 - x0 <= NS:   # below the clocks' nanosecond: rounding, not a state
+            return
+        if segs and segs[-1][2] == state and abs(segs[-1][1] - x0) <= NS:
+            segs[-1] = (segs[-1][0], x1, state)
+        else:
+            segs.append((x0, x1, state))
+
+    def bin_out(b0, b1, r, q):
+        span = b1 - b0
+        r = min(r, span)
+        q = min(q, span - r)
+        add(b0, b0 + r, "running")
+        add(b0 + r, b0 + r + q, "ready")
+        add(b0 + r + q, b1, "blocked")
+
+    b0 = None
+    br = bq = 0.0
+    last = start_s
+    for t0, t1, r, q in tick_states(start_s, samples):
+        if b0 is None:
+            b0 = t0
+        br += r
+        bq += q
+        last = t1
+        if t1 - b0 >= pixel_s:
+            bin_out(b0, t1, br, bq)
+            b0, br, bq = None, 0.0, 0.0
+    if b0 is not None:
+        bin_out(b0, last, br, bq)
+    add(max(last, start_s), end_s, "unknown")
     return segs
 
 
@@ -105,17 +182,19 @@ STATE_STYLE = {   # state -> (face: None = the kind's colour, alpha, hatch)
 
 
 def draw_segments(ax, segs, y, h, col, prefix, tid):
-    """Draw a task's segments; each patch's gid is PREFIX:ID:STATE (tests read them)."""
-    from matplotlib.patches import Rectangle
-
+    """Draw a task's segments: one collection per state (matplotlib's
+    broken_barh), its gid PREFIX:ID:STATE (tests read its paths' extents), and
+    a second one, without gid, for the state's hatch."""
+    by_state = {}
     for x0, x1, state in segs:
+        by_state.setdefault(state, []).append((x0, x1 - x0))
+    for state, ranges in by_state.items():
         face, alpha, hatch = STATE_STYLE[state]
-        ax.add_patch(Rectangle((x0, y), x1 - x0, h, facecolor=face or col, alpha=alpha,
-                               lw=0, zorder=2, gid=f"{prefix}:{tid}:{state}"))
+        ax.broken_barh(ranges, (y, h), facecolors=face or col, alpha=alpha, lw=0,
+                       zorder=2, gid=f"{prefix}:{tid}:{state}")
         if hatch:
-            ax.add_patch(Rectangle((x0, y), x1 - x0, h, fill=False, hatch=hatch, lw=0,
-                                   edgecolor="#888888" if state == "unknown" else col,
-                                   zorder=3))
+            ax.broken_barh(ranges, (y, h), facecolors="none", hatch=hatch, lw=0,
+                           edgecolors="#888888" if state == "unknown" else col, zorder=3)
 
 
 def plot_timeline(plt, args, reports):
@@ -129,8 +208,10 @@ def plot_timeline(plt, args, reports):
 
     # Lay out every mode first: its CPUs, the lanes within each CPU, its height.
     layouts = []
-    for e in workload.entries:
-        run = pick_run(e, args.run, report, workload.name, entry_label(e, reports))
+    for e, run in pick_runs(report, workload, args.run, reports):
+        if run is None:   # halted or interrupted before a measured run: a marked panel
+            layouts.append((e, None, [], 0.0, 0))
+            continue
         if run.tasks is None:
             raise InputError(f"'{report.path}' has no task records (made with --detail run "
                              "or mode): timeline needs --detail task")
@@ -150,17 +231,25 @@ def plot_timeline(plt, args, reports):
 
     fig = new_figure(plt, args)
     # Panel heights follow their lanes, but a crowded mode must not squash the rest.
-    heights = [max(2.2, h if h <= 10 else 10 + (h - 10) ** 0.5)
-               for h in (lay[3] for lay in layouts)] + [1.1]
+    heights = [max(2.2, h if h <= 10 else 10 + (h - 10) ** 0.5) if lay[1] else 0.8
+               for h, lay in ((lay[3], lay) for lay in layouts)] + [1.1]
     gs = fig.add_gridspec(len(layouts) + 1, 1, height_ratios=heights)
-    xmax = max([lay[1].wall_s or 0.0 for lay in layouts] +
-               [t.end_s for lay in layouts for t in lay[1].tasks] + [1e-3]) * 1.03
+    drawn_runs = [lay[1] for lay in layouts if lay[1] is not None]
+    xmax = max([run.wall_s or 0.0 for run in drawn_runs] +
+               [t.end_s for run in drawn_runs for t in run.tasks] + [1e-3]) * 1.03
+    # The seconds one pixel of the figure's width spans: no axes is wider, so
+    # bins this wide never number more than a bar's pixels (tick_segments).
+    pixel_s = xmax / max(args.size[0], 1)
     colour_seen = {}
     axes = []
     drawn = set()   # how states were drawn: "ticks", "shares", "unknown", "leader"
+    binned = False  # whether some task's ticks were summed per pixel
     for i, (e, run, rows, height, hidden) in enumerate(layouts):
         ax = fig.add_subplot(gs[i], sharex=axes[0] if axes else None)
         axes.append(ax)
+        if run is None:
+            no_run_panel(ax, no_run_text(e, report, reports), i < len(layouts) - 1)
+            continue
         ticks, labels = [], []
         for cpu, y0, n, lane_of, tasks in rows:
             use = run.cpus.get(cpu)
@@ -180,8 +269,10 @@ def plot_timeline(plt, args, reports):
                 col = kind_colour(t.kind, colour_seen)
                 yb = y0 + lane_of[t.id] + (1 - lane_h) / 2
                 tree = not t.states_known
+                if t.samples is not None and len(t.samples.t) > t.wall_s / pixel_s + 1:
+                    binned = True
                 if t.samples is not None and t.samples.scope == "task":
-                    segs = tick_segments(t.start_s, t.end_s, t.samples)
+                    segs = tick_segments(t.start_s, t.end_s, t.samples, pixel_s)
                     drawn.add("ticks")
                 else:
                     segs = share_segments(t)
@@ -191,7 +282,7 @@ def plot_timeline(plt, args, reports):
                     # a tree: the samples are its leader thread's only, drawn
                     # as a strip along the bottom of its (unknown) bar
                     drawn.add("leader")
-                    draw_segments(ax, tick_segments(t.start_s, t.end_s, t.samples),
+                    draw_segments(ax, tick_segments(t.start_s, t.end_s, t.samples, pixel_s),
                                   yb + lane_h * 0.62, lane_h * 0.38, col, "leader", t.id)
                 ax.add_patch(task_outline(t, yb, lane_h, col))
                 if t.wall_s > xmax * 0.045 and n <= 16:
@@ -252,8 +343,11 @@ def plot_timeline(plt, args, reports):
     parts = []
     if "ticks" in drawn or "leader" in drawn:
         tick = f"{report.sample_ms:g} ms" if report.sample_ms else "sampling"
-        parts.append(f"per {tick} tick: the tick's running, then ready, then blocked share "
-                     "(a time slice is ~3 ms: not a per-slice picture)")
+        parts.append(f"per {tick} tick: its running, then ready, then blocked share\n"
+                     "(a time slice is ~3 ms: not a per-slice picture);\n"
+                     "a wait is counted when it ends: the figure puts it back into the "
+                     "ticks before" + (";\nticks narrower than a pixel are summed per pixel"
+                                       if binned else ""))
     if "shares" in drawn:
         parts.append(("unsampled tasks: " if parts else "fill: ") +
                      "share of the task's wall time in each state (not the order)")
@@ -267,6 +361,19 @@ def plot_timeline(plt, args, reports):
     fig.suptitle(args.title or f"tribench timeline — workload '{workload.name}': "
                  f"which task ran on which CPU, and in which state", fontsize=13)
     return fig
+
+
+def no_run_panel(ax, text, above):
+    """The panel of a mode entry without a measured run: its title says so
+    (TEXT), nothing else drawn; ABOVE: not the last panel (no x labels)."""
+    ax.set_title(text, loc="left", fontsize=10, color="#b03a2e")
+    ax.text(0.5, 0.5, "nothing to draw", transform=ax.transAxes, ha="center", va="center",
+            fontsize=9, style="italic", color="#999999", gid="no-run")
+    ax.set_yticks([])
+    if above:
+        ax.tick_params(axis="x", labelbottom=False)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
 
 
 def task_outline(t, y, h, col):

@@ -3,7 +3,8 @@ time as a heatmap, one row of panels per mode entry: the machine's view
 (/proc/stat) beside the tasks' own (schedstat running time on each CPU).
 """
 
-from .common import entry_label, fmt_s, new_figure, pick_run, pick_workloads, plural, slot_cpus
+from .common import (entry_label, fmt_s, new_figure, no_run_text, pick_runs, pick_workloads,
+                     plural, slot_cpus)
 from .model import InputError
 
 
@@ -70,20 +71,31 @@ def plot_utilization(plt, args, reports):
     cmap.set_bad("#d9d9d9")
     cmap.set_over("#5c0010")
 
-    picked = [(e, pick_run(e, args.run, report, workload.name, entry_label(e, reports)))
-              for e in workload.entries]
-    if any(run.samples is None for _, run in picked):
+    picked = pick_runs(report, workload, args.run, reports)
+    runs = [run for _, run in picked if run is not None]
+    if any(run.samples is None for run in runs):
         raise InputError(f"'{report.path}' has no samples (made with --detail mode): "
                          "utilization needs --detail task or run")
     fig = new_figure(plt, args)
     axes = fig.subplots(len(picked), len(metrics), sharex=True, squeeze=False)
-    xmax = max([run.wall_s or 0.0 for _, run in picked] +
-               [run.samples.t[-1] for _, run in picked if run.samples.t] + [1e-3])
+    xmax = max([run.wall_s or 0.0 for run in runs] +
+               [run.samples.t[-1] for run in runs if run.samples.t] + [1e-3])
     mesh = None
     nulls = False
     for r, (e, run) in enumerate(picked):
         for c, key in enumerate(metrics):
             ax = axes[r][c]
+            if run is None:   # halted or interrupted before a measured run
+                ax.text(0.5, 0.5, "nothing to draw", transform=ax.transAxes, ha="center",
+                        va="center", fontsize=9, style="italic", color="#999999",
+                        gid="no-run")
+                ax.set_yticks([])
+                text = no_run_text(e, report, reports)
+                ax.set_title(f"{text}\n{titles[key]}" if r == 0 else text, fontsize=9,
+                             loc="left", color="#b03a2e")
+                if r == len(picked) - 1:
+                    ax.set_xlabel("time since the run started (s)")
+                continue
             mesh = utilization_panel(ax, run, key, cmap) or mesh
             nulls = nulls or any(v is None for row in getattr(run.samples, key) for v in row)
             if run.wall_s is not None:
@@ -99,11 +111,11 @@ def plot_utilization(plt, args, reports):
         cb = fig.colorbar(mesh, ax=axes, shrink=0.8, extend="max", pad=0.01)
         cb.set_label("share of the interval the CPU was busy (%)")
         cb.set_ticks([0, 0.25, 0.5, 0.75, 1.0], labels=["0", "25", "50", "75", "100"])
-    period = picked[0][1].samples.period_s
+    period = runs[0].samples.period_s
     note = f"one cell per {fmt_s(period)} sample" if period else "one cell per sample"
-    if any(annotate(run) for _, run in picked):
+    if any(annotate(run) for run in runs):
         note += "; numbers in cells: % busy"
-    if all(len(run.samples.cpus) <= 16 for _, run in picked):
+    if all(len(run.samples.cpus) <= 16 for run in runs):
         note += "; % after a CPU: its share over the whole run"
     note += "; dashed line: end of the run"
     if nulls:

@@ -133,7 +133,9 @@ plot_bad() {
 
 # figure REPORT... -- KIND [OPTION...]: the figure tribench-plot would draw,
 # handed with the reports (`reports`, the parsed JSON) to the Python on stdin
-# as `fig`, unsaved, with the script as module `tp`.
+# as `fig`, unsaved, with the script as module `tp`, and segments(ax, prefix):
+# [(task id, state, x0, x1)] of the timeline's bars, read from the paths of
+# the collections whose gid is PREFIX:ID:STATE.
 figure() {
 	local reports=()
 	while [ "$1" != -- ]; do
@@ -153,6 +155,16 @@ paths, kind, opts = sys.argv[3:3 + n], sys.argv[3 + n], sys.argv[4 + n:]
 args = tp.parse_args(paths + ["-o", "x.png", "--kind", kind] + opts)
 fig = tp.draw(plt, args, [tp.load_report(p) for p in paths])
 reports = [json.load(open(p)) for p in paths]
+def segments(ax, prefix="state"):
+    out = []
+    for c in ax.collections:
+        gid = c.get_gid() or ""
+        if gid.startswith(prefix + ":"):
+            _, tid, state = gid.split(":")
+            for path in c.get_paths():
+                box = path.get_extents()
+                out.append((int(tid), state, box.x0, box.x1))
+    return sorted(out, key=lambda s: (s[0], s[2]))
 exec(os.fdopen(3).read())
 EOF
 }
@@ -318,28 +330,56 @@ run = next(r for r in next(m for m in w["modes"] if m["mode"] == "concurrent")["
 task = run["tasks"][0]
 ss = task["state_samples"]
 assert ss["scope"] == "task" and len(ss["t"]) >= 3, ss
-drawn = sorted((p.get_x(), p.get_x() + p.get_width(), p.get_gid().split(":")[2])
-               for p in ax.patches if (p.get_gid() or "").startswith("state:0:"))
-# each interval start..t[0], t[0]..t[1], ...: its running, then ready, then
-# blocked time, as the deltas say (blocked = the rest), nothing else drawn
-# The kernel adds a wait to ready_s when it ends and running time at its
-# tick, so one interval's running + ready may pass its length by a slice
-# (the sums over the task stay exact): that interval is drawn full, running
-# first, the excess cut.
-want, t0 = [], task["start_s"]
-for t1, run_s, ready_s in zip(ss["t"], ss["running_s"], ss["ready_s"]):
-    x = t0
-    span = t1 - t0
-    run_s = min(run_s, span)
-    ready_s = min(ready_s, span - run_s)
-    for length, state in ((run_s, "running"), (ready_s, "ready"),
-                          (span - run_s - ready_s, "blocked")):
-        if length > 1e-9:   # a nanosecond: the clocks' resolution
-            want.append((x, x + length, state))
-            x += length
-    t0 = t1
-assert len(drawn) == len(want), (len(drawn), len(want))
-for d, e in zip(drawn, want):
+drawn = sorted((x0, x1, state) for tid, state, x0, x1 in segments(ax) if tid == 0)
+# The kernel books a wait for the CPU when it ends: the figure puts an
+# interval's excess (running + ready beyond its length, ready first) back into
+# the unbooked time of the intervals before it, latest first, as the state it
+# was booked as; then each interval (or run of intervals narrower than a
+# pixel, summed) holds its running, then ready, then the rest (blocked);
+# neighbours of one state are one segment.
+t0s = [task["start_s"]] + ss["t"][:-1]
+spans = [b - a for a, b in zip(t0s, ss["t"])]
+run_s, ready_s = list(ss["running_s"]), list(ss["ready_s"])
+for i in range(len(spans)):
+    excess = run_s[i] + ready_s[i] - spans[i]
+    if excess <= 0:
+        continue
+    back = {"ready": min(excess, ready_s[i])}
+    back["running"] = excess - back["ready"]
+    ready_s[i] -= back["ready"]
+    run_s[i] -= back["running"]
+    for j in range(i - 1, -1, -1):
+        for state, into in (("ready", ready_s), ("running", run_s)):
+            put = max(min(back[state], spans[j] - run_s[j] - ready_s[j]), 0.0)
+            into[j] += put
+            back[state] -= put
+    if i + 1 < len(spans):
+        ready_s[i + 1] += back["ready"]
+        run_s[i + 1] += back["running"]
+fig_px = fig.get_size_inches()[0] * fig.dpi
+pixel = ax.get_xlim()[1] / fig_px
+bins, cur = [], None
+for a, span, r, q in zip(t0s, spans, run_s, ready_s):
+    cur = [a, a + span, r, q] if cur is None else [cur[0], a + span, cur[2] + r, cur[3] + q]
+    if cur[1] - cur[0] >= pixel:
+        bins.append(cur)
+        cur = None
+bins += [cur] if cur else []
+want = []
+for a, b, r, q in bins:
+    r = min(r, b - a)
+    q = min(q, b - a - r)
+    for x0, x1, state in ((a, a + r, "running"), (a + r, a + r + q, "ready"), (a + r + q, b, "blocked")):
+        if x1 - x0 <= 1e-9:   # a nanosecond: the clocks' resolution
+            continue
+        if want and want[-1][2] == state:
+            want[-1] = (want[-1][0], x1, state)
+        else:
+            want.append((x0, x1, state))
+if task["end_s"] - ss["t"][-1] > 1e-9:
+    want.append((ss["t"][-1], task["end_s"], "unknown"))
+assert len(drawn) == len(want), (len(drawn), len(want), drawn, want)
+for d, e in zip(sorted(drawn), sorted(want)):
     assert d[2] == e[2] and abs(d[0] - e[0]) < 1e-9 and abs(d[1] - e[1]) < 1e-9, (d, e)
 # the samples vary per tick, so the drawn sequence is not one repeated pattern
 shares = {round(r / (b - a), 3) for a, b, r in
@@ -357,11 +397,10 @@ w = reports[0]["workloads"][0]
 tree = next(t["id"] for t in w["modes"][0]["runs"][0]["tasks"]
             if t["states_source"] in ("cgroup", "rusage"))
 for ax in fig.axes[:-1]:
-    states = {p.get_gid().split(":")[2] for p in ax.patches
-              if (p.get_gid() or "").startswith(f"state:{tree}:")}
+    states = {state for tid, state, _, _ in segments(ax) if tid == tree}
     assert states == {"unknown"}, (ax.get_title(loc="left"), states)
-    assert any((p.get_gid() or "").startswith(f"leader:{tree}:") for p in ax.patches), \
-        (ax.get_title(loc="left"), tree, sorted({p.get_gid() for p in ax.patches if p.get_gid()}))
+    assert any(tid == tree for tid, _, _, _ in segments(ax, "leader")), \
+        (ax.get_title(loc="left"), tree, sorted({c.get_gid() for c in ax.collections if c.get_gid()}))
 labels = [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
 assert any("states unknown" in l for l in labels) and any("leader thread" in l for l in labels), labels
 EOF
@@ -370,9 +409,9 @@ EOF
 		"$REPORT_DIR/issue.json" >plain.json
 	figure plain.json -- timeline <<'EOF'
 for ax in fig.axes[:-1]:
-    gids = [p.get_gid() for p in ax.patches if p.get_gid()]
-    trees = {g.split(":")[1] for g in gids if g.endswith(":unknown")}
-    assert trees and not any(g.split(":")[1] in trees and g.endswith(":running") for g in gids)
+    segs = segments(ax)
+    trees = {tid for tid, state, _, _ in segs if state == "unknown"}
+    assert trees and not any(tid in trees and state == "running" for tid, state, _, _ in segs)
 EOF
 }
 
@@ -405,11 +444,10 @@ EOF
 	assert_png x.png 1200x900 10240
 	figure s.json -- timeline <<'EOF'
 ax = fig.axes[0]
-gids = [p.get_gid() for p in ax.patches if (p.get_gid() or "").startswith("state:")]
+segs = [(tid, state) for tid, state, _, _ in segments(ax)]
 # two cpu tasks on one CPU: each was ready while the other ran, per tick
-assert any(g.startswith("state:0:ready") for g in gids), gids
-assert any(g.startswith("state:2:blocked") for g in gids), gids
-assert not any(g.endswith(":unknown") for g in gids), gids
+assert (0, "ready") in segs and (2, "blocked") in segs, segs
+assert not any(state == "unknown" for _, state in segs), segs
 EOF
 }
 
@@ -473,5 +511,121 @@ EOF
 	jq '.workloads[0].modes[0].runs[0].tasks[0].start_s = "soon"' "$REPORT_DIR/r.json" >bad.json
 	plot_bad bad.json -o x.png --kind timeline
 	[[ "$stderr" == *"workloads[0].modes[0].runs[0].tasks[0].start_s"* ]]
+	[ ! -e x.png ]
+}
+
+@test "timeline of CPU-bound tasks with --sample-tasks: each task's drawn blocked share is its own (a wait is put back into the ticks before the one that booked it)" {
+	"$TRIBENCH" run -t cpu:ms=100,count=4 -m concurrent --runs 1 --warmup 0 --sample-tasks \
+		--sample-ms 10 -q -o c.json
+	figure c.json -- timeline <<'EOF2'
+ax = fig.axes[0]
+segs = segments(ax)
+tasks = reports[0]["workloads"][0]["modes"][0]["runs"][0]["tasks"]
+assert len(tasks) == 4
+for t in tasks:
+    ss = t["state_samples"]
+    assert ss["scope"] == "task" and len(ss["t"]) >= 5, ss
+    drawn = {}
+    for tid, state, x0, x1 in segs:
+        if tid == t["id"]:
+            drawn[state] = drawn.get(state, 0.0) + x1 - x0
+    wall = t["end_s"] - t["start_s"]
+    # CPU-bound: almost never blocked; the ticks' running + ready pass their
+    # length where a wait was booked, so a clamped figure drew 10-60% blocked
+    assert abs(drawn.get("blocked", 0.0) / wall - t["blocked_s"] / wall) <= 0.05, \
+        (t["id"], drawn, t["blocked_s"], wall)
+    assert abs(drawn.get("running", 0.0) - sum(ss["running_s"])) <= 1e-3, (t["id"], drawn)
+    assert abs(drawn.get("ready", 0.0) - sum(ss["ready_s"])) <= 1e-3, (t["id"], drawn)
+    assert sum(ss["ready_s"]) > 0.5 * wall, (t["id"], ss)   # four on one CPU: mostly ready
+title = fig.axes[-1].get_legend().get_title().get_text()
+assert "a wait is counted when it ends: the figure puts it back into the ticks before" in title, title
+EOF2
+}
+
+@test "timeline of ticks narrower than a pixel: summed per pixel, never more segments of a state than the bar has pixels, totals kept" {
+	"$TRIBENCH" run -t sleep:ms=2000,count=2 -m concurrent --runs 1 --warmup 0 --sample-tasks \
+		--sample-ms 1 -q -o s.json
+	plot_ok s.json -o x.png --kind timeline --size 800x600
+	assert_png x.png 800x600
+	figure s.json -- timeline --size 800x600 <<'EOF2'
+ax = fig.axes[0]
+for t in reports[0]["workloads"][0]["modes"][0]["runs"][0]["tasks"]:
+    ss = t["state_samples"]
+    assert len(ss["t"]) > 1000, len(ss["t"])   # more ticks than the bar has pixels: binning is exercised
+    mine = [s for s in segments(ax) if s[0] == t["id"]]
+    for state in ("running", "ready", "blocked"):
+        n = sum(1 for s in mine if s[1] == state)
+        assert n <= 801, (t["id"], state, n)
+    drawn = {}
+    for _, state, x0, x1 in mine:
+        drawn[state] = drawn.get(state, 0.0) + x1 - x0
+    assert abs(drawn.get("running", 0.0) - sum(ss["running_s"])) <= 1e-6, (drawn, sum(ss["running_s"]))
+    assert abs(drawn.get("ready", 0.0) - sum(ss["ready_s"])) <= 1e-6, (drawn, sum(ss["ready_s"]))
+title = fig.axes[-1].get_legend().get_title().get_text()
+assert "summed per pixel" in title, title
+EOF2
+}
+
+@test "a report halted before a mode's first measured run: the other modes drawn, the empty one marked, exit 0" {
+	printf '%s\n' 'exit 3' 'true' >cmds
+	run "$TRIBENCH" run --commands cmds --halt now,fail=1 -m serial,parallel --runs 2 --warmup 0 \
+		-q -o h.json
+	[ "$status" -eq 1 ]
+	jq -e '[.workloads[0].modes[] | .runs | length] == [1, 0]' h.json >/dev/null
+	for kind in timeline utilization speedup; do
+		plot_ok h.json -o "$kind.png" --kind "$kind"
+		assert_png "$kind.png" "$(jq -r --arg k "$kind" '{timeline: "1200x900",
+			utilization: "1200x800", speedup: "1200x700"}[$k]' <<<'{}')"
+	done
+	figure h.json -- timeline <<'EOF2'
+titles = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
+assert titles[0].startswith("serial:") and "run 1 of 1" in titles[0], titles
+assert titles[1] == "parallel: no measured run (halted: --halt now)", titles
+assert any(t.get_gid() == "no-run" for t in fig.axes[1].texts)
+EOF2
+	figure h.json -- utilization <<'EOF2'
+titles = [ax.get_title(loc="left").split("\n")[0] for ax in fig.axes if ax.get_title(loc="left")]
+assert titles[2:] == ["parallel: no measured run (halted: --halt now)"] * 2, titles
+EOF2
+	# no mode with a measured run: nothing to draw, bad input
+	jq '.workloads[0].modes[0].runs = []' h.json >none.json
+	plot_bad none.json -o x.png --kind timeline
+	[[ "$stderr" == *"no measured runs (halted: --halt now)"* ]]
+	[ ! -e x.png ]
+}
+
+@test "bad input: hand-edited reports that tribench refuses, tribench-plot refuses too, naming the place" {
+	local r=$REPORT_DIR/issue.json at='workloads[0].modes[0].runs[0].tasks[0]'
+	jq -e '.workloads[0].modes[0].runs[0].tasks[0].state_samples.t | length >= 2' "$r" >/dev/null
+	jq '.workloads[0].modes[0].runs[0].tasks[0].state_samples.ready_s[1] = -0.001' "$r" >neg.json
+	jq '.workloads[0].modes[0].runs[0].tasks[0].state_samples.blocked_s = []' "$r" >key.json
+	jq '.workloads[0].modes[0].runs[1].run = 1' "$r" >dup.json
+	jq '.workloads[0].modes[0].runs[0].run = 0' "$r" >zero.json
+	jq '.config.sample_tasks = "yes"' "$r" >flag.json
+	jq -c '.workloads[0].modes[0].runs[0].tasks[0].running_s = 12345.678' "$r" |
+		sed 's/12345.678/NaN/' >nan.json
+	jq -c '.workloads[0].modes[0].runs[0].tasks[0].start_s = 12345.678' "$r" |
+		sed 's/12345.678/-Infinity/' >inf.json
+	local f
+	for f in neg key dup zero nan inf; do
+		run "$TRIBENCH" export --format json "$f.json"
+		[ "$status" -eq 2 ] || { echo "tribench took $f.json" >&2; return 1; }
+	done
+	for kind in timeline utilization; do
+		plot_bad neg.json -o x.png --kind "$kind"
+		[[ "$stderr" == *"$at.state_samples.ready_s[1]"*negative* ]]
+	done
+	plot_bad key.json -o x.png --kind timeline
+	[[ "$stderr" == *"$at.state_samples"*'unknown key "blocked_s"'* ]]
+	plot_bad dup.json -o x.png --kind speedup
+	[[ "$stderr" == *"workloads[0].modes[0].runs[1].run"*"its place"* ]]
+	plot_bad zero.json -o x.png --kind speedup
+	[[ "$stderr" == *"workloads[0].modes[0].runs[0].run"* ]]
+	plot_bad flag.json -o x.png --kind timeline
+	[[ "$stderr" == *"config.sample_tasks"* ]]
+	plot_bad nan.json -o x.png --kind timeline
+	[[ "$stderr" == *"NaN is not a JSON number"* ]]
+	plot_bad inf.json -o x.png --kind timeline
+	[[ "$stderr" == *"-Infinity is not a JSON number"* ]]
 	[ ! -e x.png ]
 }
