@@ -55,8 +55,13 @@ def report(tasks=None, modes=None, workloads=None):
 
 
 def load(doc):
+    return load_text(json.dumps(doc))
+
+
+def load_text(text):
+    """The model of a report given as JSON text (which json.dump would not write)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(doc, f)
+        f.write(text)
     try:
         return tp.load_report(f.name)
     finally:
@@ -262,23 +267,13 @@ class Model(unittest.TestCase):
         for literal in ("NaN", "Infinity", "-Infinity"):
             text = json.dumps(report()).replace('"running_s": 0.5', f'"running_s": {literal}')
             self.assertIn(literal, text)
-            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-                f.write(text)
-            try:
-                with self.assertRaises(tp.InputError) as cm:
-                    tp.load_report(f.name)
-            finally:
-                os.unlink(f.name)
+            with self.assertRaises(tp.InputError) as cm:
+                load_text(text)
             self.assertIn(f"{literal} is not a JSON number", str(cm.exception))
         # a number beyond a double reads as inf in Python: not a finite number
         text = json.dumps(report()).replace('"running_s": 0.5', '"running_s": 1e999')
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            f.write(text)
-        try:
-            with self.assertRaises(tp.InputError) as cm:
-                tp.load_report(f.name)
-        finally:
-            os.unlink(f.name)
+        with self.assertRaises(tp.InputError) as cm:
+            load_text(text)
         self.assertIn("tasks[0].running_s", str(cm.exception))
         self.assertIn("not a finite number", str(cm.exception))
 
