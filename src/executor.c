@@ -223,10 +223,8 @@ void executor_finish(struct run_state *rs, int idx, pid_t pid)
 	t->schedstat_errno = t->have_schedstat ? 0 : errno;
 	/* the state trace ends with this same reading: for a one-thread task
 	 * its deltas add up to running_s and ready_s */
-	if (t->states.on && t->have_schedstat) {
+	if (t->states.on && t->have_schedstat)
 		state_trace_add(&t->states, t->end_s, t->running_s, t->ready_s);
-		t->states.whole = t->states.t[t->states.n - 1] == t->end_s;
-	}
 	int cpu = see_cpu(t, pid);
 	if (probe_cpus_allowed(pid, t->cpus_allowed, sizeof(t->cpus_allowed)) < 0)
 		t->cpus_allowed[0] = '\0';

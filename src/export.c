@@ -22,13 +22,16 @@ const char *const export_shortopts = ":F:o:h";
 
 enum { OPT_EXPORT_LEVEL = 256 };
 
-static const char *const format_names[] = {"json", "csv", "markdown", "gab", "bmf", "trace", "hyperfine"};
-
+/* One of the words of export_formats (the list --help and completion show). */
 bool export_format_known(const char *format)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(format_names); i++)
-		if (!strcmp(format, format_names[i]))
+	size_t n = strlen(format);
+	for (const char *p = export_formats; *p; p += strspn(p, ", ")) {
+		size_t len = strcspn(p, ",");
+		if (len == n && !strncmp(p, format, n))
 			return true;
+		p += len;
+	}
 	return false;
 }
 

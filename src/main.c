@@ -336,7 +336,6 @@ static int cmd_run(const struct topo *t, const struct options *o)
 	rc = failures_print(&r) || r.hook_failure ? EXIT_TASK_FAILED : EXIT_OK;
 	if (ran < 0)	/* -2: a program not in PATH after --setup */
 		rc = ran == -2 ? EXIT_BAD_INPUT : EXIT_RUNTIME;
-
 	if (!o->quiet)
 		table_print(out.to_stdout || out.to_stdout_too ? stderr : stdout, &r);
 	out.signal = r.interrupted ? s.signal : 0;	/* no endless wait on a reader then */

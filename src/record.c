@@ -106,10 +106,11 @@ void task_to_report(const struct task_record *t, struct report_task *out)
 		*out->cgroup = t->tree;
 		out->cgroup->extra = NULL;
 	}
-	/* sampled up to the reading at exit: scope task when that reading is
-	 * the task's whole story (states_source schedstat), else its leader's */
+	/* sampled up to the reading at exit (its last entry is at end_s): scope
+	 * task when that reading is the task's whole story (states_source
+	 * schedstat), else its leader's */
 	const struct state_trace *st = &t->states;
-	if (started && st->on && st->whole)
+	if (started && st->on && st->n && st->t[st->n - 1] == t->end_s)
 		out->state_samples = json_state_samples(!t->have_schedstat, st->n, st->t, st->running_s,
 							st->ready_s);
 	exit_to_report(&t->exit, &out->exit);

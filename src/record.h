@@ -29,7 +29,6 @@ struct task_exit {
  */
 struct state_trace {
 	bool on;                  /* this task is sampled (one of at most 256 in flight) */
-	bool whole;               /* the reading at exit is in: t[n-1] == end_s */
 	int n, alloc;
 	double *t, *running_s, *ready_s;
 	double last_running, last_ready; /* the counters at the last reading */

@@ -63,14 +63,12 @@ char *export_gab(const struct report *r)
 			if (has_runs(m)) {
 				cJSON *o = jadd(a, NULL, jnew_object());
 				char *range = xasprintf("± %.4g (MAD)", isnan(s->wall.mad) ? 0 : s->wall.mad);
-				const char *runs = s->wall.n == 1 ? "run" : "runs";
-				char *extra = isnan(s->speedup)
-						      ? xasprintf("median of %d usable %s, ± their median absolute deviation",
-								  s->wall.n, runs)
-						      : xasprintf("median of %d usable %s, ± their median absolute deviation\n"
-								  "speedup vs serial: %.4g\nefficiency: %.4g%%",
-								  s->wall.n, runs, sig4(s->speedup),
-								  sig4(100 * s->efficiency));
+				char *scaling = isnan(s->speedup) ? xstrdup("")
+								  : xasprintf("\nspeedup vs serial: %.4g\nefficiency: %.4g%%",
+									      sig4(s->speedup), sig4(100 * s->efficiency));
+				char *extra = xasprintf("median of %d usable run%s, ± their median absolute deviation%s",
+							s->wall.n, s->wall.n == 1 ? "" : "s", scaling);
+				free(scaling);
 				jadd(o, "name", jstr(name));
 				jadd(o, "unit", jstr("s"));
 				jadd(o, "value", jnum(sig4(s->wall.median)));
