@@ -239,7 +239,7 @@ char *parameters_json(const struct parameters *p, long c)
 	cJSON *o = jnew_object();
 	for (int i = 0; i < p->n; i++)
 		jadd(o, p->v[i].name, jstr(parameters_value(p, c, i)));
-	char *text = json_compact(o);
+	char *text = json_text(o, false);
 	cJSON_Delete(o);
 	return text;
 }

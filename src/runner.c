@@ -144,7 +144,7 @@ static int hook_step(struct runner *rn, enum hook h, int i, int m, int run, cons
 	jadd(o, "run", mode ? jint(run) : jnull());
 	cJSON *x = jadd(o, "exit", jnew_object());
 	fields_write(x, &exit_table, &e);
-	rn->r->hook_failure = json_compact(o);
+	rn->r->hook_failure = json_text(o, false);
 	cJSON_Delete(o);
 	free(e.status);
 	free(e.signal_name);

@@ -251,7 +251,7 @@ char *fields_extra(const cJSON *obj, const struct field_table *t, const char *co
 	}
 	if (!extra)
 		return NULL;
-	char *text = json_compact(extra);
+	char *text = json_text(extra, false);
 	cJSON_Delete(extra);
 	return text;
 }
@@ -276,14 +276,4 @@ cJSON *json_parse_own(const char *text)
 	if (!v)
 		die("out of memory parsing JSON");
 	return v;
-}
-
-char *json_compact(const cJSON *item)
-{
-	char *text = cJSON_PrintUnformatted(item);
-	if (!text)
-		die("out of memory printing JSON");
-	char *copy = xstrdup(text);
-	cJSON_free(text);
-	return copy;
 }

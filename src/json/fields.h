@@ -24,8 +24,6 @@ void fields_add_extra(cJSON *obj, const char *extra);
 
 /* Text -> cJSON for text tribench wrote itself; malformed text dies. */
 cJSON *json_parse_own(const char *text);
-/* Compact text of item; caller frees. */
-char *json_compact(const cJSON *item);
 
 const cJSON *jget_member(const cJSON *o, const char *key, const char *at);
 const cJSON *jget_object(const cJSON *o, const char *key, const char *at);

@@ -91,19 +91,73 @@ cJSON *jnull(void)
 	return check(cJSON_CreateNull());
 }
 
-char *jprint(cJSON *root)
+const char *json_number_text(double v, char buf[JSON_NUMBER_MAX])
 {
-	char *text = cJSON_Print(root);
-	cJSON_Delete(root);
+	if (!isfinite(v))
+		return strcpy(buf, "null");
+	for (int digits = 15; digits < 17; digits++) {
+		snprintf(buf, JSON_NUMBER_MAX, "%.*g", digits, v);
+		if (strtod(buf, NULL) == v)
+			return buf;
+	}
+	snprintf(buf, JSON_NUMBER_MAX, "%.17g", v);
+	return buf;
+}
+
+/* Every number node under item (item too), for json_text to turn into raw
+ * text and back. */
+static void collect_numbers(cJSON *item, cJSON ***v, int *n, int *cap)
+{
+	for (; item; item = item->next) {
+		if ((item->type & 0xFF) == cJSON_Number) {
+			if (*n == *cap) {
+				*cap = *cap ? 2 * *cap : 64;
+				*v = xrealloc(*v, (size_t)*cap * sizeof(**v));
+			}
+			(*v)[(*n)++] = item;
+		}
+		collect_numbers(item->child, v, n, cap);
+	}
+}
+
+char *json_text(const cJSON *item, bool formatted)
+{
+	/* each number is printed as raw text, then made a number again: cJSON's
+	 * own printer keeps its %.15g text when it reads back within an epsilon,
+	 * which drops the last bit of one double in nine */
+	cJSON *root = (cJSON *)item, *next = root->next, **nums = NULL;
+	int n = 0, cap = 0;
+	root->next = NULL;	/* item alone, not its siblings */
+	collect_numbers(root, &nums, &n, &cap);
+	root->next = next;
+	for (int i = 0; i < n; i++) {
+		char buf[JSON_NUMBER_MAX];
+		nums[i]->valuestring = xstrdup(json_number_text(nums[i]->valuedouble, buf));
+		nums[i]->type = (nums[i]->type & ~0xFF) | cJSON_Raw;
+	}
+	char *text = formatted ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+	for (int i = 0; i < n; i++) {
+		free(nums[i]->valuestring);
+		nums[i]->valuestring = NULL;
+		nums[i]->type = (nums[i]->type & ~0xFF) | cJSON_Number;
+	}
+	free(nums);
 	if (!text)
 		die("out of memory printing JSON");
-	size_t n = strlen(text);
-	char *out = xmalloc(n + 2);
-	memcpy(out, text, n);
-	out[n] = '\n';
-	out[n + 1] = '\0';
+	char *copy = xstrdup(text);
 	cJSON_free(text);
-	return out;
+	return copy;
+}
+
+char *jprint(cJSON *root)
+{
+	char *text = json_text(root, true);
+	cJSON_Delete(root);
+	size_t n = strlen(text);
+	text = xrealloc(text, n + 2);
+	text[n] = '\n';
+	text[n + 1] = '\0';
+	return text;
 }
 
 /* ---- json_sanitize_tree ------------------------------------------------- */

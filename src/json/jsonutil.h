@@ -27,6 +27,16 @@ cJSON *jbool(bool b);
 cJSON *jnull(void);
 char *jprint(cJSON *root);      /* pretty text with a final newline; frees root */
 
+/* The text of v that strtod reads back bit for bit: the shortest of %.15g,
+ * %.16g and %.17g that does, "null" when v is not finite. Returns buf. */
+#define JSON_NUMBER_MAX 32
+const char *json_number_text(double v, char buf[JSON_NUMBER_MAX]);
+/* cJSON's text of item (not its siblings), compact or indented, with every
+ * number as json_number_text writes it: cJSON 1.7 keeps its %.15g text when
+ * that reads back within an epsilon, which loses the last bit of about one
+ * double in nine. item is left as it was. malloc'd; out of memory dies. */
+char *json_text(const cJSON *item, bool formatted);
+
 /* Make every string in the tree rooted at root valid UTF-8, keeping the
  * original bytes beside it. Each string value and each object key that is not
  * valid UTF-8 is replaced by its utf8_sanitize()d form, and its bytes,

@@ -20,21 +20,14 @@ static cJSON *own(const char *text)
 	return text ? json_parse_own(text) : jnull();
 }
 
-/* One number as cJSON prints it (null when not finite), through one node. */
-static void put_num(FILE *f, cJSON *node, double v)
+/* One number as every JSON the tool writes has it (json_number_text). */
+static void put_num(FILE *f, double v)
 {
-	char buf[64];
-	if (!isfinite(v)) {
-		fputs("null", f);
-		return;
-	}
-	cJSON_SetNumberValue(node, v);
-	if (!cJSON_PrintPreallocated(node, buf, sizeof(buf), false))
-		die("out of memory printing JSON");
-	fputs(buf, f);
+	char buf[JSON_NUMBER_MAX];
+	fputs(json_number_text(v, buf), f);
 }
 
-static void put_rows(FILE *f, cJSON *node, const char *key, const double *v, int rows, int cols)
+static void put_rows(FILE *f, const char *key, const double *v, int rows, int cols)
 {
 	fprintf(f, ",\"%s\":[", key);
 	for (int r = 0; r < rows; r++) {
@@ -42,7 +35,7 @@ static void put_rows(FILE *f, cJSON *node, const char *key, const double *v, int
 		for (int c = 0; c < cols; c++) {
 			if (c)
 				fputc(',', f);
-			put_num(f, node, v[r * cols + c]);
+			put_num(f, v[r * cols + c]);
 		}
 		fputc(']', f);
 	}
@@ -58,11 +51,8 @@ static void members(FILE *f, cJSON *o, struct json_fixes *fixes, const char *pre
  */
 static void samples(FILE *f, const struct report_samples *s, struct json_fixes *fixes, const char *prefix)
 {
-	cJSON *node = cJSON_CreateNumber(0);
-	if (!node)
-		die("out of memory printing JSON");
 	fputs(",\"samples\":{\"period_s\":", f);
-	put_num(f, node, s->period_s);
+	put_num(f, s->period_s);
 	fputs(",\"cpus\":[", f);
 	for (int i = 0; i < s->cpus.n; i++)
 		fprintf(f, "%s%d", i ? "," : "", s->cpus.v[i]);
@@ -70,12 +60,11 @@ static void samples(FILE *f, const struct report_samples *s, struct json_fixes *
 	for (int i = 0; i < s->n; i++) {
 		if (i)
 			fputc(',', f);
-		put_num(f, node, s->t[i]);
+		put_num(f, s->t[i]);
 	}
 	fputc(']', f);
-	put_rows(f, node, "busy", s->busy, s->n, s->cpus.n);
-	put_rows(f, node, "task_busy", s->task_busy, s->n, s->cpus.n);
-	cJSON_Delete(node);
+	put_rows(f, "busy", s->busy, s->n, s->cpus.n);
+	put_rows(f, "task_busy", s->task_busy, s->n, s->cpus.n);
 	cJSON *extra = jnew_object();
 	fields_add_extra(extra, s->extra);
 	members(f, extra, fixes, prefix, false);
@@ -118,7 +107,7 @@ char *json_state_samples(bool leader, int n, const double *t, const double *runn
 	jadd(o, "t", num_array(t, n));
 	jadd(o, "running_s", num_array(running_s, n));
 	jadd(o, "ready_s", num_array(ready_s, n));
-	char *text = json_compact(o);
+	char *text = json_text(o, false);
 	cJSON_Delete(o);
 	return text;
 }
@@ -133,10 +122,8 @@ static char *clean_text(cJSON *o, struct json_fixes *fixes, const char *prefix, 
 	for (int i = 0; i < nw; i++)
 		json_fixes_add(fixes, prefix, w[i], times);
 	free(w);
-	char *text = cJSON_PrintUnformatted(o);
+	char *text = json_text(o, false);
 	cJSON_Delete(o);
-	if (!text)
-		die("out of memory printing JSON");
 	return text;
 }
 
@@ -356,12 +343,10 @@ int json_report_write(struct report *r, FILE *f)
 	cJSON *warnings = jadd(o, "warnings", jnew_array());
 	for (int i = 0; i < r->nwarnings; i++)
 		jadd(warnings, NULL, jstr(r->warnings[i]));
-	char *text = cJSON_PrintUnformatted(o);
+	char *text = json_text(o, false);
 	cJSON_Delete(o);
-	if (!text)
-		die("out of memory printing JSON");
 	fprintf(f, ",\n%.*s}\n", (int)strlen(text) - 2, text + 1);
-	cJSON_free(text);
+	free(text);
 	return ferror(f) ? -1 : r->nwarnings - before;
 }
 

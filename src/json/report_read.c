@@ -133,7 +133,7 @@ static int read_state_samples(const cJSON *o, const char *at, struct report_task
 	int rc = check_state_samples(s, where);
 	free(where);
 	if (rc == 0)
-		task->state_samples = json_compact(s);
+		task->state_samples = json_text(s, false);
 	return rc;
 }
 
@@ -328,7 +328,7 @@ static int read_mode(const cJSON *o, const char *at, struct report_mode *m)
 	if (!slots)
 		return -1;
 	m->nslots = cJSON_GetArraySize(slots);
-	m->plan = json_compact(plan);
+	m->plan = json_text(plan, false);
 	/* the entry's key; reports before --jobs sweeps have neither: one
 	 * entry per mode, its slots and the one executor there was */
 	const cJSON *jobs = cJSON_GetObjectItemCaseSensitive(o, "jobs");
@@ -358,7 +358,7 @@ static int read_task_spec(const cJSON *o, const char *at, struct report_task_spe
 	if (jget_int(o, "id", at, 0, &t->id) < 0 || jget_string(o, "kind", at, &t->kind) < 0 ||
 	    !(params = jget_object(o, "params", at)))
 		return -1;
-	t->params = json_compact(params);
+	t->params = json_text(params, false);
 	const cJSON *ops = cJSON_GetObjectItemCaseSensitive(params, "ops");
 	t->ops = cJSON_IsNumber(ops) ? ops->valuedouble : NAN;
 	t->extra = fields_extra(o, NULL, spec_keys);
@@ -443,7 +443,7 @@ static int read_workload(const cJSON *o, const char *at, struct report_workload 
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(o, "parameters");
 	if (params && !cJSON_IsObject(params))
 		return error("%s: \"parameters\" must be an object", at);
-	w->parameters = params ? json_compact(params) : xstrdup("{}");
+	w->parameters = params ? json_text(params, false) : xstrdup("{}");
 	if (read_amdahl(o, at, w) < 0)
 		return -1;
 	w->extra = fields_extra(o, NULL, workload_keys);
@@ -487,7 +487,7 @@ static int read_config(const cJSON *root, struct report *r)
 		intlist_push(&r->jobs_sweep, r->jobs);
 	const cJSON *budget = cJSON_GetObjectItemCaseSensitive(config, "max_time_s");
 	r->max_time_s = cJSON_IsNumber(budget) ? budget->valuedouble : 0;
-	r->config = json_compact(config);
+	r->config = json_text(config, false);
 	return 0;
 }
 
@@ -503,9 +503,9 @@ static int read_host_tool(const cJSON *root, struct report *r)
 	if (!cJSON_IsString(name) && !cJSON_IsNull(name))
 		return error("host: \"hostname\" must be a string or null");
 	r->hostname = xstrdup(cJSON_IsString(name) ? name->valuestring : "(unknown)");
-	r->tool = json_compact(tool);
-	r->host = json_compact(host);
-	r->calibration = json_compact(calibration);
+	r->tool = json_text(tool, false);
+	r->host = json_text(host, false);
+	r->calibration = json_text(calibration, false);
 	return 0;
 }
 
@@ -556,7 +556,7 @@ static int read_report(const cJSON *root, struct report *r)
 	const cJSON *hook = cJSON_GetObjectItemCaseSensitive(root, "hook_failure");
 	if (hook && !cJSON_IsNull(hook) && !cJSON_IsObject(hook))
 		return error("\"hook_failure\" must be an object or null");
-	r->hook_failure = cJSON_IsObject(hook) ? json_compact(hook) : NULL;
+	r->hook_failure = cJSON_IsObject(hook) ? json_text(hook, false) : NULL;
 	r->extra = fields_extra(root, NULL, report_keys);
 	return 0;
 }
