@@ -48,6 +48,7 @@ enum {
 	OPT_MAX_TIME,
 	OPT_LEVEL,
 	OPT_SAMPLE_TASKS,
+	OPT_EXECUTOR,
 };
 
 const struct option cli_long_options[] = {
@@ -56,6 +57,7 @@ const struct option cli_long_options[] = {
 	{"taskfile", required_argument, NULL, 'f'},
 	{"modes", required_argument, NULL, 'm'},
 	{"jobs", required_argument, NULL, 'j'},
+	{"executor", required_argument, NULL, OPT_EXECUTOR},
 	{"policy", required_argument, NULL, 'p'},
 	{"cpu", required_argument, NULL, OPT_CPU},
 	{"runs", required_argument, NULL, 'r'},
@@ -155,6 +157,12 @@ void cli_usage(FILE *f)
 	      "                        parallel once per size, with speedup, efficiency\n"
 	      "                        and Karp-Flatt each and an Amdahl serial fraction\n"
 	      "                        fitted over the sizes\n"
+	      "      --executor LIST   process,thread,coroutine: each task its own process\n"
+	      "                        (default), a pthread of one worker process per run,\n"
+	      "                        or a coroutine on a worker's event loop (io_uring;\n"
+	      "                        libuv where refused or TRIBENCH_NO_IO_URING=1); a\n"
+	      "                        list runs each, speedup against its own serial;\n"
+	      "                        commands run as processes only\n"
 	      "      --cpus-per-task K each slot is a set of K PUs placed by the policy\n"
 	      "                        (serial and concurrent: one K-PU set; default 1);\n"
 	      "                        K above the usable PUs is an error\n"
@@ -250,10 +258,36 @@ static int parse_modes(const char *value, struct options *o)
 	return rc;
 }
 
+/* --executor LIST: process, thread, coroutine, each once, in order. */
+static int parse_executors(const char *value, struct options *o)
+{
+	char *copy = xstrdup(value), *save = NULL;
+	int rc = 0;
+	o->nexecutors = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		int e = executor_parse(tok);
+		if (e < 0) {
+			rc = error("invalid --executor '%s': unknown executor '%s' (process, thread, coroutine)",
+				   value, tok);
+			break;
+		}
+		for (int i = 0; i < o->nexecutors; i++)
+			if (o->executors[i] == (enum executor_kind)e)
+				rc = error("invalid --executor '%s': '%s' given twice", value, tok);
+		if (!rc)
+			o->executors[o->nexecutors++] = (enum executor_kind)e;
+	}
+	if (!rc && o->nexecutors == 0)
+		rc = error("invalid --executor '%s': no executor given", value);
+	free(copy);
+	return rc;
+}
+
 static void defaults(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->cmd = CMD_RUN;
+	o->executors[o->nexecutors++] = EXEC_PROCESS;
 	for (int m = 0; m < MODE_COUNT; m++)
 		o->modes[o->nmodes++] = (enum mode)m;
 	o->plan.cpu = -1;
@@ -406,6 +440,8 @@ static int apply_option(struct options *o, int c, char *arg)
 		return 0;
 	case 'm':
 		return parse_modes(arg, o);
+	case OPT_EXECUTOR:
+		return parse_executors(arg, o);
 	case 'j':
 		return parse_jobs(o, arg);
 	case OPT_CPUS_PER_TASK:
@@ -527,16 +563,19 @@ static int apply_option(struct options *o, int c, char *arg)
 struct entry_opt *cli_entries(const struct options *o, int *n)
 {
 	int sizes = o->jobs_sweep.n ? o->jobs_sweep.n : 1;
-	struct entry_opt *e = xcalloc((size_t)(o->nmodes + sizes), sizeof(*e));
+	struct entry_opt *e = xcalloc((size_t)((o->nmodes + sizes) * o->nexecutors), sizeof(*e));
 	*n = 0;
-	for (int m = 0; m < o->nmodes; m++) {
-		if (o->modes[m] != MODE_PARALLEL) {
-			e[(*n)++] = (struct entry_opt){o->modes[m], 1};
-			continue;
+	for (int x = 0; x < o->nexecutors; x++)
+		for (int m = 0; m < o->nmodes; m++) {
+			if (o->modes[m] != MODE_PARALLEL) {
+				e[(*n)++] = (struct entry_opt){o->modes[m], 1, o->executors[x]};
+				continue;
+			}
+			for (int k = 0; k < sizes; k++)
+				e[(*n)++] = (struct entry_opt){MODE_PARALLEL,
+							       o->jobs_sweep.n ? o->jobs_sweep.v[k] : o->plan.jobs,
+							       o->executors[x]};
 		}
-		for (int k = 0; k < sizes; k++)
-			e[(*n)++] = (struct entry_opt){MODE_PARALLEL, o->jobs_sweep.n ? o->jobs_sweep.v[k] : o->plan.jobs};
-	}
 	return e;
 }
 
@@ -594,6 +633,16 @@ static int check_run_options(struct options *o)
 	if (o->format && !strcmp(o->format, "csv") && o->level == DETAIL_TASK && o->detail != DETAIL_TASK)
 		return error("--format csv writes a row per task: it needs --detail task, not --detail %s "
 			     "(or --level run or mode)", report_detail_name(o->detail));
+	bool workers = o->nexecutors > 1 || o->executors[0] != EXEC_PROCESS;
+	if (workers && ncommands)
+		return error("commands run as processes only: --executor thread and coroutine run the "
+			     "built-in kinds (-t, --taskfile); give --executor process");
+	if (workers && o->sample_tasks)
+		return error("--sample-tasks samples each task process's schedstat: it works with "
+			     "--executor process only");
+	if (workers && o->sched.results_dir)
+		return error("--results keeps each task process's output: it works with --executor "
+			     "process only (thread and coroutine tasks share their worker's)");
 	if (o->sample_tasks && o->detail != DETAIL_TASK)
 		return error("--sample-tasks records each task's states per tick in its task record: it needs "
 			     "--detail task, not --detail %s", report_detail_name(o->detail));

@@ -24,6 +24,8 @@ struct options {
 	int nmodes;
 	struct plan_opts plan;    /* --cpu, --jobs (the first size), --policy, --cpus-per-task */
 	struct intlist jobs_sweep;/* --jobs: every size in the order given (n 0: not given) */
+	enum executor_kind executors[EXEC_COUNT]; /* --executor, in the order given */
+	int nexecutors;
 	struct parameters params; /* --parameter-scan/-step-size/-list */
 	int runs, warmup, sample_ms;
 	const char *output;       /* -o FILE, "-" for stdout, NULL: by terminal */
@@ -64,10 +66,11 @@ struct options {
 struct entry_opt {
 	enum mode mode;
 	int jobs;
+	enum executor_kind executor;
 };
-/* The entries the options ask for, in order: each mode of --modes, the
- * parallel mode once per --jobs size. Returns a new array (caller frees)
- * and sets *n. */
+/* The entries the options ask for, in order: per executor of --executor,
+ * each mode of --modes, the parallel mode once per --jobs size. Returns a
+ * new array (caller frees) and sets *n. */
 struct entry_opt *cli_entries(const struct options *o, int *n);
 /* o->plan with the entry's jobs: the plan options of that entry. */
 struct plan_opts cli_entry_plan(const struct options *o, const struct entry_opt *e);

@@ -18,6 +18,21 @@
 #include "run_state.h"
 #include "shellparse.h"
 
+static const char *const executor_names[EXEC_COUNT] = {"process", "thread", "coroutine"};
+
+const char *executor_name(enum executor_kind e)
+{
+	return executor_names[e];
+}
+
+int executor_parse(const char *name)
+{
+	for (int e = 0; e < EXEC_COUNT; e++)
+		if (!strcmp(name, executor_names[e]))
+			return e;
+	return -1;
+}
+
 static double tv_s(struct timeval tv)
 {
 	return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;

@@ -11,6 +11,14 @@
 
 struct run_state;
 
+/* How a task runs (--executor): its own process (this file), a thread of a
+ * worker process, or a coroutine on a worker's event loop (worker.c). */
+enum executor_kind { EXEC_PROCESS, EXEC_THREAD, EXEC_COROUTINE, EXEC_COUNT };
+/* "process", "thread", "coroutine": the report's entry key executor. */
+const char *executor_name(enum executor_kind e);
+/* The executor named name, or -1. */
+int executor_parse(const char *name);
+
 /*
  * Start task rs->next on slot. 0: started (rs->next advanced, in flight).
  * 1: fork/clone said EAGAIN (a process limit): nothing was consumed, the

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "placeholder.h"
+#include "tasks/ctx.h"
 #include "util.h"
 
 /* What the exec'd child needs, on the parent's memory (CLONE_VM). */
@@ -170,7 +171,7 @@ pid_t launch_task(const struct task_spec *spec, const struct launch *l, int *exe
 			if (launch_child_setup(l) < 0 ||
 			    (l->cgroup_fd >= 0 && child_join_cgroup(l->cgroup_fd) < 0))
 				_exit(126);
-			_exit(spec->kind->run(spec));
+			_exit(spec->kind->run(spec, &TASK_CTX_PROCESS));
 		}
 		if (pid > 0 && l->cgroup_fd >= 0)
 			join_method = "procs";

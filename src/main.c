@@ -23,6 +23,7 @@
 #include "runner.h"
 #include "spool.h"
 #include "suite_load.h"
+#include "coro.h"
 #include "sched.h"
 #include "table.h"
 #include "topo.h"
@@ -148,7 +149,26 @@ static void report_begin(struct report *r, const struct options *o, const struct
 				warning("%s", said[i]);
 			report_add_warning(r, said[i]);
 		}
-	r->config = json_config_text(o, jobs, cpu);
+	/* the coroutine executor's loop, and why not io_uring when it is not */
+	const char *loop = NULL;
+	bool workers = false;
+	for (int x = 0; x < o->nexecutors; x++) {
+		workers |= o->executors[x] != EXEC_PROCESS;
+		if (o->executors[x] == EXEC_COROUTINE) {
+			char *why;
+			loop = loop_kind_name(coro_loop_kind(&why));
+			if (why) {
+				if (!o->quiet)
+					warning("%s", why);
+				report_add_warning(r, why);
+			}
+		}
+	}
+	if (workers)
+		report_add_warning(r, xstrdup("thread and coroutine tasks share one worker process per run: "
+					      "their max_rss_kb, zombie_s, leftovers_killed and cgroup are "
+					      "null, having none of their own"));
+	r->config = json_config_text(o, jobs, cpu, loop);
 	r->runs = o->runs;
 	r->max_time_s = o->runs_auto ? o->max_time_s : 0;
 	r->warmup = o->warmup;

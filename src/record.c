@@ -87,17 +87,19 @@ void task_to_report(const struct task_record *t, struct report_task *out)
 	out->user_s = started ? t->user_s : nan;
 	out->sys_s = started ? t->sys_s : nan;
 	out->running_s = started ? t->running_s : nan;
-	out->ready_s = started && t->have_schedstat ? t->ready_s : nan;
-	out->blocked_s = started && t->have_schedstat ? t->blocked_s : nan;
+	bool states = started && (t->have_schedstat || t->states_from_loop);
+	out->ready_s = states ? t->ready_s : nan;
+	out->blocked_s = states ? t->blocked_s : nan;
 	/* schedstat: the leader alone did the work; cgroup: a tree, running is
 	 * the leaf's cpu_s; rusage: a tree without a leaf (leader + waited-for) */
 	out->states_source = !started		? NULL
+			     : t->states_from_loop	? xstrdup("loop")
 			     : t->have_schedstat	? xstrdup("schedstat")
 			     : t->states_from_tree ? xstrdup("cgroup")
 						   : xstrdup("rusage");
 	out->voluntary_switches = started ? (double)t->voluntary_switches : nan;
 	out->involuntary_switches = started ? (double)t->involuntary_switches : nan;
-	out->max_rss_kb = started ? (double)t->max_rss_kb : nan;
+	out->max_rss_kb = started && t->max_rss_kb >= 0 ? (double)t->max_rss_kb : nan;
 	out->leftovers_killed = started && t->leftovers_killed >= 0 ? t->leftovers_killed : nan;
 	out->zombie_s = started ? t->zombie_s : nan;
 	out->outside_slot = started && t->outside_slot;

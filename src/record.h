@@ -54,13 +54,16 @@ struct task_record {
 	double running_s, ready_s, blocked_s;
 	bool have_schedstat;      /* false: states from rusage (several threads or processes) */
 	int schedstat_errno;      /* why /proc/PID/schedstat could not be read, or 0 */
-	long voluntary_switches, involuntary_switches, max_rss_kb;
+	long voluntary_switches, involuntary_switches;
+	long max_rss_kb;          /* -1: none of its own (a thread or coroutine shares its worker's) */
 	struct task_exit exit;
 	int leftovers_killed;     /* processes of its tree alive when the leader was reaped; -1 unknown */
 	double zombie_s;          /* exit observed .. reaped: tribench's own latency */
 	bool outside_slot;        /* seen on a CPU outside its bound slot */
 	bool have_tree;           /* a cgroup leaf held it: tree below is its numbers */
 	bool states_from_tree;    /* running_s is the leaf's cpu_s (states_source "cgroup") */
+	bool states_from_loop;    /* a coroutine: the three states as its loop measured them
+	                             (states_source "loop"), switches are yields and preemptions */
 	struct report_task_cgroup tree; /* the leaf's numbers, NAN where unread (no extra) */
 	struct state_trace states;/* --sample-tasks: per tick (off: nothing sampled) */
 	struct task_group group;  /* scheduler scratch while in flight: the tree's handle */

@@ -93,7 +93,7 @@ static int build(struct runner *rn, const struct topo *t)
 			struct report_mode *rm = &rw->modes[rw->nmodes++];
 			rm->mode = xstrdup(mode_name(rn->entries[m].mode));
 			rm->jobs = rn->entries[m].mode == MODE_PARALLEL ? p->nslots : 1;
-			rm->executor = xstrdup("process");
+			rm->executor = xstrdup(executor_name(rn->entries[m].executor));
 			rm->plan = json_plan_text(p);
 			rm->nslots = p->nslots;
 			rm->runs = xcalloc((size_t)o->runs, sizeof(struct report_run));
@@ -195,7 +195,7 @@ static int one_run(struct runner *rn, int i, int m, int run)
 	collector_init(&collect, w->ntasks, r->spool, rn->o->detail, r->fixes);
 	collect.sample_tasks = rn->o->sample_tasks;
 	struct run_record rec = {.collect = &collect};
-	int rc = sched_run(s, &rn->plans[i * rn->nentries + m], w, &label, &rec);
+	int rc = sched_run(s, &rn->plans[i * rn->nentries + m], w, rn->entries[m].executor, &label, &rec);
 	bool cut = s->signal || s->halted || s->watchdog_died;
 	struct report_run *out = run ? &rm->runs[rm->nruns++] : &rm->warmup_runs[rm->nwarmup++];
 	rm->schedstat_unread += collect.schedstat_unread;

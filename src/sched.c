@@ -22,6 +22,7 @@
 
 #include "admit.h"
 #include "executor.h"
+#include "worker.h"
 #include "launch.h"
 #include "probe.h"
 #include "resultsdir.h"
@@ -526,7 +527,7 @@ static int fatal_probe(void)
 	return error("cannot open '%s': %s", probe_fatal_path(), strerror(probe_fatal_errno()));
 }
 
-int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
+int sched_run(struct sched *s, const struct plan *p, const struct workload *w, enum executor_kind ex,
 	      const struct run_label *label, struct run_record *out)
 {
 	struct run_state rs = {.s = s, .plan = p, .w = w, .label = label, .out = out};
@@ -546,7 +547,9 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
 	rs.t0 = now_s();
 	arm_timer(s, true);
 	rs.stopping = rc < 0 || s->signal || s->halted;
-	for (;;) {
+	if (ex != EXEC_PROCESS && !rs.stopping && worker_run(&rs, ex) < 0)
+		rc = -1;
+	for (; ex == EXEC_PROCESS;) {
 		int more = admit(&rs, max);
 		if (more < 0) {
 			rc = -1;

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "executor.h"
 #include "group.h"
 #include "progress.h"
 #include "record.h"
@@ -67,11 +68,13 @@ int sched_init(struct sched *s, const struct intlist *usable, const struct sched
 void sched_fini(struct sched *s);
 
 /*
- * Run every task of w under plan p, filling out. Returns 0, or -1 on a runtime
- * error; s->signal is set when a signal cut the run short and s->halted when
- * --halt stopped it (tasks never started are then "not_started").
+ * Run every task of w under plan p by executor ex (each task a process, or
+ * all of them threads or coroutines of one worker: worker_run), filling
+ * out. Returns 0, or -1 on a runtime error; s->signal is set when a signal
+ * cut the run short and s->halted when --halt stopped it (tasks never
+ * started are then "not_started").
  */
-int sched_run(struct sched *s, const struct plan *p, const struct workload *w,
+int sched_run(struct sched *s, const struct plan *p, const struct workload *w, enum executor_kind ex,
 	      const struct run_label *label, struct run_record *out);
 
 /* Run fn(arg) in a child bound to slot, passing back up to size bytes through a pipe. */

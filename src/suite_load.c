@@ -289,6 +289,25 @@ static int check_parameters(const struct options *o, const struct suite *lines)
 	return 0;
 }
 
+/* Thread and coroutine executors run built-in kinds: a command (an argv or
+ * a shell line, from a taskfile too) is a process. */
+static int check_executors(const struct options *o, const struct suite *s)
+{
+	const char *other = NULL;
+	for (int x = 0; x < o->nexecutors; x++)
+		if (o->executors[x] != EXEC_PROCESS)
+			other = executor_name(o->executors[x]);
+	for (int i = 0; other && i < s->nworkloads; i++) {
+		const struct workload *w = &s->workloads[i];
+		for (int g = 0; g < w->ngroups; g++)
+			if (!w->groups[g].spec.kind->run)
+				return error("workload '%s': its %s tasks are commands, which run as processes "
+					     "only: --executor %s runs the built-in kinds", w->name,
+					     w->groups[g].spec.kind->name, other);
+	}
+	return 0;
+}
+
 /* Each hook given once, once per workload as the options give them
  * (nsources, before the parameters' expansion) or once per workload run
  * (hyperfine's count): 0, or -1 with one error line. */
@@ -356,7 +375,7 @@ int suite_load(struct suite *s, const struct options *o, int usable_cores)
 		s->workloads[i].source = i % nsources;
 		s->workloads[i].combination = p->n ? i / nsources : -1;
 	}
-	if (check_hooks(o, nsources, s->nworkloads) < 0)
+	if (check_hooks(o, nsources, s->nworkloads) < 0 || check_executors(o, s) < 0)
 		return -1;
 	for (int i = 0; i < s->nworkloads; i++)
 		if (!o->hooks[HOOK_SETUP].n && suite_check_programs(&s->workloads[i]) < 0)

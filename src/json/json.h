@@ -25,7 +25,8 @@ char *json_params_text(const struct task_spec *s);
 char *json_tool_text(void);
 char *json_host_text(const struct host_facts *h, const struct topo_info *ti, const struct options *opt,
 		     const struct containment *c);
-char *json_config_text(const struct options *opt, int jobs, int cpu);
+/* loop: the coroutine executor's loop ("io_uring", "libuv"), NULL: no coroutines. */
+char *json_config_text(const struct options *opt, int jobs, int cpu, const char *loop);
 char *json_calibration_text(const struct calibration *cal);
 
 /* Read a taskfile into s: 0, or -1 with one error line printed. */

@@ -16,7 +16,7 @@
 
 static char *text_of(cJSON *o)
 {
-	char *text = json_compact(o);
+	char *text = json_text(o, false);
 	cJSON_Delete(o);
 	return text;
 }
@@ -149,7 +149,7 @@ char *json_host_text(const struct host_facts *h, const struct topo_info *ti, con
 }
 
 /* Every option that shapes what the report holds, as the run used it. */
-char *json_config_text(const struct options *opt, int jobs, int cpu)
+char *json_config_text(const struct options *opt, int jobs, int cpu, const char *loop)
 {
 	static const char *const halts[] = {"never", "soon", "now"};
 	cJSON *o = jnew_object();
@@ -164,6 +164,10 @@ char *json_config_text(const struct options *opt, int jobs, int cpu)
 	for (int i = 0; i < (opt->jobs_sweep.n ? opt->jobs_sweep.n : 1); i++)
 		jadd(sweep, NULL, jint(opt->jobs_sweep.n ? opt->jobs_sweep.v[i] : jobs));
 	jadd(o, "cpus_per_task", jint(opt->plan.cpus_per_task));
+	cJSON *executors = jadd(o, "executors", jnew_array());
+	for (int x = 0; x < opt->nexecutors; x++)
+		jadd(executors, NULL, jstr(executor_name(opt->executors[x])));
+	jadd(o, "loop", jstr(loop));
 	char *policy = policy_describe(&opt->plan.policy);
 	jadd(o, "policy", jstr(policy));
 	free(policy);

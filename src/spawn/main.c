@@ -29,6 +29,7 @@
 
 #include "child.h"
 #include "spawn/proto.h"
+#include "tasks/ctx.h"
 
 #define SOCK 3
 
@@ -198,7 +199,7 @@ static void child(const struct launch *l, const struct spawn_request *rq, char *
 		for (int i = 0; i < TASK_MAX_PARAMS; i++)
 			if (rq->strs & (1u << i))
 				spec.str[i] = next_string(&p);
-		_exit(ok ? spec.kind->run(&spec) : 126);
+		_exit(ok ? spec.kind->run(&spec, &TASK_CTX_PROCESS) : 126);
 	}
 	if (!ok) {
 		*exec_err = errno;

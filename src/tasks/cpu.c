@@ -1,6 +1,7 @@
 /* cpu: a deterministic integer kernel, the pure CPU-bound task. */
 #include "config.h"
 #include "tasks/task.h"
+#include "tasks/ctx.h"
 
 #include <math.h>
 
@@ -12,18 +13,35 @@ enum { CPU_OPS, CPU_MS };
 /* Read by nobody, written always: the checksum must not be optimised away. */
 volatile uint64_t cpu_kernel_sink;
 
-uint64_t cpu_kernel(uint64_t ops)
+/* ops rounds on from the state (x, sum). */
+static void kernel_step(uint64_t *x, uint64_t *sum, uint64_t ops)
 {
-	uint64_t x = 0x2545F4914F6CDD1DULL, sum = 0;
 	for (uint64_t i = 0; i < ops; i++)
 		for (int k = 0; k < 16; k++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			sum += x * 0x9E3779B97F4A7C15ULL;
+			*x ^= *x << 13;
+			*x ^= *x >> 7;
+			*x ^= *x << 17;
+			*sum += *x * 0x9E3779B97F4A7C15ULL;
 		}
+}
+
+uint64_t cpu_kernel_ctx(struct task_ctx *c, uint64_t ops)
+{
+	uint64_t x = 0x2545F4914F6CDD1DULL, sum = 0;
+	for (uint64_t done = 0; done < ops;) {
+		uint64_t n = ops - done < CPU_CHUNK_OPS ? ops - done : CPU_CHUNK_OPS;
+		kernel_step(&x, &sum, n);
+		done += n;
+		if (c && done < ops && task_stop_requested(c))
+			break;
+	}
 	cpu_kernel_sink = sum ^ x;
 	return sum ^ x;
+}
+
+uint64_t cpu_kernel(uint64_t ops)
+{
+	return cpu_kernel_ctx(NULL, ops);
 }
 
 uint64_t cpu_ops_for_ms(const struct calibration *cal, uint64_t ms)
@@ -59,9 +77,9 @@ static int cpu_prepare(struct task_spec *s, const struct calibration *cal)
 	return 0;
 }
 
-static int cpu_run(const struct task_spec *s)
+static int cpu_run(const struct task_spec *s, struct task_ctx *c)
 {
-	cpu_kernel(s->num[CPU_OPS]);
+	cpu_kernel_ctx(c, s->num[CPU_OPS]);
 	return 0;
 }
 

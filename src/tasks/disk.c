@@ -1,6 +1,7 @@
 /* disk: write, fsync, drop the cached pages, read back: real device IO. */
 #include "config.h"
 #include "tasks/task.h"
+#include "tasks/ctx.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,51 +69,59 @@ static int disk_prepare(struct task_spec *s, const struct calibration *cal)
 	return 0;
 }
 
-static int disk_fail(const char *what, int fd)
+static int disk_fail(const char *what, int fd, void *buf)
 {
 	fprintf(stderr, "tribench: disk task: %s: %s\n", what, strerror(errno));
 	if (fd >= 0)
 		close(fd);
+	free(buf);
 	return 1;
 }
 
-static int disk_run(const struct task_spec *s)
+static int disk_run(const struct task_spec *s, struct task_ctx *c)
 {
-	static unsigned char buf[DISK_CHUNK];
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/tribench-disk-XXXXXX", s->str[DISK_DIR]);
+	unsigned char *buf = malloc(DISK_CHUNK);	/* one per task: threads share statics */
+	if (!buf) {
+		fputs("tribench: disk task: out of memory\n", stderr);
+		return 1;
+	}
 	int fd = mkstemp(path);
 	if (fd < 0)
-		return disk_fail("cannot create a scratch file", -1);
+		return disk_fail("cannot create a scratch file", -1, buf);
 	unlink(path);	/* nothing is left behind, however the task ends */
 	uint64_t total = s->num[DISK_KB] * 1024, sum_w = 0, sum_r = 0;
-	for (uint64_t off = 0; off < total;) {
+	for (uint64_t off = 0; off < total && !c->stopped;) {
 		size_t n = total - off < DISK_CHUNK ? (size_t)(total - off) : DISK_CHUNK;
 		for (size_t i = 0; i < n; i++) {
 			buf[i] = (unsigned char)((off + i) * 2654435761u >> 13);
 			sum_w += buf[i];
 		}
-		ssize_t w = write(fd, buf, n);
+		ssize_t w = task_pwrite(c, fd, buf, n, (off_t)off);
 		if (w <= 0)
-			return disk_fail("write", fd);
+			return disk_fail("write", fd, buf);
 		off += (uint64_t)w;
+		task_stop_requested(c);
 	}
-	if (fsync(fd) < 0)
-		return disk_fail("fsync", fd);
-	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		return disk_fail("lseek", fd);
-	for (;;) {
-		ssize_t r = read(fd, buf, sizeof(buf));
+	if (!c->stopped && task_fsync(c, fd) < 0)
+		return disk_fail("fsync", fd, buf);
+	if (!c->stopped)
+		task_fadvise(c, fd, 0, 0, POSIX_FADV_DONTNEED);
+	for (uint64_t off = 0; !c->stopped;) {
+		ssize_t r = task_pread(c, fd, buf, DISK_CHUNK, (off_t)off);
 		if (r < 0)
-			return disk_fail("read", fd);
+			return disk_fail("read", fd, buf);
 		if (r == 0)
 			break;
 		for (ssize_t i = 0; i < r; i++)
 			sum_r += buf[i];
+		off += (uint64_t)r;
+		task_stop_requested(c);
 	}
 	close(fd);
-	if (sum_r != sum_w) {
+	free(buf);
+	if (!c->stopped && sum_r != sum_w) {
 		fputs("tribench: disk task: data read back differs from data written\n", stderr);
 		return 1;
 	}

@@ -1,6 +1,7 @@
 /* mem: streaming copies through a buffer larger than the caches. */
 #include "config.h"
 #include "tasks/task.h"
+#include "tasks/ctx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,21 +27,34 @@ static int mem_prepare(struct task_spec *s, const struct calibration *cal)
 	return 0;
 }
 
-static int mem_run(const struct task_spec *s)
+/* Copy n bytes from src to dst in MEM_CHUNK pieces, checking for a stop
+ * between them (a piece is tens of microseconds): false when stopped. */
+#define MEM_CHUNK (256 * 1024)
+static bool copy_checked(struct task_ctx *c, unsigned char *dst, const unsigned char *src, size_t n)
+{
+	for (size_t off = 0; off < n; off += MEM_CHUNK) {
+		memcpy(dst + off, src + off, n - off < MEM_CHUNK ? n - off : MEM_CHUNK);
+		if (task_stop_requested(c))
+			return false;
+	}
+	return true;
+}
+
+static int mem_run(const struct task_spec *s, struct task_ctx *c)
 {
 	size_t half = (size_t)(s->num[MEM_MB] * 1024 * 1024 / 2);
 	unsigned char *a = malloc(half), *b = malloc(half);
 	if (!a || !b) {
+		free(a);
+		free(b);
 		fputs("tribench: mem task: out of memory\n", stderr);
 		return 1;
 	}
 	memset(a, 0x5a, half);
 	memset(b, 0xa5, half);
 	for (uint64_t p = 0; p < s->num[MEM_PASSES]; p++) {
-		if (p & 1)
-			memcpy(a, b, half);
-		else
-			memcpy(b, a, half);
+		if (!(p & 1 ? copy_checked(c, a, b, half) : copy_checked(c, b, a, half)))
+			break;
 		a[p % half] ^= (unsigned char)p;
 	}
 	volatile unsigned char sink = a[half / 2] ^ b[half / 3];

@@ -1,6 +1,7 @@
 /* mix: rounds of CPU work then a blocking wait, like a request handler. */
 #include "config.h"
 #include "tasks/task.h"
+#include "tasks/ctx.h"
 
 #include "util.h"
 
@@ -32,11 +33,12 @@ static int mix_prepare(struct task_spec *s, const struct calibration *cal)
 	return 0;
 }
 
-static int mix_run(const struct task_spec *s)
+static int mix_run(const struct task_spec *s, struct task_ctx *c)
 {
-	for (uint64_t r = 0; r < s->num[MIX_ROUNDS]; r++) {
-		cpu_kernel(s->num[MIX_CPU_OPS]);
-		sleep_ms(s->num[MIX_IO_MS]);
+	for (uint64_t r = 0; r < s->num[MIX_ROUNDS] && !c->stopped; r++) {
+		cpu_kernel_ctx(c, s->num[MIX_CPU_OPS]);
+		if (!c->stopped)
+			task_sleep_ms(c, s->num[MIX_IO_MS]);
 	}
 	return 0;
 }

@@ -1,27 +1,11 @@
 /* sleep: a blocking wait, the purest IO latency. */
 #include "config.h"
 #include "tasks/task.h"
-
-#include <errno.h>
-#include <time.h>
+#include "tasks/ctx.h"
 
 #include "util.h"
 
 enum { SLEEP_MS };
-
-void sleep_ms(uint64_t ms)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += (time_t)(ms / 1000);
-	t.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
-		;
-}
 
 static const struct task_param sleep_params[] = {
 	[SLEEP_MS] = {.name = "ms", .type = PARAM_U64, .min = 1, .max = 3600000, .help = "blocked time in ms (default 100)"},
@@ -35,9 +19,9 @@ static int sleep_prepare(struct task_spec *s, const struct calibration *cal)
 	return 0;
 }
 
-static int sleep_run(const struct task_spec *s)
+static int sleep_run(const struct task_spec *s, struct task_ctx *c)
 {
-	sleep_ms(s->num[SLEEP_MS]);
+	task_sleep_ms(c, s->num[SLEEP_MS]);
 	return 0;
 }
 

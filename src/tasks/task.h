@@ -26,6 +26,7 @@ struct calibration {
 };
 
 struct task_spec;
+struct task_ctx;
 
 /* A task kind: one file in src/tasks/, listed in registry.c. */
 struct task_kind {
@@ -40,9 +41,13 @@ struct task_kind {
 	int (*validate)(const struct task_spec *s);
 	/* Fill defaults and derived values; 0 or -1 (error printed). */
 	int (*prepare)(struct task_spec *s, const struct calibration *cal);
-	/* Runs in the child after it is bound; returns its exit code. NULL for
-	 * kinds that exec spec->argv instead (launched without copying memory). */
-	int (*run)(const struct task_spec *s);
+	/* Runs the task, bound, under an executor: in its own child process, a
+	 * thread of a worker or a coroutine on a loop (tasks/ctx.h); waits and
+	 * IO go through ctx, and kernels check task_stop_requested(ctx) at least
+	 * every 1 ms of work. Returns its exit code. NULL for kinds that exec
+	 * spec->argv instead (launched without copying memory): those run as
+	 * processes only. */
+	int (*run)(const struct task_spec *s, struct task_ctx *ctx);
 };
 
 struct task_spec {
@@ -89,8 +94,11 @@ const char *cmd_missing_program(const struct task_spec *s);
 
 /* The deterministic integer kernel: ops rounds of xorshift mixing, returns a checksum. */
 uint64_t cpu_kernel(uint64_t ops);
-/* Sleep ms milliseconds on CLOCK_MONOTONIC, through EINTR. */
-void sleep_ms(uint64_t ms);
+/* The same kernel, checking task_stop_requested(c) every CPU_CHUNK_OPS
+ * rounds (about 0.1 ms here; c NULL: never): stops early when asked, with
+ * the checksum of the rounds done. */
+#define CPU_CHUNK_OPS 4096
+uint64_t cpu_kernel_ctx(struct task_ctx *c, uint64_t ops);
 /* ms of kernel work, in ops, at the calibrated speed (at least 1). */
 uint64_t cpu_ops_for_ms(const struct calibration *cal, uint64_t ms);
 
