@@ -251,10 +251,14 @@ static int sweep_sizes(const struct report_workload *w, const struct report_mode
  */
 static int table_columns(const struct report_workload *first, int name_width, int *cols)
 {
-	int n = 0;
-	bool all = first->nmodes <= 3 || name_width + first->nmodes * (CELL + 2) <= 80;
+	int n = 0, entries = 0;
+	for (int m = 0; m < first->nmodes; m++)
+		entries += !strcmp(first->modes[m].executor, first->modes[0].executor);
+	bool all = entries <= 3 || name_width + entries * (CELL + 2) <= 80;
 	for (int m = 0; m < first->nmodes; m++) {
 		const struct report_mode *e = &first->modes[m];
+		if (strcmp(e->executor, first->modes[0].executor))
+			continue;	/* a column is a (mode, jobs); the executor is a row */
 		bool largest = true;
 		for (int k = 0; !all && k < first->nmodes; k++)
 			if (parallel_of(&first->modes[k], e->executor) && first->modes[k].jobs > e->jobs &&
@@ -351,6 +355,32 @@ static bool scaling(FILE *f, const struct report_workload *w, const char *shown,
 	return printed;
 }
 
+/* The executors of r's first workload, in entry order, into v (room for
+ * its nmodes): a row each per workload. Returns how many. */
+static int row_executors(const struct report_workload *first, const char **v)
+{
+	int n = 0;
+	for (int m = 0; first && m < first->nmodes; m++) {
+		bool seen = false;
+		for (int k = 0; k < n && !seen; k++)
+			seen = !strcmp(v[k], first->modes[m].executor);
+		if (!seen)
+			v[n++] = first->modes[m].executor;
+	}
+	return n;
+}
+
+/* Column entry c's label without its executor ("parallel/j2"), which the
+ * executor column says. */
+static char *column_label(const struct report *r, const struct report_mode *c)
+{
+	char *label = report_entry_label(r, NULL, c);
+	size_t n = strlen(label), e = strlen(c->executor);
+	if (n > e + 1 && label[n - e - 1] == '/' && !strcmp(label + n - e, c->executor))
+		label[n - e - 1] = '\0';
+	return label;
+}
+
 void table_print(FILE *f, const struct report *r)
 {
 	const char **names = xcalloc((size_t)r->nworkloads + 1, sizeof(char *));
@@ -363,28 +393,45 @@ void table_print(FILE *f, const struct report *r)
 			width = utf8_columns(shown[i]);
 	const struct report_workload *first = r->nworkloads ? &r->workloads[0] : NULL;
 	int *cols = xcalloc(first ? (size_t)first->nmodes + 1 : 1, sizeof(int));
-	int ncols = first ? table_columns(first, width, cols) : 0;
+	const char **execs = xcalloc(first ? (size_t)first->nmodes + 1 : 1, sizeof(char *));
+	int nexecs = row_executors(first, execs);
+	/* the executor column: when any task ran other than as a process */
+	bool exec_col = nexecs > 1 || (nexecs == 1 && strcmp(execs[0], "process"));
+	int ncols = first ? table_columns(first, width + (exec_col ? 11 : 0), cols) : 0;
 	pad_columns(f, "workload", width);
+	if (exec_col)
+		fprintf(f, "  %-9s", "executor");
 	for (int c = 0; c < ncols; c++) {
-		char *label = report_entry_label(r, NULL, &first->modes[cols[c]]);
+		char *label = column_label(r, &first->modes[cols[c]]);
 		fputs("  ", f);
 		pad_columns(f, label, CELL);
 		free(label);
 	}
 	fputs("\n", f);
 	pad_columns(f, "", width);
+	if (exec_col)
+		fprintf(f, "  %-9s", "");
 	for (int c = 0; c < ncols; c++)
 		fprintf(f, "  %-*s", CELL, "   median   speedup eff");
 	fputs("\n", f);
-	for (int i = 0; i < r->nworkloads; i++) {
-		pad_columns(f, shown[i], width);
-		for (int c = 0; c < ncols; c++)
-			cell(f, report_entry_find(&r->workloads[i], &first->modes[cols[c]]));
-		fputs("\n", f);
-	}
+	for (int i = 0; i < r->nworkloads; i++)
+		for (int x = 0; x < nexecs; x++) {
+			pad_columns(f, x ? "" : shown[i], width);
+			if (exec_col)
+				fprintf(f, "  %-9s", execs[x]);
+			for (int c = 0; c < ncols; c++) {
+				struct report_mode key = first->modes[cols[c]];
+				key.executor = (char *)execs[x];
+				cell(f, report_entry_find(&r->workloads[i], &key));
+			}
+			fputs("\n", f);
+		}
+	int entries = 0;	/* the first executor's: a column each, unless past 80 */
+	for (int m = 0; first && m < first->nmodes; m++)
+		entries += !strcmp(first->modes[m].executor, execs[0]);
 	for (int c = 0; first && c < ncols; c++) {
 		const struct report_mode *e = &first->modes[cols[c]];
-		if (ncols < first->nmodes && !strcmp(e->mode, "parallel"))
+		if (ncols < entries && !strcmp(e->mode, "parallel"))
 			fprintf(f, "(parallel: jobs %d of the sweep; every size is in the scaling "
 				   "lines below)\n", e->jobs);
 	}
@@ -430,6 +477,7 @@ void table_print(FILE *f, const struct report *r)
 	if (first)
 		ranking(f, r, shown);
 	free(cols);
+	free(execs);
 	fit_names_free(shown, r->nworkloads);
 	free(names);
 }

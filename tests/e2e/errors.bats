@@ -38,6 +38,7 @@ make_fixtures() {
 	echo >>f18.json
 	wl '{"kind": "disk", "dir": "/nonexistent", "kb": 4}' >f19.json
 	wl '{"ms": 10}' >f20.json
+	wl '{"kind": "cmd", "argv": ["true"]}' >argv.json
 	wl '{"kind": "sleep", "ms": true}' >f21.json
 	wl '{"kind": "sleep", "ms": 10, "count": 1000001}' >f22.json
 	wl '{"kind": "cpu", "ops": 1000, "ms": 10}' >f23.json
@@ -190,6 +191,14 @@ EOF
 2 | take -n       | --name naming nothing         | run --name x 'true' -o r.json
 2 | names nothing | --name with a taskfile only   | run --name x -f $TOP_SRCDIR/tests/data/two-workloads.json -o r.json
 2 | output        | empty --output                | -o '' $TINY
+2 | fibre         | unknown executor              | --executor fibre $TINY -o r.json
+2 | thread;twice  | executor given twice          | --executor thread,process,thread $TINY -o r.json
+2 | executor      | empty --executor              | --executor '' $TINY -o r.json
+2 | processes only | a command under threads      | --executor thread -o r.json -- true
+2 | processes only | a command string under coroutines | run --executor process,coroutine -o r.json 'sleep 0.01'
+2 | cmd;processes only | a taskfile argv under threads | --executor thread -f $FIX/argv.json -o r.json
+2 | sample-tasks;process only | --sample-tasks under threads | --executor thread --sample-tasks $TINY -o r.json
+2 | results;process only | --results under coroutines | --executor coroutine --results res $TINY -o r.json
 EOF
 }
 
