@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -100,15 +101,22 @@ void worker_see_cpu(uint64_t seen[16], int cpu)
 		seen[cpu / 64] |= (uint64_t)1 << (cpu % 64);
 }
 
-/* The calling thread's /proc/thread-self/schedstat fields 1 and 2 (ns), in seconds. */
-static int thread_schedstat(double *running, double *ready)
+/*
+ * The calling thread's states so far, seconds: running from
+ * CLOCK_THREAD_CPUTIME_ID (schedstat field 1's counter, brought up to this
+ * moment: the file's lags by the current slice), ready from
+ * /proc/thread-self/schedstat field 2 (current while the thread runs).
+ */
+static int thread_states(double *running, double *ready)
 {
 	char buf[128];
 	unsigned long long run_ns, wait_ns;
+	struct timespec ts;
 	if (probe_read_file("/proc/thread-self/schedstat", buf, sizeof(buf)) <= 0 ||
-	    sscanf(buf, "%llu %llu", &run_ns, &wait_ns) != 2)
+	    sscanf(buf, "%llu %llu", &run_ns, &wait_ns) != 2 ||
+	    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
 		return -1;
-	*running = (double)run_ns * 1e-9;
+	*running = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 	*ready = (double)wait_ns * 1e-9;
 	return 0;
 }
@@ -145,32 +153,32 @@ static void *task_thread(void *arg)
 	m.type = WMSG_STARTED;
 	m.id = w->id;
 	m.slot = w->slot;
-	/* the counters at the start, so that the states cover start..end only */
+	worker_see_cpu(m.cpus_seen, sched_getcpu());
+	/* the counters read inside start..end, so the states never exceed the wall */
+	m.start_s = now_s();
 	double run0 = 0, ready0 = 0;
-	bool have0 = thread_schedstat(&run0, &ready0) == 0;
+	bool have0 = thread_states(&run0, &ready0) == 0;
 	struct rusage ru0, ru1;
 	getrusage(RUSAGE_THREAD, &ru0);
-	worker_see_cpu(m.cpus_seen, sched_getcpu());
-	m.start_s = now_s();
 	worker_send(j->res_fd, &m);
 	struct task_ctx ctx = {.stop = &p->ctl.stop, .stop_fd = p->ctl.stop_fd,
 			       .deadline = j->timeout_s > 0 ? m.start_s + j->timeout_s : 0};
 	const struct task_spec *spec = workload_task(j->w, w->id);
 	m.code = spec->kind->run(spec, &ctx);
+	worker_see_cpu(m.cpus_seen, sched_getcpu());
+	getrusage(RUSAGE_THREAD, &ru1);
+	double run1, ready1;
+	m.have_schedstat = have0 && thread_states(&run1, &ready1) == 0;
 	m.end_s = now_s();
 	m.type = WMSG_DONE;
-	double run1, ready1;
-	m.have_schedstat = have0 && thread_schedstat(&run1, &ready1) == 0;
 	if (m.have_schedstat) {
 		m.running_s = run1 - run0;
 		m.ready_s = ready1 - ready0;
 	}
-	getrusage(RUSAGE_THREAD, &ru1);
 	m.user_s = tv_s(ru1.ru_utime) - tv_s(ru0.ru_utime);
 	m.sys_s = tv_s(ru1.ru_stime) - tv_s(ru0.ru_stime);
 	m.voluntary = ru1.ru_nvcsw - ru0.ru_nvcsw;
 	m.involuntary = ru1.ru_nivcsw - ru0.ru_nivcsw;
-	worker_see_cpu(m.cpus_seen, sched_getcpu());
 	worker_cpus_allowed(m.cpus_allowed, sizeof(m.cpus_allowed));
 	m.stopped = ctx.stopped;
 	m.timed_out = ctx.stopped && ctx.deadline > 0 && m.end_s >= ctx.deadline;

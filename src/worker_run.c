@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -370,6 +371,8 @@ static void worker_child(struct wrun *wr, struct worker_job *job, int res_w, int
 	close_range((unsigned)hi + 1, ~0U, 0);
 	job->res_fd = res_w;
 	job->ctl_fd = ctl_r;
+	/* `pgrep -x tribench-worker` finds it (15 characters: comm's limit) */
+	prctl(PR_SET_NAME, "tribench-worker");
 	_exit(worker_main(job));
 }
 
