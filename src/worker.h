@@ -24,7 +24,12 @@
 
 /* Worker -> tribench, one write each (below PIPE_BUF, so atomic among
  * threads). Times are now_s() (CLOCK_MONOTONIC, the same clock as tribench). */
-enum worker_msg_type { WMSG_STARTED = 1, WMSG_DONE };
+enum worker_msg_type {
+	WMSG_STARTED = 1,         /* task id began on slot at start_s */
+	WMSG_DONE,                /* task id ended (or, error[] set, never started) */
+	WMSG_ERROR,               /* the worker's runtime error: error[] says it (its
+	                             stderr may be /dev/null under --task-output null) */
+};
 struct worker_msg {
 	int type;                 /* enum worker_msg_type */
 	int id, slot;
@@ -44,6 +49,8 @@ struct worker_msg {
 	char cpus_allowed[256];   /* thread: Cpus_allowed_list of /proc/thread-self/status, "" unread */
 	char error[160];          /* could not start it (pthread_create, a stack): why; "" none */
 };
+_Static_assert(sizeof(struct worker_msg) <= 4096 /* PIPE_BUF on Linux */,
+	       "a worker message must be one atomic pipe write");
 
 /* tribench -> worker, one byte each on the control pipe; EOF = STOP. */
 #define WCTL_SOON 'S'         /* start nothing more (--halt soon) */
@@ -60,6 +67,29 @@ struct worker_job {
 	bool bind;                    /* false on a simulated topology */
 	int res_fd, ctl_fd;           /* the pipes' ends the worker keeps */
 };
+
+/* Worker internals shared by worker.c and worker_coro.c (in the worker). */
+struct worker_ctl {
+	volatile int stop;        /* the tasks' ctx->stop: set on WCTL_STOP or EOF */
+	volatile int soon;        /* WCTL_SOON: start nothing more */
+	int stop_fd;              /* an eventfd, written once when stop is set */
+	int ctl_fd;               /* the job's control end */
+};
+/* The control pipe's bytes available now (ctl_fd is non-blocking): SOON,
+ * STOP or EOF (= STOP) applied to c. 0, or -1 on a read error (STOP applied). */
+int worker_ctl_read(struct worker_ctl *c);
+/* Set the stop flag and wake every wait on stop_fd. */
+void worker_ctl_stop(struct worker_ctl *c);
+/* One message to tribench (one write; a message is below PIPE_BUF). A failed
+ * write (tribench gone) is ignored: the watchdog ends the worker. */
+void worker_send(int fd, const struct worker_msg *m);
+/* A WMSG_ERROR with printf text: the worker's runtime error, returns 3. */
+int worker_fail(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The calling thread's Cpus_allowed_list (/proc/thread-self/status) into buf,
+ * "" when unread. */
+void worker_cpus_allowed(char *buf, size_t size);
+/* Mark OS CPU cpu (sched_getcpu; < 0: unread, ignored) in a cpus_seen bitmap. */
+void worker_see_cpu(uint64_t seen[16], int cpu);
 
 /* In the worker process: run every task of j, reporting on j->res_fd.
  * Returns the worker's exit code (0; 3 on a runtime error, said on stderr). */
