@@ -66,7 +66,6 @@ struct coro {
 		uv_fs_t fs;
 		uv_work_t work;
 	} req;
-	uv_buf_t uvbuf;
 };
 
 struct loop_backend {

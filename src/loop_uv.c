@@ -107,8 +107,7 @@ static void fadvise_done(uv_work_t *w, int status)
 static int uv_submit(struct coro_loop *l, struct coro *c)
 {
 	int ret = 0;
-	c->uvbuf.base = c->buf;
-	c->uvbuf.len = c->n;
+	uv_buf_t b = uv_buf_init(c->buf, (unsigned)c->n);	/* copied into the request */
 	c->req.fs.data = c;
 	switch (c->op) {
 	case OP_SLEEP:
@@ -121,10 +120,10 @@ static int uv_submit(struct coro_loop *l, struct coro *c)
 		ret = uv_timer_start(&c->timer, timer_cb, ms_until(c->end_ns), 0);
 		break;
 	case OP_WRITE:
-		ret = uv_fs_write(&l->uv, &c->req.fs, c->fd, &c->uvbuf, 1, c->off, fs_cb);
+		ret = uv_fs_write(&l->uv, &c->req.fs, c->fd, &b, 1, c->off, fs_cb);
 		break;
 	case OP_READ:
-		ret = uv_fs_read(&l->uv, &c->req.fs, c->fd, &c->uvbuf, 1, c->off, fs_cb);
+		ret = uv_fs_read(&l->uv, &c->req.fs, c->fd, &b, 1, c->off, fs_cb);
 		break;
 	case OP_FSYNC:
 		ret = uv_fs_fsync(&l->uv, &c->req.fs, c->fd, fs_cb);

@@ -448,12 +448,13 @@ static int print_kind(void)
 {
 	char *why = NULL;
 	enum loop_kind k = coro_loop_kind(&why);
-	printf("%s%s%s\n", loop_kind_name(k), why ? ": " : "", why ? why : "");
+	printf("# %s%s%s\n", loop_kind_name(k), why ? ": " : "", why ? why : "");
 	return why && getenv("TRIBENCH_NO_IO_URING") ? 1 : 10 + (int)k;
 }
 
-#define BOTH(f) cmocka_unit_test_prestate(f, (void *)&kind_uring), \
-		cmocka_unit_test_prestate(f, (void *)&kind_uv)
+/* Each test twice, named by its loop. */
+#define BOTH(f) {#f " (io_uring)", f, NULL, NULL, (void *)&kind_uring}, \
+		{#f " (libuv)", f, NULL, NULL, (void *)&kind_uv}
 
 int main(int argc, char **argv)
 {
