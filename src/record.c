@@ -189,6 +189,7 @@ int record_to_report(struct run_record *rec, struct task_collector *c, struct re
 	out->user_s = c->user_s;
 	out->sys_s = c->sys_s;
 	out->runner_cpu_s = rec->runner_cpu_s;
+	out->worker_cpu_s = rec->worker_cpu_s;
 	out->rss_floor_kb = rec->rss_floor_kb < 0 ? NAN : (double)rec->rss_floor_kb;
 	out->partial = cut || c->partial || c->received < c->ntasks;
 	out->failed = c->failed;

@@ -126,6 +126,8 @@ void collector_free(struct task_collector *c);
 
 struct run_record {
 	double wall_s, runner_cpu_s;
+	double worker_cpu_s;      /* thread/coroutine: the worker process's rusage user+sys
+	                             (every thread of it, io-wq's too); NAN: a process run */
 	double suspended_s;       /* tasks frozen by a Ctrl-Z (SIGTSTP .. SIGCONT) */
 	long rss_floor_kb;
 	int ncpus;

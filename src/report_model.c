@@ -13,7 +13,9 @@
 #include "spool.h"
 
 #define F(type, field, kind, nullable, unit, csv) \
-	{#field, FIELD_##kind, nullable, unit, offsetof(type, field), csv}
+	{#field, FIELD_##kind, nullable, unit, offsetof(type, field), csv, false}
+/* A nullable number added later: a report written before it reads as null. */
+#define F_ADDED(type, field, unit, csv) {#field, FIELD_NUMBER, true, unit, offsetof(type, field), csv, true}
 
 static const struct field task_fields[] = {
 	F(struct report_task, id, INTEGER, false, NULL, "task_id"),
@@ -69,6 +71,7 @@ static const struct field run_fields[] = {
 	F(struct report_run, user_s, NUMBER, false, "s", NULL),
 	F(struct report_run, sys_s, NUMBER, false, "s", NULL),
 	F(struct report_run, runner_cpu_s, NUMBER, false, "s", NULL),
+	F_ADDED(struct report_run, worker_cpu_s, "s", "worker_cpu_s"),
 	F(struct report_run, rss_floor_kb, INTEGER, true, "KiB", NULL),
 	F(struct report_run, failed, BOOL, false, NULL, "run_failed"),
 	F(struct report_run, partial, BOOL, false, NULL, "run_partial"),

@@ -32,6 +32,8 @@ struct field {
 	const char *unit;         /* "s", "KiB", "tasks", ...; NULL: none */
 	size_t offset;            /* where the value lives in the level's struct */
 	const char *csv;          /* the CSV column name; NULL: not a CSV column */
+	bool added;               /* nullable, added after reports without it were
+	                             written: absent reads as null */
 };
 
 struct field_table {
@@ -161,6 +163,7 @@ struct json_fixes;
 
 struct report_run {
 	double wall_s, user_s, sys_s, runner_cpu_s, rss_floor_kb;
+	double worker_cpu_s;      /* thread/coroutine: the worker's rusage user+sys; NAN: none */
 	bool failed;              /* a task failed (exit code, signal, timeout) */
 	bool partial;             /* stopped early (--halt, a signal): tasks not started */
 	double suspended_s;       /* time its tasks were frozen by a Ctrl-Z (SIGTSTP) */

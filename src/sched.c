@@ -512,6 +512,7 @@ static void run_state_init(struct run_state *rs)
 	out->ntasks = rs->w->ntasks;
 	out->ncpus = rs->s->cpus->n;
 	out->cpus = xcalloc((size_t)rs->s->cpus->n, sizeof(*out->cpus));
+	out->worker_cpu_s = NAN;	/* worker_run sets it when it reaps the worker */
 	rs->slot_busy = xcalloc((size_t)rs->plan->nslots, sizeof(bool));
 	inflight_init(&rs->fl, admission_bound(rs));
 	rs->fl.grown = pool_grown;

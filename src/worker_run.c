@@ -456,9 +456,9 @@ static int finish_worker(struct wrun *wr)
 	while (wait4(wr->pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
 	group_close(&wr->s->contain, &wr->g);
-	double total = have_leaf ? leaf.cpu_s
-				 : (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
-					   (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+	rs->out->worker_cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
+				(double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+	double total = have_leaf ? leaf.cpu_s : rs->out->worker_cpu_s;
 	tree_settle(&wr->tree, total, &rs->plan->slots[0].pus, &rs->sampler);
 	return status;
 }

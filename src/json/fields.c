@@ -195,6 +195,10 @@ int fields_read(const cJSON *obj, const struct field_table *t, void *base, const
 		return error("%s must be an object", *at ? at : "the report");
 	for (int i = 0; i < t->n; i++) {
 		const struct field *f = &t->fields[i];
+		if (f->added && !cJSON_GetObjectItemCaseSensitive(obj, f->name)) {
+			*field_number(f, base) = NAN;
+			continue;
+		}
 		const cJSON *v = jget_member(obj, f->name, at);
 		int rc;
 		if (!v)

@@ -19,14 +19,6 @@ teardown() {
 	cd / && rm -rf "$SCRATCH"
 }
 
-# need_coroutines: skip while src/coro.c is the groundwork's stub (its
-# coro_loop_new says "not built yet"); once the loop is built this never skips.
-need_coroutines() {
-	if grep -q 'not built yet' "$TOP_SRCDIR/src/coro.c"; then
-		skip "src/coro.c is still the stub"
-	fi
-}
-
 # Every kind at small sizes: 2 tasks each.
 KINDS=(-t cpu:ops=20000,count=2 -t sleep:ms=20,count=2 -t disk:kb=256,count=2
 	-t mix:cpu_ms=2,io_ms=2,rounds=3,count=2 -t mem:mb=4,passes=2,count=2)
@@ -68,7 +60,6 @@ every_kind() {
 }
 
 @test "coroutines on io_uring: every kind in every mode, states from the loop" {
-	need_coroutines
 	every_kind coroutine
 	[ "$(jqr r.json .config.loop)" = io_uring ]
 	jq -e '[.workloads[0].modes[].runs[].tasks[] | .involuntary_switches == 0
@@ -76,7 +67,6 @@ every_kind() {
 }
 
 @test "coroutines on libuv (TRIBENCH_NO_IO_URING=1): every kind in every mode" {
-	need_coroutines
 	every_kind coroutine TRIBENCH_NO_IO_URING=1
 	[ "$(jqr r.json .config.loop)" = libuv ]
 }
@@ -104,7 +94,6 @@ timeout_ends() {
 }
 
 @test "coroutines: --timeout stops a CPU-bound task at its deadline (io_uring and libuv)" {
-	need_coroutines
 	timeout_ends coroutine
 	timeout_ends coroutine TRIBENCH_NO_IO_URING=1
 }
@@ -154,7 +143,6 @@ halt_now() {
 }
 
 @test "coroutines: --halt now after a task that fails at run time (a full file system)" {
-	need_coroutines
 	full_dir
 	halt_now coroutine
 	halt_now coroutine TRIBENCH_NO_IO_URING=1
@@ -215,7 +203,6 @@ interrupt() {
 }
 
 @test "coroutines: SIGINT stops every task through the flag, exit 130, no worker left" {
-	need_coroutines
 	interrupt coroutine
 	interrupt coroutine TRIBENCH_NO_IO_URING=1
 }
@@ -239,7 +226,6 @@ killed() {
 }
 
 @test "coroutines: SIGKILL of tribench leaves no worker" {
-	need_coroutines
 	killed coroutine
 }
 
@@ -279,6 +265,5 @@ ctrl_z() {
 }
 
 @test "coroutines: Ctrl-Z holds the worker, the run is suspended and then completes" {
-	need_coroutines
 	ctrl_z coroutine
 }
