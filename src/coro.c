@@ -122,7 +122,8 @@ enum loop_kind coro_loop_kind(char **why)
 
 /* ---- the loop ------------------------------------------------------------ */
 
-struct coro_loop *coro_loop_new(enum loop_kind kind, const volatile int *stop, int stop_fd)
+struct coro_loop *coro_loop_new(enum loop_kind kind, const volatile int *stop, int stop_fd,
+				const volatile double *held_s)
 {
 	struct coro_loop *l = calloc(1, sizeof(*l));
 	if (!l) {
@@ -133,6 +134,7 @@ struct coro_loop *coro_loop_new(enum loop_kind kind, const volatile int *stop, i
 	l->be = kind == LOOP_URING ? &loop_uring_backend : &loop_uv_backend;
 	l->stop = stop;
 	l->stop_fd = stop_fd;
+	l->held_s = held_s;
 	if (l->be->init(l) < 0) {
 		free(l);
 		return NULL;
@@ -293,7 +295,7 @@ int coro_spawn(struct coro_loop *l, int (*fn)(void *arg, struct task_ctx *ctx), 
 	c->arg = arg;
 	c->done = done;
 	c->ctx = (struct task_ctx){.ops = &coro_ops, .stop = l->stop, .stop_fd = l->stop_fd,
-				   .deadline = deadline, .exec = c};
+				   .deadline = deadline, .held_s = l->held_s, .exec = c};
 	memset(&c->r, 0, sizeof(c->r));
 	c->op = OP_NONE;
 	c->stranded = false;
@@ -499,26 +501,38 @@ static int op_sleep_ns(struct task_ctx *t, uint64_t ns)
 	struct coro *c = t->exec;
 	if ((t->stop && *t->stop) || c->loop->failed)
 		return cancelled(t);
-	uint64_t now = mono_ns(), end = now + ns;
-	bool by_deadline = false;
-	if (t->deadline > 0) {
-		uint64_t d = (uint64_t)(t->deadline * 1e9);
-		if (d <= end) {
-			end = d;
-			by_deadline = true;
+	uint64_t now = mono_ns(), end_ns = now + ns;
+	/* the deadline is read again after each wait: a Ctrl-Z may have moved it */
+	for (;; now = mono_ns()) {
+		uint64_t end = end_ns;
+		double deadline = task_deadline(t);
+		bool by_deadline = false;
+		if (deadline > 0) {
+			uint64_t d = (uint64_t)(deadline * 1e9);
+			if (d <= end) {
+				end = d;
+				by_deadline = true;
+			}
 		}
+		if (end <= now) {
+			if (!by_deadline)
+				return 0;
+			if (task_stop_requested(t))
+				return cancelled(t);
+			continue;
+		}
+		c->op = OP_SLEEP;
+		c->end_ns = end;
+		long long r = wait_op(c);
+		if (r == -ECANCELED)
+			return cancelled(t);
+		if (r != -ETIME && r != 0) {
+			errno = (int)-r;
+			return -1;
+		}
+		if ((t->stop && *t->stop) || c->loop->failed)
+			return cancelled(t);
 	}
-	if (end <= now)
-		return by_deadline ? cancelled(t) : 0;
-	c->op = OP_SLEEP;
-	c->end_ns = end;
-	long long r = wait_op(c);
-	if (r == -ETIME || r == 0)
-		return by_deadline ? cancelled(t) : 0;
-	if (r == -ECANCELED)
-		return cancelled(t);
-	errno = (int)-r;
-	return -1;
 }
 
 /* An IO's result as the system call returns it. */

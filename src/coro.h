@@ -79,7 +79,8 @@ struct coro_loop;
  * a worker); libuv makes it non-blocking. NULL with one error line when
  * the loop cannot be made (io_uring_queue_init, uv_loop_init refused).
  */
-struct coro_loop *coro_loop_new(enum loop_kind kind, const volatile int *stop, int stop_fd);
+struct coro_loop *coro_loop_new(enum loop_kind kind, const volatile int *stop, int stop_fd,
+				const volatile double *held_s);
 
 /*
  * Add a coroutine that runs fn(arg, ctx), ready at once (its ready time

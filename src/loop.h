@@ -92,6 +92,7 @@ struct coro_loop {
 	const struct loop_backend *be;
 	const volatile int *stop;
 	int stop_fd;
+	const volatile double *held_s;  /* the coroutines' ctx->held_s */
 	ucontext_t main;          /* the loop thread's context while a coroutine runs */
 	const void *main_bottom;  /* ASan: the loop thread's stack */
 	size_t main_size;

@@ -162,7 +162,8 @@ static void *task_thread(void *arg)
 	getrusage(RUSAGE_THREAD, &ru0);
 	worker_send(j->res_fd, &m);
 	struct task_ctx ctx = {.stop = &p->ctl.stop, .stop_fd = p->ctl.stop_fd,
-			       .deadline = j->timeout_s > 0 ? m.start_s + j->timeout_s : 0};
+			       .deadline = j->timeout_s > 0 ? m.start_s + j->timeout_s : 0,
+			       .held_s = j->held_s};
 	const struct task_spec *spec = workload_task(j->w, w->id);
 	m.code = spec->kind->run(spec, &ctx);
 	worker_see_cpu(m.cpus_seen, sched_getcpu());
@@ -181,7 +182,7 @@ static void *task_thread(void *arg)
 	m.involuntary = ru1.ru_nivcsw - ru0.ru_nivcsw;
 	worker_cpus_allowed(m.cpus_allowed, sizeof(m.cpus_allowed));
 	m.stopped = ctx.stopped;
-	m.timed_out = ctx.stopped && ctx.deadline > 0 && m.end_s >= ctx.deadline;
+	m.timed_out = ctx.stopped && ctx.deadline > 0 && m.end_s >= task_deadline(&ctx);
 	worker_send(j->res_fd, &m);
 	int idx = (int)(w - p->t);
 	ssize_t wr = write(p->end_pipe[1], &idx, sizeof(idx));

@@ -66,6 +66,8 @@ struct worker_job {
 	double timeout_s;             /* per task, 0: none */
 	bool bind;                    /* false on a simulated topology */
 	int res_fd, ctl_fd;           /* the pipes' ends the worker keeps */
+	volatile double *held_s;      /* a page shared with tribench: the seconds a Ctrl-Z
+	                                 held the run, which move the tasks' deadlines */
 };
 
 /* Worker internals shared by worker.c and worker_coro.c (in the worker). */

@@ -66,7 +66,8 @@ static void ctask_done(void *arg, const struct coro_result *r)
 	m.involuntary = 0;	/* nothing preempts a coroutine */
 	m.code = r->rc;
 	m.stopped = r->stopped;
-	m.timed_out = r->stopped && t->deadline > 0 && r->end_s >= t->deadline;
+	m.timed_out = r->stopped && t->deadline > 0 &&
+		      r->end_s >= t->deadline + *t->lp->sh->j->held_s;
 	memcpy(m.cpus_seen, r->cpus_seen, sizeof(m.cpus_seen));
 	snprintf(m.cpus_allowed, sizeof(m.cpus_allowed), "%s", t->lp->allowed);
 	worker_send(t->lp->sh->j->res_fd, &m);
@@ -111,7 +112,7 @@ static void *loop_thread(void *arg)
 	struct cloop *lp = arg;
 	struct cshared *sh = lp->sh;
 	worker_cpus_allowed(lp->allowed, sizeof(lp->allowed));
-	struct coro_loop *l = coro_loop_new(sh->j->loop, &sh->ctl.stop, sh->ctl.stop_fd);
+	struct coro_loop *l = coro_loop_new(sh->j->loop, &sh->ctl.stop, sh->ctl.stop_fd, sh->j->held_s);
 	if (!l) {
 		lp->failed = true;
 		worker_fail(sh->j->res_fd, "worker: cannot make the %s loop of slot %d",

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -50,6 +51,7 @@ struct wrun {
 	double kill_at;           /* run seconds: kill the worker's group then, 0: none */
 	bool stop_sent, soon_sent, killed, halt_seen;
 	bool error;               /* the worker said it failed (WMSG_ERROR) */
+	volatile double *held_s;  /* shared with the worker (mmap): Ctrl-Z's held seconds */
 	int max_id;               /* the highest task id it reported, -1 none */
 };
 
@@ -287,8 +289,8 @@ static void tick(struct wrun *wr)
 /*
  * Ctrl-Z: freeze the run cgroup (the worker's leaf in it), else SIGSTOP the
  * worker's group; stop ourselves; thaw on SIGCONT. The held time is the
- * run's suspended_s and moves our deadlines. (The worker's own --timeout
- * deadlines run on: a task frozen past its timeout ends timed out.)
+ * run's suspended_s and moves our deadlines, and the worker's: it is added
+ * to the page the tasks' contexts read (task_deadline) before the thaw.
  */
 static void suspend(struct wrun *wr)
 {
@@ -298,6 +300,7 @@ static void suspend(struct wrun *wr)
 	if (!frozen)
 		group_signal(&wr->g, SIGSTOP);
 	raise(SIGSTOP);
+	*wr->held_s += now_s() - t;	/* before the worker runs again */
 	if (frozen)
 		containment_freeze(&rs->s->contain, false);
 	else
@@ -538,8 +541,14 @@ int worker_run(struct run_state *rs, enum executor_kind ex)
 		.res_fd = -1,
 		.ctl_fd = -1,
 	};
-	if (start_worker(&wr, &job) < 0)
+	void *page = mmap(NULL, sizeof(double), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		return error("mmap: %s", strerror(errno));
+	job.held_s = wr.held_s = page;
+	if (start_worker(&wr, &job) < 0) {
+		munmap(page, sizeof(double));
 		return -1;
+	}
 	int rc = 0;
 	for (;;) {
 		struct pollfd fds[4] = {{.fd = s->sigfd, .events = POLLIN},
@@ -583,6 +592,7 @@ int worker_run(struct run_state *rs, enum executor_kind ex)
 	put_skipped(&wr);
 	tree_free(&wr.tree);
 	intlist_free(&wr.seen);
+	munmap(page, sizeof(double));
 	if (rc == 0 && wr.error)
 		rc = -1;
 	if (rc == 0 && !wr.killed && WIFEXITED(status) && WEXITSTATUS(status) != 0)

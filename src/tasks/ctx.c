@@ -12,26 +12,40 @@
 
 #include "util.h"
 
+double task_deadline(const struct task_ctx *c)
+{
+	return c->deadline > 0 && c->held_s ? c->deadline + *c->held_s : c->deadline;
+}
+
 bool task_stop_requested(struct task_ctx *c)
 {
-	if ((c->stop && *c->stop) || (c->deadline > 0 && now_s() >= c->deadline))
+	double deadline = task_deadline(c);
+	if ((c->stop && *c->stop) || (deadline > 0 && now_s() >= deadline))
 		c->stopped = true;
 	return c->stopped;
 }
 
-/* Wait until the monotonic time end_s, waking early when stop_fd becomes
- * readable: 0 at end_s, -1 (ECANCELED) on a stop. */
-static int wait_until(struct task_ctx *c, double end_s)
+/* Wait until the monotonic time end_s, or until the deadline, which a Ctrl-Z
+ * may move meanwhile (it is read again at every wake-up), waking early when
+ * stop_fd becomes readable: 0 at end_s, -1 (ECANCELED) on a stop. A sleep's
+ * own end does not move: a process's clock_nanosleep does not either. */
+int task_sleep_ms(struct task_ctx *c, uint64_t ms)
 {
+	if (c->ops)
+		return c->ops->sleep_ns(c, ms * 1000000u);
+	double end = now_s() + (double)ms / 1000;
 	for (;;) {
-		if (c->stop && *c->stop) {
-			c->stopped = true;
+		if (task_stop_requested(c)) {
 			errno = ECANCELED;
 			return -1;
 		}
-		double left = end_s - now_s();
-		if (left <= 0)
-			return 0;
+		double deadline = task_deadline(c), until = deadline > 0 && deadline < end ? deadline : end;
+		double left = until - now_s();
+		if (left <= 0) {
+			if (until == end)
+				return 0;
+			continue;	/* the deadline: task_stop_requested says so */
+		}
 		struct timespec ts = {(time_t)left, (long)((left - floor(left)) * 1e9)};
 		if (c->stop_fd < 0) {
 			nanosleep(&ts, NULL);	/* EINTR: the loop measures what is left */
@@ -40,22 +54,6 @@ static int wait_until(struct task_ctx *c, double end_s)
 		struct pollfd p = {.fd = c->stop_fd, .events = POLLIN};
 		ppoll(&p, 1, &ts, NULL);
 	}
-}
-
-int task_sleep_ms(struct task_ctx *c, uint64_t ms)
-{
-	if (c->ops)
-		return c->ops->sleep_ns(c, ms * 1000000u);
-	double end = now_s() + (double)ms / 1000;
-	bool by_deadline = c->deadline > 0 && c->deadline < end;
-	if (wait_until(c, by_deadline ? c->deadline : end) < 0)
-		return -1;
-	if (by_deadline) {
-		c->stopped = true;
-		errno = ECANCELED;
-		return -1;
-	}
-	return 0;
 }
 
 ssize_t task_pwrite(struct task_ctx *c, int fd, const void *buf, size_t n, off_t off)

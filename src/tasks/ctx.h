@@ -34,12 +34,17 @@ struct task_ctx {
 	const volatile int *stop;         /* nonzero: stop now (the worker's flag); NULL: none */
 	int stop_fd;                      /* readable once *stop is set (an eventfd), -1: none */
 	double deadline;                  /* now_s() at which --timeout stops the task; 0: none */
+	const volatile double *held_s;    /* seconds the task was held by Ctrl-Z so far, which
+	                                     move the deadline (tribench writes it); NULL: none */
 	bool stopped;                     /* set when a check or a wait saw a stop */
 	void *exec;                       /* the executor's own (the coroutine), NULL: none */
 };
 
 /* A context for a task that is its own process: no flag, no deadline. */
 #define TASK_CTX_PROCESS ((struct task_ctx){.stop_fd = -1})
+
+/* The deadline as it stands: deadline + *held_s; 0 when there is none. */
+double task_deadline(const struct task_ctx *c);
 
 /* Has a stop been asked for (the flag set, or the deadline passed on
  * CLOCK_MONOTONIC)? Sets c->stopped when so. Costs one vDSO clock read when

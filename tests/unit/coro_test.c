@@ -41,7 +41,7 @@ static struct coro_loop *new_loop(void **state, const volatile int *stop, int st
 			skip();
 		}
 	}
-	struct coro_loop *l = coro_loop_new(k, stop, stop_fd);
+	struct coro_loop *l = coro_loop_new(k, stop, stop_fd, NULL);
 	assert_non_null(l);
 	return l;
 }
