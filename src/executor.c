@@ -51,8 +51,7 @@ static int see_cpu(struct task_record *t, pid_t pid)
 	return cpu;
 }
 
-/* Bound tasks: was any of the tree seen on a CPU outside its slot's cpuset? */
-static bool outside_slot(const struct run_state *rs, const struct task_record *t)
+bool executor_outside_slot(const struct run_state *rs, const struct task_record *t)
 {
 	if (!rs->s->bind)
 		return false;
@@ -130,12 +129,10 @@ int executor_start(struct run_state *rs, int slot)
 	const struct plan_slot *ps = &rs->plan->slots[slot];
 	int id = rs->next;
 	const struct task_spec *spec = workload_task(rs->w, id);
-	/* inherit: never into a JSON report on our stdout; stderr takes it then */
-	int inherit_out = s->o.report_on_stdout ? STDERR_FILENO : -1;
 	struct launch l = {
 		.fd_in = s->devnull,
-		.fd_out = s->o.output == OUTPUT_INHERIT ? inherit_out : s->devnull,
-		.fd_err = s->o.output == OUTPUT_INHERIT ? -1 : s->devnull,
+		.fd_out = sched_task_stdout(s),
+		.fd_err = sched_task_stderr(s),
 		.mask = s->bind ? &ps->mask : NULL,
 		.envp = rs->envp,
 		.close_fd = s->wd.fd,
@@ -280,7 +277,7 @@ void executor_finish(struct run_state *rs, int idx, pid_t pid)
 	/* the CPU time no sample saw goes where the leader last ran */
 	tree_settle(tr, t->have_tree && isfinite(t->tree.cpu_s) ? t->tree.cpu_s : t->running_s, t->pus,
 		    &rs->sampler);
-	t->outside_slot = outside_slot(rs, t);
+	t->outside_slot = executor_outside_slot(rs, t);
 	rs->slot_busy[t->slot] = false;
 	collector_put(rs->out->collect, t);
 	if (rs->s->progress)

@@ -7,6 +7,7 @@
  * its exit is seen: the zombie's numbers, the rest of its tree killed, the
  * record handed to the run's collector and its pool entry reused.
  */
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct run_state;
@@ -39,6 +40,11 @@ void executor_give_up(struct run_state *rs, const char *err_text);
  * pool entry.
  */
 void executor_finish(struct run_state *rs, int idx, pid_t pid);
+
+struct task_record;
+/* Bound tasks: was any of t's tree (or its thread) seen on a CPU outside its
+ * slot's cpuset (t->cpus_seen against the plan's mask)? false unbound. */
+bool executor_outside_slot(const struct run_state *rs, const struct task_record *t);
 
 /* At the run's end: ids rs->next..ntasks-1 go to the collector as
  * not_started, through one reused record. */

@@ -119,11 +119,10 @@ enum hook_result hook_run(struct sched *s, const char *cmd, const cpu_set_t *mas
 {
 	char *vars[4];
 	char **envp = hook_env(where, vars);
-	int inherit_out = s->o.report_on_stdout ? STDERR_FILENO : -1;
 	struct launch l = {
 		.fd_in = s->devnull,
-		.fd_out = s->o.output == OUTPUT_INHERIT ? inherit_out : s->devnull,
-		.fd_err = s->o.output == OUTPUT_INHERIT ? -1 : s->devnull,
+		.fd_out = sched_task_stdout(s),
+		.fd_err = sched_task_stderr(s),
 		.mask = mask,
 		.envp = envp,
 		.close_fd = s->wd.fd,

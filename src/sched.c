@@ -601,6 +601,18 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w, e
 	return rc;
 }
 
+int sched_task_stdout(const struct sched *s)
+{
+	if (s->o.output != OUTPUT_INHERIT)
+		return s->devnull;
+	return s->o.report_on_stdout ? STDERR_FILENO : -1;
+}
+
+int sched_task_stderr(const struct sched *s)
+{
+	return s->o.output == OUTPUT_INHERIT ? -1 : s->devnull;
+}
+
 int sched_run_in_child(struct sched *s, const struct plan_slot *slot,
 		       int (*fn)(void *arg, void *result), void *arg, void *result, size_t size)
 {

@@ -77,6 +77,12 @@ void sched_fini(struct sched *s);
 int sched_run(struct sched *s, const struct plan *p, const struct workload *w, enum executor_kind ex,
 	      const struct run_label *label, struct run_record *out);
 
+/* Where a task's (a hook's, a worker's) stdout and stderr go: /dev/null, or
+ * under --task-output inherit ours (-1), except that stdout never goes into
+ * a JSON report on our stdout: our stderr takes it then. Borrowed fds. */
+int sched_task_stdout(const struct sched *s);
+int sched_task_stderr(const struct sched *s);
+
 /* Run fn(arg) in a child bound to slot, passing back up to size bytes through a pipe. */
 int sched_run_in_child(struct sched *s, const struct plan_slot *slot,
 		       int (*fn)(void *arg, void *result), void *arg, void *result, size_t size);

@@ -90,20 +90,6 @@ static void stop_worker(struct wrun *wr, bool now)
 		kill_worker(wr);
 }
 
-/* Bound tasks: a CPU seen outside the slot's cpuset (executor.c's rule). */
-static bool outside_slot(const struct run_state *rs, const struct task_record *t)
-{
-	if (!rs->s->bind)
-		return false;
-	const cpu_set_t *mask = &rs->plan->slots[t->slot].mask;
-	for (int i = 0; i < t->cpus_seen.n; i++) {
-		int c = t->cpus_seen.v[i];
-		if (c < 0 || c >= CPU_SETSIZE || !CPU_ISSET(c, mask))
-			return true;
-	}
-	return false;
-}
-
 /* Record t (in the pool at idx, or idx -1: the caller's) to the collector,
  * then --halt as the process loop does: soon starts nothing more, now stops
  * the others through the flag. */
@@ -112,7 +98,7 @@ static void put_task(struct wrun *wr, int idx, struct task_record *t)
 	struct run_state *rs = wr->rs;
 	pid_t key = t->pid;
 	t->pid = wr->pid;
-	t->outside_slot = t->exit.status != EXIT_STATUS_NOT_STARTED && outside_slot(rs, t);
+	t->outside_slot = t->exit.status != EXIT_STATUS_NOT_STARTED && executor_outside_slot(rs, t);
 	collector_put(rs->out->collect, t);
 	if (rs->s->progress)
 		progress_task_done(rs->s->progress);
@@ -354,11 +340,10 @@ static void worker_child(struct wrun *wr, struct worker_job *job, int res_w, int
 			 const cpu_set_t *mask)
 {
 	struct sched *s = wr->s;
-	int inherit_out = s->o.report_on_stdout ? STDERR_FILENO : -1;
 	struct launch l = {
 		.fd_in = s->devnull,
-		.fd_out = s->o.output == OUTPUT_INHERIT ? inherit_out : s->devnull,
-		.fd_err = s->o.output == OUTPUT_INHERIT ? -1 : s->devnull,
+		.fd_out = sched_task_stdout(s),
+		.fd_err = sched_task_stderr(s),
 		.mask = mask,
 		.close_fd = s->wd.fd,
 		.cgroup_fd = -1,
