@@ -73,6 +73,13 @@ static uint64_t ms_until(uint64_t end_ns)
 	return ms ? ms : 1;
 }
 
+/*
+ * Each callback that makes a coroutine ready also calls uv_stop: uv_run
+ * (UV_RUN_ONCE) runs the due timers first and then polls for IO with a
+ * timeout of "forever" while a handle (the stop fd's poll) is active, so a
+ * coroutine a timer woke would wait, ready, until some IO came. A stopped
+ * loop polls with timeout 0 and returns.
+ */
 static void timer_cb(uv_timer_t *t)
 {
 	struct coro *c = t->data;
@@ -82,6 +89,7 @@ static void timer_cb(uv_timer_t *t)
 		return;
 	}
 	coro_complete(c->loop, c, -ETIME, now_s());
+	uv_stop(t->loop);	/* see woken() */
 }
 
 static void fs_cb(uv_fs_t *req)
@@ -90,6 +98,7 @@ static void fs_cb(uv_fs_t *req)
 	long long res = req->result;
 	uv_fs_req_cleanup(req);
 	coro_complete(c->loop, c, res, now_s());
+	uv_stop(req->loop);
 }
 
 static void fadvise_work(uv_work_t *w)
@@ -102,6 +111,7 @@ static void fadvise_done(uv_work_t *w, int status)
 {
 	struct coro *c = w->data;
 	coro_complete(c->loop, c, status == UV_ECANCELED ? -ECANCELED : c->res, now_s());
+	uv_stop(w->loop);
 }
 
 static int uv_submit(struct coro_loop *l, struct coro *c)
@@ -149,6 +159,7 @@ static void stop_cb(uv_poll_t *p, int status, int events)
 	 * seen it); before that, readable is a race with the flag's store */
 	if (*l->stop)
 		uv_poll_stop(p);
+	uv_stop(p->loop);
 }
 
 static int uv_poll_loop(struct coro_loop *l, bool block)

@@ -453,6 +453,57 @@ static int print_kind(void)
 }
 
 /* Each test twice, named by its loop. */
+/* A sleep that is already due when the loop next waits: a coroutine
+ * sleeps 1 ms while another burns 20 ms of CPU. With the stop fd watched
+ * (an active handle) libuv's uv_run(UV_RUN_ONCE) ran the due timer and then
+ * polled for IO with no timeout, the woken coroutine ready and never run.
+ * In a child, so that a hang is an alarm, not a stuck test. */
+static int sleep_1ms_twice(void *arg, struct task_ctx *ctx)
+{
+	(void)arg;
+	return task_sleep_ms(ctx, 1) | task_sleep_ms(ctx, 1);
+}
+
+static int burn_20ms(void *arg, struct task_ctx *ctx)
+{
+	(void)arg, (void)ctx;
+	for (double end = now_s() + 0.02; now_s() < end;)
+		;
+	return 0;
+}
+
+static void spawn_pair(void *arg, struct coro_loop *l)
+{
+	int *spawned = arg;
+	if (*spawned)
+		return;
+	*spawned = 1;
+	assert_int_equal(coro_spawn(l, sleep_1ms_twice, NULL, 0, NULL), 0);
+	assert_int_equal(coro_spawn(l, burn_20ms, NULL, 0, NULL), 0);
+}
+
+static void test_due_timer_runs(void **state)
+{
+	static volatile int stop;
+	int efd = eventfd(0, EFD_CLOEXEC);
+	assert_true(efd >= 0);
+	struct coro_loop *l = new_loop(state, &stop, efd);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(5);
+		int spawned = 0;
+		_exit(coro_loop_run(l, spawn_pair, &spawned) == 0 ? 0 : 1);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	if (WIFSIGNALED(st))
+		fail_msg("the loop hung with a due sleep (killed by signal %d)", WTERMSIG(st));
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	coro_loop_free(l);
+	close(efd);
+}
+
 #define BOTH(f) {#f " (io_uring)", f, NULL, NULL, (void *)&kind_uring}, \
 		{#f " (libuv)", f, NULL, NULL, (void *)&kind_uv}
 
@@ -468,6 +519,7 @@ int main(int argc, char **argv)
 		BOTH(test_deadline),
 		BOTH(test_many_trivial),
 		BOTH(test_sleep_round_trip),
+		BOTH(test_due_timer_runs),
 		cmocka_unit_test(test_kind_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
