@@ -71,7 +71,7 @@ static const struct field run_fields[] = {
 	F(struct report_run, user_s, NUMBER, false, "s", NULL),
 	F(struct report_run, sys_s, NUMBER, false, "s", NULL),
 	F(struct report_run, runner_cpu_s, NUMBER, false, "s", NULL),
-	F_ADDED(struct report_run, worker_cpu_s, "s", "worker_cpu_s"),
+	F_ADDED(struct report_run, worker_cpu_s, "s", "run_worker_cpu_s"),
 	F(struct report_run, rss_floor_kb, INTEGER, true, "KiB", NULL),
 	F(struct report_run, failed, BOOL, false, NULL, "run_failed"),
 	F(struct report_run, partial, BOOL, false, NULL, "run_partial"),
