@@ -26,8 +26,10 @@
  * on a CPU and seconds waiting on a runqueue, from the kernel's nanoseconds.
  * 0, or -1 with errno set (above); the outputs are then untouched. */
 int probe_schedstat(pid_t pid, double *running_s, double *ready_s);
-/* Field 39 ("processor") of /proc/PID/stat: the OS index of the CPU the task
- * last ran on. 0, or -1 with errno set; *cpu untouched on failure. */
+/* Field 39 ("processor") of /proc/PID/task/PID/stat: the OS index of the CPU
+ * the task (any thread id) last ran on; the thread's own line, read at a cost
+ * that does not grow with its group's threads. 0, or -1 with errno set;
+ * *cpu untouched on failure. */
 int probe_last_cpu(pid_t pid, int *cpu);
 /* The same from one stat line (a comm may hold spaces and parentheses).
  * Pure: 0, or -1 when the line has no field 39 (errno is not set). */

@@ -92,13 +92,14 @@ void task_to_report(const struct task_record *t, struct report_task *out)
 	out->blocked_s = states ? t->blocked_s : nan;
 	/* schedstat: the leader alone did the work; cgroup: a tree, running is
 	 * the leaf's cpu_s; rusage: a tree without a leaf (leader + waited-for) */
-	out->states_source = !started		? NULL
+	out->states_source = !started || isnan(t->running_s) ? NULL
 			     : t->states_from_loop	? xstrdup("loop")
 			     : t->have_schedstat	? xstrdup("schedstat")
 			     : t->states_from_tree ? xstrdup("cgroup")
 						   : xstrdup("rusage");
-	out->voluntary_switches = started ? (double)t->voluntary_switches : nan;
-	out->involuntary_switches = started ? (double)t->involuntary_switches : nan;
+	/* -1: unknown (a thread killed with its worker) */
+	out->voluntary_switches = started && t->voluntary_switches >= 0 ? (double)t->voluntary_switches : nan;
+	out->involuntary_switches = started && t->involuntary_switches >= 0 ? (double)t->involuntary_switches : nan;
 	out->max_rss_kb = started && t->max_rss_kb >= 0 ? (double)t->max_rss_kb : nan;
 	out->leftovers_killed = started && t->leftovers_killed >= 0 ? t->leftovers_killed : nan;
 	out->zombie_s = started ? t->zombie_s : nan;
@@ -143,8 +144,10 @@ void collector_put(struct task_collector *c, const struct task_record *t)
 	if (t->exit.status != EXIT_STATUS_NOT_STARTED) {
 		c->schedstat_unread += t->schedstat_errno != 0;
 		c->unsampled += c->sample_tasks && !t->states.on;
-		c->user_s += t->user_s;
-		c->sys_s += t->sys_s;
+		if (isfinite(t->user_s) && isfinite(t->sys_s)) {	/* a killed thread's are not */
+			c->user_s += t->user_s;
+			c->sys_s += t->sys_s;
+		}
 	}
 	report_tally_task(&c->tally, &out);
 	if (!c->error) {
@@ -186,8 +189,10 @@ int record_to_report(struct run_record *rec, struct task_collector *c, struct re
 {
 	memset(out, 0, sizeof(*out));
 	out->wall_s = rec->wall_s;
-	out->user_s = c->user_s;
-	out->sys_s = c->sys_s;
+	/* a worker's run: its own rusage, every thread (a killed one's too) */
+	bool worker = isfinite(rec->worker_cpu_s);
+	out->user_s = worker ? rec->worker_user_s : c->user_s;
+	out->sys_s = worker ? rec->worker_sys_s : c->sys_s;
 	out->runner_cpu_s = rec->runner_cpu_s;
 	out->worker_cpu_s = rec->worker_cpu_s;
 	out->rss_floor_kb = rec->rss_floor_kb < 0 ? NAN : (double)rec->rss_floor_kb;

@@ -128,6 +128,7 @@ struct run_record {
 	double wall_s, runner_cpu_s;
 	double worker_cpu_s;      /* thread/coroutine: the worker process's rusage user+sys
 	                             (every thread of it, io-wq's too); NAN: a process run */
+	double worker_user_s, worker_sys_s; /* its two parts: the run's user_s and sys_s */
 	double suspended_s;       /* tasks frozen by a Ctrl-Z (SIGTSTP .. SIGCONT) */
 	long rss_floor_kb;
 	int ncpus;

@@ -132,6 +132,14 @@ static void check_unread(struct collector *c, const char *name, const struct rep
 	int n = 0;
 	for (int k = 0; k < m->nruns; k++)
 		n += m->runs[k].tally.allowed_unread;
+	if (strcmp(m->executor, "process")) {	/* threads and coroutines: no zombie */
+		if (m->schedstat_unread)
+			add(c, "%s: ready_s and blocked_s are null for %d task%s whose thread's counters "
+			       "could not be read, or went with the worker when it was killed (those "
+			       "have user_s, sys_s, running_s, the switches and cpus_allowed null too)",
+			    name, m->schedstat_unread, m->schedstat_unread == 1 ? "" : "s");
+		return;
+	}
 	if (n)
 		add(c, "%s: cpus_allowed is null for %d task%s: /proc/PID/status of the zombie "
 		       "could not be read",

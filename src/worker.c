@@ -77,6 +77,18 @@ int worker_ctl_read(struct worker_ctl *c)
 	}
 }
 
+void worker_task_ended(const struct worker_job *j, struct worker_ctl *c, const struct worker_msg *m)
+{
+	static int failed;
+	if (!j->halt_after || (m->code == 0 && !m->stopped && !m->error[0]))
+		return;
+	if (__atomic_add_fetch(&failed, 1, __ATOMIC_SEQ_CST) < j->halt_after)
+		return;
+	__atomic_store_n(&c->soon, 1, __ATOMIC_SEQ_CST);
+	if (j->halt_now)
+		worker_ctl_stop(c);
+}
+
 void worker_cpus_allowed(char *buf, size_t size)
 {
 	char status[4096];
@@ -183,7 +195,10 @@ static void *task_thread(void *arg)
 	worker_cpus_allowed(m.cpus_allowed, sizeof(m.cpus_allowed));
 	m.stopped = ctx.stopped;
 	m.timed_out = ctx.stopped && ctx.deadline > 0 && m.end_s >= task_deadline(&ctx);
+	/* its own end first (tribench counts the failure before the others'
+	 * stops arrive), then the halt, before the next task is admitted */
 	worker_send(j->res_fd, &m);
+	worker_task_ended(j, &p->ctl, &m);
 	int idx = (int)(w - p->t);
 	ssize_t wr = write(p->end_pipe[1], &idx, sizeof(idx));
 	(void)wr;	/* a pipe of ints below its capacity: max * 4 bytes */

@@ -68,6 +68,10 @@ struct worker_job {
 	int res_fd, ctl_fd;           /* the pipes' ends the worker keeps */
 	volatile double *held_s;      /* a page shared with tribench: the seconds a Ctrl-Z
 	                                 held the run, which move the tasks' deadlines */
+	int halt_after;               /* --halt: the failures left before it fires (>= 1),
+	                                 0: never; counted here too, so that the worker
+	                                 starts nothing more before tribench hears of it */
+	bool halt_now;                /* --halt now: then stop the others as well */
 };
 
 /* Worker internals shared by worker.c and worker_coro.c (in the worker). */
@@ -82,6 +86,10 @@ struct worker_ctl {
 int worker_ctl_read(struct worker_ctl *c);
 /* Set the stop flag and wake every wait on stop_fd. */
 void worker_ctl_stop(struct worker_ctl *c);
+/* A task of j ended as m says: when it failed (as tribench counts a
+ * failure: not exit 0, or stopped) and that reaches j->halt_after, start
+ * nothing more (soon), and with halt_now stop the others. Any thread. */
+void worker_task_ended(const struct worker_job *j, struct worker_ctl *c, const struct worker_msg *m);
 /* One message to tribench (one write; a message is below PIPE_BUF). A failed
  * write (tribench gone) is ignored: the watchdog ends the worker. */
 void worker_send(int fd, const struct worker_msg *m);

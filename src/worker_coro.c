@@ -71,6 +71,7 @@ static void ctask_done(void *arg, const struct coro_result *r)
 	memcpy(m.cpus_seen, r->cpus_seen, sizeof(m.cpus_seen));
 	snprintf(m.cpus_allowed, sizeof(m.cpus_allowed), "%s", t->lp->allowed);
 	worker_send(t->lp->sh->j->res_fd, &m);
+	worker_task_ended(t->lp->sh->j, &t->lp->sh->ctl, &m);	/* before admit runs */
 	free(t);
 }
 

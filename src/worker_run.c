@@ -444,8 +444,9 @@ static int finish_worker(struct wrun *wr)
 	while (wait4(wr->pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
 	group_close(&wr->s->contain, &wr->g);
-	rs->out->worker_cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
-				(double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+	rs->out->worker_user_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6;
+	rs->out->worker_sys_s = (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+	rs->out->worker_cpu_s = rs->out->worker_user_s + rs->out->worker_sys_s;
 	double total = have_leaf ? leaf.cpu_s : rs->out->worker_cpu_s;
 	tree_settle(&wr->tree, total, &rs->plan->slots[0].pus, &rs->sampler);
 	return status;
@@ -466,6 +467,7 @@ static void put_unfinished(struct wrun *wr, int status)
 		t->wall_s = now - t->start_s;
 		t->running_s = NAN;	/* its thread's counters went with the worker */
 		t->user_s = t->sys_s = NAN;
+		t->voluntary_switches = t->involuntary_switches = -1;
 		t->max_rss_kb = -1;
 		t->zombie_s = NAN;
 		t->leftovers_killed = -1;
@@ -525,6 +527,8 @@ int worker_run(struct run_state *rs, enum executor_kind ex)
 		.bind = s->bind,
 		.res_fd = -1,
 		.ctl_fd = -1,
+		.halt_after = s->o.halt == HALT_NEVER || s->halted ? 0 : s->o.halt_fail - s->failed,
+		.halt_now = s->o.halt == HALT_NOW,
 	};
 	void *page = mmap(NULL, sizeof(double), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED)

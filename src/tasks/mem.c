@@ -40,6 +40,17 @@ static bool copy_checked(struct task_ctx *c, unsigned char *dst, const unsigned 
 	return true;
 }
 
+/* memset in MEM_CHUNK pieces with the same stop checks. */
+static bool fill_checked(struct task_ctx *c, unsigned char *dst, int byte, size_t n)
+{
+	for (size_t off = 0; off < n; off += MEM_CHUNK) {
+		memset(dst + off, byte, n - off < MEM_CHUNK ? n - off : MEM_CHUNK);
+		if (task_stop_requested(c))
+			return false;
+	}
+	return true;
+}
+
 static int mem_run(const struct task_spec *s, struct task_ctx *c)
 {
 	size_t half = (size_t)(s->num[MEM_MB] * 1024 * 1024 / 2);
@@ -50,8 +61,9 @@ static int mem_run(const struct task_spec *s, struct task_ctx *c)
 		fputs("tribench: mem task: out of memory\n", stderr);
 		return 1;
 	}
-	memset(a, 0x5a, half);
-	memset(b, 0xa5, half);
+	/* the first touch of every page is work too: checked like the copies */
+	if (!fill_checked(c, a, 0x5a, half) || !fill_checked(c, b, 0xa5, half))
+		goto out;
 	for (uint64_t p = 0; p < s->num[MEM_PASSES]; p++) {
 		if (!(p & 1 ? copy_checked(c, a, b, half) : copy_checked(c, b, a, half)))
 			break;
@@ -59,6 +71,7 @@ static int mem_run(const struct task_spec *s, struct task_ctx *c)
 	}
 	volatile unsigned char sink = a[half / 2] ^ b[half / 3];
 	(void)sink;
+out:
 	free(a);
 	free(b);
 	return 0;

@@ -108,10 +108,9 @@ full_dir() {
 }
 
 # halt_now EXECUTOR [ENV...]: a disk task that fails, then 3 long sleeps,
-# under --halt now. Serial: the worker admits by itself, so the next task may
-# have started before the stop came: it is then stopped through the flag; the
-# others never start. Concurrent: all four start at once, the sleeps are
-# stopped long before their 10 s.
+# under --halt now (and soon). Serial: the worker admits by itself, and counts
+# the failure before it admits the next, so none starts. Concurrent: all
+# four start at once, the sleeps are stopped long before their 10 s.
 halt_now() {
 	local ex=$1
 	shift
@@ -121,11 +120,15 @@ halt_now() {
 	[ "$rc" -eq 1 ]
 	validate r.json
 	grep -q 'disk task: write: No space left on device' err
+	# the worker counts the failure itself: no later task starts, as with processes
 	jq -e '.workloads[0].modes[0].runs[0] | .failed and .partial and .wall_s < 5
 		and (.tasks[0].exit | .status == "exited" and .code == 1)
-		and ([.tasks[1:][].exit | .status == "not_started"
-		      or (.status == "signaled" and .signal_name == "SIGTERM" and .stopped)] | all)
-		and ([.tasks[].exit | select(.status == "not_started")] | length >= 2)' r.json
+		and ([.tasks[1:][].exit | .status == "not_started"] | all)' r.json
+	rc=0
+	env "$@" "$TRIBENCH" run -t "disk:kb=1024,dir=$FULL" -t sleep:ms=100,count=3 --executor "$ex" \
+		-m serial --halt soon --runs 1 --warmup 0 -q -o r.json 2>/dev/null || rc=$?
+	[ "$rc" -eq 1 ]
+	jq -e '[.workloads[0].modes[0].runs[0].tasks[1:][].exit.status] == ["not_started", "not_started", "not_started"]' r.json
 	rc=0
 	env "$@" "$TRIBENCH" run -t "disk:kb=1024,dir=$FULL" -t sleep:ms=10000,count=3 --executor "$ex" \
 		-m concurrent --halt now --runs 1 --warmup 0 -q -o r.json || rc=$?
@@ -268,4 +271,33 @@ ctrl_z() {
 
 @test "coroutines: Ctrl-Z holds the worker, the run is suspended and then completes" {
 	ctrl_z coroutine
+}
+
+@test "threads and coroutines: a worker killed mid-run is exit 3 with a valid report that tribench reads back" {
+	local ex pid w rc
+	for ex in thread coroutine; do
+		"$TRIBENCH" run -t sleep:ms=5000,count=2 --executor "$ex" -m concurrent --runs 1 --warmup 0 -q \
+			-o r.json 2>err &
+		pid=$!
+		w=
+		for _ in $(seq 50); do
+			w=$(pgrep -P "$pid" -x tribench-worker || true)
+			[ -n "$w" ] && break
+			sleep 0.1
+		done
+		[ -n "$w" ]
+		sleep 0.3
+		kill -KILL "$w"
+		rc=0
+		wait "$pid" || rc=$?
+		[ "$rc" -eq 3 ]
+		grep -q "was killed by signal 9" err
+		validate r.json
+		"$TRIBENCH" export --format json r.json | cmp - r.json
+		# the tasks' own counters went with the worker: null, and said so
+		jq -e '.workloads[0].modes[0].runs[0] | (.user_s | type) == "number"
+			and ([.tasks[] | .exit.status == "signaled" and .user_s == null and .running_s == null
+			      and .voluntary_switches == null and .states_source == null] | all)' r.json
+		jq -e '[.warnings[] | select(test("went with the worker"))] | length == 1' r.json
+	done
 }
