@@ -201,11 +201,13 @@ static int cmd_dry_run(const struct topo *t, const struct options *o)
 	int nentries;
 	struct entry_opt *entries = cli_entries(o, &nentries);
 	fputs("workload\ttasks", stdout);
-	for (int m = 0; m < nentries; m++)
+	for (int m = 0; m < nentries; m++) {
+		printf("\t%s", mode_name(entries[m].mode));
 		if (entries[m].mode == MODE_PARALLEL && o->jobs_sweep.n > 1)
-			printf("\t%s/j%d", mode_name(entries[m].mode), entries[m].jobs);
-		else
-			printf("\t%s", mode_name(entries[m].mode));
+			printf("/j%d", entries[m].jobs);
+		if (o->nexecutors > 1)	/* named as the report names entries */
+			printf("/%s", executor_name(entries[m].executor));
+	}
 	putchar('\n');
 	/* a plan is a pure function of the task count: workloads of the same
 	 * size (160,000 one-task workloads) share the line's mode cells */
