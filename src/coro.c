@@ -238,7 +238,7 @@ static struct coro *coro_map(struct coro_loop *l)
 		errno = e;
 		return NULL;
 	}
-	struct coro *c = (struct coro *)(m + page + CORO_STACK);
+	struct coro *c = (struct coro *)(void *)(m + page + CORO_STACK);	/* page-aligned */
 	/* Once per mapping: a spawn makes its context on the one its
 	 * predecessor left (glibc's makecontext sets the registers, the stack
 	 * and the link; the signal mask and FPU state stay the loop
