@@ -77,6 +77,22 @@ int worker_ctl_read(struct worker_ctl *c)
 	}
 }
 
+int worker_wait(const struct worker_job *j, struct worker_ctl *c, int end_fd)
+{
+	struct pollfd fds[2] = {{.fd = end_fd, .events = POLLIN},
+				/* after a stop (EOF included) nothing more to read */
+				{.fd = c->stop ? -1 : j->ctl_fd, .events = POLLIN}};
+	int rc = 0;
+	if (poll(fds, 2, -1) < 0 && errno != EINTR) {
+		worker_fail(j->res_fd, "worker: poll: %s", strerror(errno));
+		worker_ctl_stop(c);
+		rc = -1;
+	}
+	if (fds[1].revents)
+		worker_ctl_read(c);
+	return rc;
+}
+
 void worker_task_ended(const struct worker_job *j, struct worker_ctl *c, const struct worker_msg *m)
 {
 	static int failed;
@@ -302,15 +318,8 @@ static int thread_main(const struct worker_job *j)
 		}
 		if (p.n == 0 && (p.ctl.stop || p.ctl.soon || next >= j->w->ntasks))
 			break;
-		struct pollfd fds[2] = {{.fd = p.end_pipe[0], .events = POLLIN},
-					/* after a stop (EOF included) nothing more to read */
-					{.fd = p.ctl.stop ? -1 : j->ctl_fd, .events = POLLIN}};
-		if (poll(fds, 2, -1) < 0 && errno != EINTR) {
-			rc = worker_fail(j->res_fd, "worker: poll: %s", strerror(errno));
-			worker_ctl_stop(&p.ctl);
-		}
-		if (fds[1].revents)
-			worker_ctl_read(&p.ctl);
+		if (worker_wait(j, &p.ctl, p.end_pipe[0]) < 0)
+			rc = 3;
 		join_ended(&p);
 	}
 	free(p.t);

@@ -86,6 +86,10 @@ struct worker_ctl {
 int worker_ctl_read(struct worker_ctl *c);
 /* Set the stop flag and wake every wait on stop_fd. */
 void worker_ctl_stop(struct worker_ctl *c);
+/* Wait until end_fd (a task ended) or the control pipe is readable, and
+ * apply the control bytes to c. 0, or -1 when poll failed (said to
+ * tribench; the stop is set). */
+int worker_wait(const struct worker_job *j, struct worker_ctl *c, int end_fd);
 /* A task of j ended as m says: when it failed (as tribench counts a
  * failure: not exit 0, or stopped) and that reaches j->halt_after, start
  * nothing more (soon), and with halt_now stop the others. Any thread. */

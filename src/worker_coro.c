@@ -7,7 +7,6 @@
 #include "worker.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,14 +170,8 @@ int worker_coro_main(const struct worker_job *j)
 		started++;
 	}
 	for (uint64_t ended = 0; ended < (uint64_t)started;) {
-		struct pollfd fds[2] = {{.fd = sh.end_fd, .events = POLLIN},
-					{.fd = sh.ctl.stop ? -1 : j->ctl_fd, .events = POLLIN}};
-		if (poll(fds, 2, -1) < 0 && errno != EINTR) {
-			rc = worker_fail(j->res_fd, "worker: poll: %s", strerror(errno));
-			worker_ctl_stop(&sh.ctl);
-		}
-		if (fds[1].revents)
-			worker_ctl_read(&sh.ctl);
+		if (worker_wait(j, &sh.ctl, sh.end_fd) < 0)
+			rc = 3;
 		uint64_t n;
 		if (read(sh.end_fd, &n, sizeof(n)) == sizeof(n))
 			ended += n;
