@@ -39,8 +39,8 @@ int containment_init(struct containment *c, enum containment_kind asked, char **
 		return 0;
 	int err = ENOENT;
 	if (c->where.version == 2 && c->where.self[0]) {
-		if (cgroup_reap_stale(&c->where, stale) < 0)
-			*stale = NULL;
+		/* a failure leaves the list of those that were removed */
+		(void)cgroup_reap_stale(&c->where, stale);
 		if (cgroup_run_create(&c->where, &c->run) == 0) {
 			c->kind = CONTAIN_CGROUP;
 			return 0;

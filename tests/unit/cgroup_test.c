@@ -316,7 +316,7 @@ static void destroy_never_created(void **state)
 
 static struct cgroup_where live_where;
 static struct cgroup_run live_run;
-static char fake_dirs[4][PATH_MAX + 64];
+static char fake_dirs[5][PATH_MAX + 64];
 
 /* Root on a cgroup2 hierarchy whose self cgroup is on cgroupfs; else skip, saying why. */
 static void need_live(void)
@@ -539,11 +539,10 @@ static void live_signal_reaches_other_session(void **state)
 	cgroup_leaf_put(&live_run, leaf);
 }
 
-/* mkdir <self>/<name>, remembered for the teardown. */
-static const char *fake_run(int slot, const char *name)
+/* mkdir <parent>/<name>, remembered for the teardown (slots in removal order). */
+static const char *fake_run(int slot, const char *parent, const char *name)
 {
-	snprintf(fake_dirs[slot], sizeof(fake_dirs[slot]), "%s/%s",
-		 strcmp(live_where.self, "/") ? live_where.self : "", name);
+	snprintf(fake_dirs[slot], sizeof(fake_dirs[slot]), "%s/%s", strcmp(parent, "/") ? parent : "", name);
 	assert_int_equal(mkdir(fake_dirs[slot], 0755), 0);
 	return fake_dirs[slot];
 }
@@ -552,6 +551,16 @@ static void live_reap_stale(void **state)
 {
 	(void)state;
 	need_live_run();
+
+	/*
+	 * The fake runs live in a private parent cgroup, not beside the real
+	 * runs: any tribench that starts meanwhile (make check runs tests in
+	 * parallel) reaps stale runs beside its own and would take ours first.
+	 */
+	char pname[64];
+	snprintf(pname, sizeof(pname), "cgroup_test-%d", (int)getpid());
+	struct cgroup_where priv = live_where;
+	snprintf(priv.self, sizeof(priv.self), "%s", fake_run(4, live_where.self, pname));
 
 	/* a dead owner: a pid that has just exited and been reaped */
 	pid_t dead = fork();
@@ -563,7 +572,7 @@ static void live_reap_stale(void **state)
 
 	char name[64];
 	snprintf(name, sizeof(name), "tribench-%d-1", (int)dead);
-	const char *stale_dead = fake_run(0, name);
+	const char *stale_dead = fake_run(0, priv.self, name);
 	char t0[PATH_MAX + 64];
 	snprintf(t0, sizeof(t0), "%s/t0", stale_dead);
 	assert_int_equal(mkdir(t0, 0755), 0);
@@ -577,34 +586,33 @@ static void live_reap_stale(void **state)
 	const char *slash = strrchr(live_run.path, '-');
 	unsigned long long start = strtoull(slash + 1, NULL, 10);
 	snprintf(name, sizeof(name), "tribench-%d-%llu", (int)getpid(), start + 1);
-	const char *stale_reused = fake_run(1, name);
+	const char *stale_reused = fake_run(1, priv.self, name);
+	/* our pid with our start time: a live run, left alone */
+	snprintf(name, sizeof(name), "tribench-%d-%llu", (int)getpid(), start);
+	const char *live = fake_run(3, priv.self, name);
 	/* not a run name: left alone */
-	const char *other = fake_run(2, "tribench-x-1");
+	const char *other = fake_run(2, priv.self, "tribench-x-1");
 
 	char *names = NULL;
-	int n = cgroup_reap_stale(&live_where, &names);
-	assert_true(n >= 2);
+	int n = cgroup_reap_stale(&priv, &names);
+	assert_int_equal(n, 2);
 	assert_non_null(names);
 	print_message("# reaped: %s\n", names);
 	assert_non_null(strstr(names, stale_dead));
 	assert_non_null(strstr(names, stale_reused));
-	assert_null(strstr(names, live_run.path));
+	assert_null(strstr(names, live));
 	free(names);
 	assert_int_equal(reaped_signal(child), SIGKILL);
 	assert_int_equal(reaped_signal(grand), SIGKILL);
 	assert_int_equal(access(stale_dead, F_OK), -1);
 	assert_int_equal(access(stale_reused, F_OK), -1);
-	assert_int_equal(access(live_run.path, F_OK), 0); /* our own run stays */
+	assert_int_equal(access(live, F_OK), 0);
 	assert_int_equal(access(other, F_OK), 0);
 
-	/* nothing stale any more (of ours) */
+	/* nothing stale any more */
 	names = NULL;
-	n = cgroup_reap_stale(&live_where, &names);
-	assert_true(n >= 0);
-	if (names) {
-		assert_null(strstr(names, stale_dead));
-		free(names);
-	}
+	assert_int_equal(cgroup_reap_stale(&priv, &names), 0);
+	assert_null(names);
 }
 
 /* Exit codes of the refusal children beside an errno. */
