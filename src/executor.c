@@ -113,11 +113,20 @@ static pid_t launch_once(struct run_state *rs, const struct task_spec *spec, con
 	return pid;
 }
 
+int executor_next_id(struct run_state *rs, bool take)
+{
+	if (rs->cl && rs->cl->next_id)
+		return rs->cl->next_id(rs->cl, rs, take);
+	if (rs->next >= rs->w->ntasks)
+		return -1;
+	return take ? rs->next++ : rs->next;
+}
+
 void executor_give_up(struct run_state *rs, const char *err_text)
 {
 	struct task_record t;
 	memset(&t, 0, sizeof(t));
-	t.id = rs->next++;
+	t.id = executor_next_id(rs, true);
 	t.exit.status = EXIT_STATUS_NOT_STARTED;
 	t.exit.error = (char *)err_text;
 	collector_put(rs->out->collect, &t);
@@ -127,7 +136,7 @@ int executor_start(struct run_state *rs, int slot)
 {
 	struct sched *s = rs->s;
 	const struct plan_slot *ps = &rs->plan->slots[slot];
-	int id = rs->next;
+	int id = executor_next_id(rs, false);
 	const struct task_spec *spec = workload_task(rs->w, id);
 	struct launch l = {
 		.fd_in = s->devnull,
@@ -193,7 +202,7 @@ int executor_start(struct run_state *rs, int slot)
 		free(why);
 		return -1;
 	}
-	rs->next++;
+	executor_next_id(rs, true);
 	t->group.leader = pid;
 	group_launched(&t->group);
 	/* The child makes its own group and binds itself before it runs
@@ -294,7 +303,7 @@ void executor_put_unstarted(struct run_state *rs)
 	struct task_record t;
 	memset(&t, 0, sizeof(t));
 	t.exit.status = EXIT_STATUS_NOT_STARTED;
-	for (int id = rs->next; id < rs->w->ntasks; id++) {
+	for (int id; (id = executor_next_id(rs, true)) >= 0;) {
 		t.id = id;
 		collector_put(rs->out->collect, &t);
 	}

@@ -21,7 +21,14 @@ const char *executor_name(enum executor_kind e);
 int executor_parse(const char *name);
 
 /*
- * Start task rs->next on slot. 0: started (rs->next advanced, in flight).
+ * The next task id to start, -1 when none is left: rs->next, or under
+ * tribench-mpi on a rank other than 0 the next id rank 0 sent (-1: none
+ * now). take: it is consumed (rs->next advances).
+ */
+int executor_next_id(struct run_state *rs, bool take);
+
+/*
+ * Start task executor_next_id on slot. 0: started (rs->next advanced, in flight).
  * 1: fork/clone said EAGAIN (a process limit): nothing was consumed, the
  * caller retries later, without sleeping. -1: the task cannot be started
  * (one error line; the task goes to the collector as not_started with
@@ -46,8 +53,9 @@ struct task_record;
  * slot's cpuset (t->cpus_seen against the plan's mask)? false unbound. */
 bool executor_outside_slot(const struct run_state *rs, const struct task_record *t);
 
-/* At the run's end: ids rs->next..ntasks-1 go to the collector as
- * not_started, through one reused record. */
+/* At the run's end: ids not taken (rs->next..ntasks-1, or a rank's ids
+ * from rank 0 it never started) go to the collector as not_started,
+ * through one reused record. */
 void executor_put_unstarted(struct run_state *rs);
 
 #endif

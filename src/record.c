@@ -128,15 +128,21 @@ void collector_init(struct task_collector *c, int ntasks, struct spool *spool, e
 	c->detail = detail;
 	c->fixes = fixes;
 	c->seen = xcalloc((size_t)ntasks / 8 + 1, 1);
+	c->rank = -1;
 }
 
 void collector_put(struct task_collector *c, const struct task_record *t)
 {
+	if (c->forward) {
+		c->forward(c->forward_arg, t);
+		return;
+	}
 	if (t->id < 0 || t->id >= c->ntasks || (c->seen[t->id / 8] & (1u << (t->id % 8))))
 		abort();
 	c->seen[t->id / 8] |= (unsigned char)(1u << (t->id % 8));
 	struct report_task out = {0};
 	task_to_report(t, &out);
+	out.rank = t->remote ? t->rank : c->rank >= 0 ? c->rank : NAN;
 	out.has_state_samples = c->sample_tasks;
 	c->received++;
 	c->failed |= report_task_failed(&out);
@@ -174,6 +180,7 @@ static char *missing_line(int id, void *ctx)
 	struct task_record t = {.id = id, .exit = {.status = EXIT_STATUS_NOT_STARTED}};
 	struct report_task out = {0};
 	task_to_report(&t, &out);
+	out.rank = c->rank >= 0 ? c->rank : NAN;
 	out.has_state_samples = c->sample_tasks;
 	char *line = json_task_line(&out, c->fixes);
 	report_task_free(&out);

@@ -60,6 +60,8 @@ struct task_record {
 	int leftovers_killed;     /* processes of its tree alive when the leader was reaped; -1 unknown */
 	double zombie_s;          /* exit observed .. reaped: tribench's own latency */
 	bool outside_slot;        /* seen on a CPU outside its bound slot */
+	bool remote;              /* tribench-mpi: another rank ran it and sent this record */
+	int rank;                 /* remote: that rank (else the collector's rank) */
 	bool have_tree;           /* a cgroup leaf held it: tree below is its numbers */
 	bool states_from_tree;    /* running_s is the leaf's cpu_s (states_source "cgroup") */
 	bool states_from_loop;    /* a coroutine: the three states as its loop measured them
@@ -113,6 +115,11 @@ struct task_collector {
 	int unsampled;            /* --sample-tasks: started tasks not sampled (> 256 in flight) */
 	double user_s, sys_s;     /* seconds, the started tasks' rusage summed */
 	struct report_run_tally tally;
+	int rank;                 /* tribench-mpi: the rank of records not marked remote; -1: not MPI */
+	/* tribench-mpi, ranks other than 0: each record goes to forward (to
+	 * rank 0) instead of the spool; NULL: kept here */
+	void (*forward)(void *arg, const struct task_record *t);
+	void *forward_arg;
 };
 
 /* Ready for ntasks task ids (spool_run_begin done by the caller); nothing received. */

@@ -16,6 +16,7 @@
 	{#field, FIELD_##kind, nullable, unit, offsetof(type, field), csv, false}
 /* A nullable number added later: a report written before it reads as null. */
 #define F_ADDED(type, field, unit, csv) {#field, FIELD_NUMBER, true, unit, offsetof(type, field), csv, true}
+#define F_ADDED_INT(type, field, unit, csv) {#field, FIELD_INTEGER, true, unit, offsetof(type, field), csv, true}
 
 static const struct field task_fields[] = {
 	F(struct report_task, id, INTEGER, false, NULL, "task_id"),
@@ -39,6 +40,7 @@ static const struct field task_fields[] = {
 	F(struct report_task, leftovers_killed, INTEGER, true, "processes", "leftovers_killed"),
 	F(struct report_task, zombie_s, NUMBER, true, "s", "zombie_s"),
 	F(struct report_task, outside_slot, BOOL, false, NULL, "outside_slot"),
+	F_ADDED_INT(struct report_task, rank, NULL, "rank"),
 };
 
 static const struct field task_cgroup_fields[] = {
@@ -247,7 +249,7 @@ void report_free(struct report *r)
 	free(r->fixes);
 	intlist_free(&r->jobs_sweep);
 	char *strings[] = {r->source, r->tool, r->version, r->started_at, r->containment, r->host, r->hostname,
-			   r->config, r->modes, r->policy, r->calibration, r->hook_failure, r->extra};
+			   r->config, r->modes, r->policy, r->calibration, r->ranks, r->hook_failure, r->extra};
 	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
 		free(strings[i]);
 	memset(r, 0, sizeof(*r));

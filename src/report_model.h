@@ -97,6 +97,7 @@ struct report_task {
 	double leftovers_killed;  /* processes of its tree alive when the leader was reaped */
 	double zombie_s;          /* exit observed .. reaped: tribench's own latency */
 	bool outside_slot;        /* cpus_seen holds a CPU outside the bound slot's cpuset */
+	double rank;              /* the MPI rank that ran it (tribench-mpi); NAN: null (tribench) */
 	struct report_task_cgroup *cgroup;  /* NULL: null (process-group containment, not started) */
 	struct report_exit exit;
 	bool has_state_samples;   /* the key is there (--sample-tasks); absent otherwise */
@@ -268,6 +269,7 @@ struct report {
 	double max_time_s;        /* config.max_time_s: --runs auto's budget, s; 0: --runs N */
 	char *hook_failure;       /* the hook_failure object as JSON text; NULL: none */
 	char *calibration;        /* JSON text */
+	char *ranks;              /* tribench-mpi: the ranks array as JSON text; NULL: null */
 	int nworkloads;
 	struct report_workload *workloads;
 	struct spool *spool;      /* a live run's task records (owned), or NULL */

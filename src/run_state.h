@@ -28,6 +28,7 @@ struct run_state {
 	char *results;            /* this run's results directory, or NULL */
 	int sample_next;          /* index into fl.active where the next tick's reads begin */
 	int states_on;            /* --sample-tasks: in-flight tasks being sampled (<= 256) */
+	struct cluster *cl;       /* tribench-mpi, a parallel run: the ranks take part; else NULL */
 };
 
 #endif

@@ -96,6 +96,12 @@ static int build(struct runner *rn, const struct topo *t)
 			rm->executor = xstrdup(executor_name(rn->entries[m].executor));
 			rm->plan = json_plan_text(p);
 			rm->nslots = p->nslots;
+			/* tribench-mpi: parallel mode spans every rank's slots */
+			if (rn->entries[m].mode == MODE_PARALLEL && rn->s->cluster) {
+				int more = rn->s->cluster->remote_slots(rn->s->cluster, rn->entries[m].jobs);
+				rm->jobs += more;
+				rm->nslots += more;
+			}
 			rm->runs = xcalloc((size_t)o->runs, sizeof(struct report_run));
 			rm->warmup_runs = xcalloc((size_t)o->warmup + 1, sizeof(struct report_run));
 		}
@@ -188,12 +194,13 @@ static int one_run(struct runner *rn, int i, int m, int run)
 	int step = hook(rn, HOOK_PREPARE, i, m, run);
 	if (step != STEP_ON)
 		return step;
-	struct run_label label = {w->name, rn->labels[m], run, rn->target[m]};
+	struct run_label label = {w->name, rn->labels[m], run, rn->target[m], i, rn->entries[m].jobs};
 	struct task_collector collect;
 	if (spool_run_begin(r->spool) < 0)
 		return -1;
 	collector_init(&collect, w->ntasks, r->spool, rn->o->detail, r->fixes);
 	collect.sample_tasks = rn->o->sample_tasks;
+	collect.rank = s->rank;
 	struct run_record rec = {.collect = &collect};
 	int rc = sched_run(s, &rn->plans[i * rn->nentries + m], w, rn->entries[m].executor, &label, &rec);
 	bool cut = s->signal || s->halted || s->watchdog_died;

@@ -39,6 +39,7 @@ int sched_init(struct sched *s, const struct intlist *usable, const struct sched
 	s->sigfd = s->timerfd = s->devnull = -1;
 	s->wd.fd = -1;
 	s->spawn.sock = -1;
+	s->rank = -1;
 	/* orphaned grandchildren of a task come to us, not to init, and are reaped */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (containment_init(&s->contain, o->containment, &s->contain_warning, &s->contain_stale) < 0)
@@ -433,7 +434,7 @@ static int admit(struct run_state *rs, int max)
 	if (rs->retry_at > 0 && now_s() - rs->t0 < rs->retry_at)
 		return 0;
 	rs->retry_at = 0;
-	for (int n = 0; !rs->stopping && rs->fl.n < max && rs->next < rs->w->ntasks; n++) {
+	for (int n = 0; !rs->stopping && rs->fl.n < max && executor_next_id(rs, false) >= 0; n++) {
 		int slot = next_free_slot(rs);
 		if (slot < 0)
 			return 0;
@@ -448,7 +449,7 @@ static int admit(struct run_state *rs, int max)
 		}
 		if (rs->fl.n == 0 && ++rs->eagain_alone >= EAGAIN_ALONE_TRIES) {
 			error("cannot start task %d (clone): %s, with no task of this run in flight",
-			      rs->next, strerror(EAGAIN));
+			      executor_next_id(rs, false), strerror(EAGAIN));
 			executor_give_up(rs, "cannot start it (clone): Resource temporarily unavailable "
 					     "(a process limit: RLIMIT_NPROC, pids.max or pid_max), with no "
 					     "other task of the run in flight");
@@ -545,24 +546,35 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w, e
 	pid_t cpu_pid[RUNNER_N];
 	runner_cpu(s, cpu0, cpu_pid);
 	sampler_begin(&rs.sampler, s->cpus, s->o.sample_ms / 1000.0, &out->samples);
+	rs.stopping = rc < 0 || s->signal || s->halted;
+	if (s->cluster && p->mode == MODE_PARALLEL && ex == EXEC_PROCESS)
+		rs.cl = s->cluster;
+	if (rs.cl && rs.cl->run_begin(rs.cl, &rs) < 0) {	/* its barrier aligns t0 */
+		rc = -1;
+		rs.stopping = true;
+	}
 	rs.t0 = now_s();
 	arm_timer(s, true);
-	rs.stopping = rc < 0 || s->signal || s->halted;
 	if (ex != EXEC_PROCESS && !rs.stopping && worker_run(&rs, ex) < 0)
 		rc = -1;
 	for (; ex == EXEC_PROCESS;) {
+		/* the ranks: ids out, records in (cluster.h) */
+		int ranks = rs.cl ? rs.cl->run_pump(rs.cl, &rs) : 0;
 		int more = admit(&rs, max);
 		if (more < 0) {
 			rc = -1;
 			policy_terminate_all(&rs, true);
 			more = 0;
 		}
-		if (rs.fl.n == 0 && (rs.stopping || rs.next == w->ntasks))
+		if (rs.fl.n == 0 && ranks == 0 && (rs.stopping || executor_next_id(&rs, false) < 0))
 			break;
 		struct pollfd fds[3] = {{.fd = s->sigfd, .events = POLLIN},
 					{.fd = s->timerfd, .events = POLLIN},
 					{.fd = watchdog_pidfd(&s->wd), .events = POLLIN}};
-		if (poll(fds, 3, wait_ms(&rs, more > 0)) < 0 && errno != EINTR) {
+		int ms = wait_ms(&rs, more > 0);
+		if (ranks && (ms < 0 || ms > 1))	/* MPI has no descriptor to poll: 1 ms turns */
+			ms = 1;
+		if (poll(fds, 3, ms) < 0 && errno != EINTR) {
 			rc = error("poll: %s", strerror(errno));
 			policy_terminate_all(&rs, true);
 		}
@@ -593,6 +605,8 @@ int sched_run(struct sched *s, const struct plan *p, const struct workload *w, e
 	sampler_free(&rs.sampler);
 	out->runner_cpu_s = runner_cpu_delta(s, cpu0, cpu_pid);
 	executor_put_unstarted(&rs);
+	if (rs.cl && rs.cl->run_end(rs.cl, &rs) < 0 && rc == 0)
+		rc = -1;
 	inflight_free(&rs.fl);
 	deadlines_free(&rs.dl);
 	free(rs.slot_busy);

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "cluster.h"
 #include "executor.h"
 #include "group.h"
 #include "progress.h"
@@ -52,6 +53,8 @@ struct sched {
 	int failed;                   /* failed tasks so far, for --halt */
 	bool halted;                  /* --halt fired: start nothing more */
 	bool watchdog_died;           /* its pidfd said so: the run stopped, exit 3 */
+	struct cluster *cluster;      /* tribench-mpi: parallel runs span its ranks; NULL: none (borrowed) */
+	int rank;                     /* this process's MPI rank, for task records; -1: not MPI */
 };
 
 /* Where a run's task output goes under --results, and what the progress shows. */
@@ -59,6 +62,8 @@ struct run_label {
 	const char *workload, *mode;
 	int run;                      /* 1..runs; 0: a warmup */
 	int runs;
+	int workload_index;           /* in the suite: MPI ranks keep the one they were sent */
+	int jobs;                     /* the entry's --jobs (0: every slot): MPI ranks plan with it */
 };
 
 /* 0; -1 on a runtime error; -2 when the containment asked for cannot be had

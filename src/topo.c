@@ -2,6 +2,7 @@
 #include "config.h"
 #include "topo.h"
 
+#include <errno.h>
 #include <hwloc.h>
 #include <hwloc/glibc-sched.h>
 #include <limits.h>
@@ -232,6 +233,25 @@ int topo_restrict_usable(struct topo *t, const struct intlist *cpus)
 	hwloc_bitmap_free(t->usable);
 	t->usable = set;
 	refresh_info(t);
+	return 0;
+}
+
+int topo_share(const struct topo *t, int index, int count, struct intlist *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct core_pus *cores;
+	int n = usable_cores(t, &cores);
+	if (count < 1 || index < 0 || index >= count || n < count) {
+		free(cores);
+		errno = ERANGE;
+		return -1;
+	}
+	/* cores [index * n / count, (index + 1) * n / count): neighbours stay together */
+	for (int c = (int)((long)index * n / count); c < (int)((long)(index + 1) * n / count); c++)
+		for (int k = 0; k < cores[c].npus; k++)
+			intlist_push(out, (int)cores[c].pus[k]->os_index);
+	free(cores);
+	intlist_sort_unique(out);
 	return 0;
 }
 

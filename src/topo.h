@@ -67,6 +67,15 @@ int topo_load(struct topo **out);
 int topo_load_synthetic(struct topo **out, const char *desc);
 void topo_free(struct topo *t);
 const struct topo_info *topo_get_info(const struct topo *t);
+/*
+ * Share index of count equal shares of the usable cores (tribench-mpi's
+ * ranks on one host): the usable PUs (OS indexes, sorted) of cores
+ * [index * n / count, (index + 1) * n / count) of the n usable cores in
+ * hwloc's logical order, so a share keeps neighbouring cores and SMT
+ * siblings together. 0, or -1 with ERANGE when there are fewer cores than
+ * shares (out is then empty). out is the caller's (intlist_free).
+ */
+int topo_share(const struct topo *t, int index, int count, struct intlist *out);
 /* Narrow the usable set (tests of restricted machines); every CPU must be usable. */
 int topo_restrict_usable(struct topo *t, const struct intlist *cpus);
 

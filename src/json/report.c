@@ -322,6 +322,7 @@ int json_report_write(struct report *r, FILE *f)
 	jadd(o, "host", own(r->host));
 	jadd(o, "config", own(r->config));
 	jadd(o, "calibration", own(r->calibration));
+	jadd(o, "ranks", own(r->ranks));
 	fputc('{', f);
 	members(f, o, fixes, "", true);
 	fputs(",\n\"workloads\":[", f);

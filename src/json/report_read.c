@@ -63,7 +63,7 @@ static const char *const spec_keys[] = {"id", "kind", "params", NULL};
 static const char *const workload_keys[] = {"name", "parameters", "tasks", "modes", "amdahl", NULL};
 static const char *const report_keys[] = {"schema_version", "tool", "started_at", "interrupted",
 					  "containment", "hook_failure",
-					  "warnings", "host", "config", "calibration", "workloads",
+					  "warnings", "host", "config", "calibration", "ranks", "workloads",
 					  NULL};
 
 /* A level's fields, then what it holds beyond them. */
@@ -557,6 +557,11 @@ static int read_report(const cJSON *root, struct report *r)
 	if (hook && !cJSON_IsNull(hook) && !cJSON_IsObject(hook))
 		return error("\"hook_failure\" must be an object or null");
 	r->hook_failure = cJSON_IsObject(hook) ? json_text(hook, false) : NULL;
+	/* tribench-mpi's ranks: absent (older reports) or null reads as none */
+	const cJSON *ranks = cJSON_GetObjectItemCaseSensitive(root, "ranks");
+	if (ranks && !cJSON_IsNull(ranks) && !cJSON_IsArray(ranks))
+		return error("\"ranks\" must be an array or null");
+	r->ranks = cJSON_IsArray(ranks) ? json_text(ranks, false) : NULL;
 	r->extra = fields_extra(root, NULL, report_keys);
 	return 0;
 }

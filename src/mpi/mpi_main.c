@@ -1,0 +1,261 @@
+/*
+ * tribench-mpi: `mpirun -n K tribench-mpi run [OPTIONS]`. Rank 0 runs
+ * tribench's run (app.c) and owns the report; parallel runs span every
+ * rank (cluster.h); the other ranks serve rank 0 (mpi_rank.c). Ranks that
+ * share a host split its usable cores between them before anything loads
+ * the topology, so their slots never overlap.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <mpi.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "mpi/mpi_comm.h"
+#include "topo.h"
+
+/* Room for buffered sends: a run's ids and records in flight, and the suite. */
+#define BSEND_MIN (16 << 20)
+
+int mpi_send(int to, int tag, const struct wire_head *h, const void *payload, size_t len)
+{
+	size_t n = sizeof(*h) + len;
+	if (n > (size_t)1 << 30)
+		return error("MPI: a message of %zu bytes is too large", n);
+	char *buf = xmalloc(n);
+	memcpy(buf, h, sizeof(*h));
+	if (len)
+		memcpy(buf + sizeof(*h), payload, len);
+	int rc = MPI_Bsend(buf, (int)n, MPI_BYTE, to, tag, MPI_COMM_WORLD);
+	free(buf);
+	if (rc != MPI_SUCCESS) {
+		char text[MPI_MAX_ERROR_STRING];
+		int tlen = 0;
+		MPI_Error_string(rc, text, &tlen);
+		return error("MPI: cannot send to rank %d: %s", to, text);
+	}
+	return 0;
+}
+
+int mpi_poll(int from, int tag, struct wire_head *h, char **payload, size_t *len, int *src)
+{
+	int flag = 0;
+	MPI_Status st;
+	if (MPI_Iprobe(from, tag, MPI_COMM_WORLD, &flag, &st) != MPI_SUCCESS)
+		return error("MPI: MPI_Iprobe failed");
+	if (!flag)
+		return 0;
+	int n = 0;
+	MPI_Get_count(&st, MPI_BYTE, &n);
+	char *buf = xmalloc(n > 0 ? (size_t)n : 1);
+	if (MPI_Recv(buf, n, MPI_BYTE, st.MPI_SOURCE, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+		free(buf);
+		return error("MPI: cannot receive from rank %d", st.MPI_SOURCE);
+	}
+	if ((size_t)n < sizeof(*h)) {
+		free(buf);
+		return error("MPI: a message of %d bytes from rank %d is too short", n, st.MPI_SOURCE);
+	}
+	memcpy(h, buf, sizeof(*h));
+	*len = (size_t)n - sizeof(*h);
+	*payload = NULL;
+	if (*len) {
+		*payload = xmalloc(*len + 1);
+		memcpy(*payload, buf + sizeof(*h), *len);
+		(*payload)[*len] = '\0';	/* a JSON text payload reads as a string */
+	}
+	free(buf);
+	if (src)
+		*src = st.MPI_SOURCE;
+	return 1;
+}
+
+static void sleep_us(long us)
+{
+	struct timespec ts = {0, us * 1000};
+	nanosleep(&ts, NULL);
+}
+
+int mpi_wait(int from, int tag, struct wire_head *h, char **payload, size_t *len, int *src,
+	     double timeout_s)
+{
+	double end = now_s() + timeout_s;
+	for (;;) {
+		int r = mpi_poll(from, tag, h, payload, len, src);
+		if (r != 0)
+			return r;
+		if (now_s() >= end)
+			return 0;
+		sleep_us(1000);
+	}
+}
+
+int mpi_barrier(void)
+{
+	MPI_Request req;
+	if (MPI_Ibarrier(MPI_COMM_WORLD, &req) != MPI_SUCCESS)
+		return error("MPI: MPI_Ibarrier failed");
+	for (int done = 0;;) {
+		if (MPI_Test(&req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+			return error("MPI: MPI_Test failed");
+		if (done)
+			return 0;
+		sleep_us(50);
+	}
+}
+
+/* This process's CPU affinity as a sorted list. */
+static void own_cpus(struct intlist *out)
+{
+	memset(out, 0, sizeof(*out));
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			intlist_push(out, c);
+}
+
+/* Bind every thread of this process (MPI_Init started some) to set, so that
+ * hwloc's process binding, the union of its threads', is set: 0 or -1. */
+static int bind_process(const cpu_set_t *set)
+{
+	DIR *d = opendir("/proc/self/task");
+	if (!d)
+		return -1;
+	int rc = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		pid_t tid = (pid_t)atoi(e->d_name);
+		if (tid > 0 && sched_setaffinity(tid, sizeof(*set), set) < 0 && errno != ESRCH)
+			rc = -1;
+	}
+	closedir(d);
+	return rc;
+}
+
+/*
+ * This rank's share of its host: the ranks on it (MPI_COMM_TYPE_SHARED)
+ * keep their own CPU sets when mpirun bound them apart; when they all have
+ * the same set (--bind-to none), they split its cores in equal shares
+ * (topo_share), and this process binds itself to its share, so that the
+ * topology tribench then loads sees only it. Other overlaps are refused.
+ * 0; -1 with one error line (bad input).
+ */
+static int host_share(int *local_rank, int *local_size)
+{
+	MPI_Comm local;
+	MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
+	MPI_Comm_rank(local, local_rank);
+	MPI_Comm_size(local, local_size);
+	cpu_set_t mine, *all = xcalloc((size_t)*local_size, sizeof(cpu_set_t));
+	CPU_ZERO(&mine);
+	sched_getaffinity(0, sizeof(mine), &mine);
+	MPI_Allgather(&mine, sizeof(mine), MPI_BYTE, all, sizeof(mine), MPI_BYTE, local);
+	MPI_Comm_free(&local);
+	bool same = true, disjoint = true;
+	for (int i = 0; i < *local_size; i++)
+		for (int j = i + 1; j < *local_size; j++) {
+			cpu_set_t both;
+			CPU_AND(&both, &all[i], &all[j]);
+			disjoint &= CPU_COUNT(&both) == 0;
+			same &= CPU_EQUAL(&all[i], &all[j]);
+		}
+	free(all);
+	if (disjoint || *local_size == 1)
+		return 0;
+	char host[256] = "";
+	gethostname(host, sizeof(host) - 1);
+	if (!same)
+		return error("the %d ranks on host '%s' have overlapping but different CPU sets: launch "
+			     "them with 'mpirun --bind-to none' (they split the host) or bound apart",
+			     *local_size, host);
+	struct topo *t;
+	if (topo_load(&t) < 0)
+		return -1;
+	struct intlist share;
+	int rc = topo_share(t, *local_rank, *local_size, &share);
+	int cores = topo_get_info(t)->usable_cores;
+	topo_free(t);
+	if (rc < 0)
+		return error("%d ranks on host '%s' but %d usable cores: each rank needs a core "
+			     "(use fewer ranks per host)", *local_size, host, cores);
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	for (int i = 0; i < share.n; i++)
+		CPU_SET(share.v[i], &set);
+	intlist_free(&share);
+	if (bind_process(&set) < 0)
+		return error("cannot bind rank to its share of host '%s': %s", host, strerror(errno));
+	return 0;
+}
+
+/* Is this tribench-mpi's `run` (the one command that spans ranks)? */
+static bool is_run(int argc, char **argv)
+{
+	return argc > 1 && !strcmp(argv[1], "run");
+}
+
+int main(int argc, char **argv)
+{
+	/* tribench's signals are blocked before MPI_Init so that MPI's own
+	 * threads inherit the mask and the signalfd of sched.c gets them */
+	sigset_t mask;
+	sigemptyset(&mask);
+	static const int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGTSTP};
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		struct sigaction old;
+		if (sigs[i] != SIGCHLD && sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaddset(&mask, sigs[i]);
+	}
+	sigset_t old_mask;
+	sigprocmask(SIG_BLOCK, &mask, &old_mask);
+	if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
+		fprintf(stderr, "tribench-mpi: MPI_Init failed\n");
+		return EXIT_RUNTIME;
+	}
+	struct mpi_state st;
+	memset(&st, 0, sizeof(st));
+	st.c.impl = &st;
+	MPI_Comm_rank(MPI_COMM_WORLD, &st.c.rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &st.c.size);
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+	st.bsend_size = BSEND_MIN;
+	st.bsend = xmalloc((size_t)st.bsend_size);
+	MPI_Buffer_attach(st.bsend, st.bsend_size);
+	int local_rank = 0, local_size = 1, rc;
+	/* every rank learns whether every rank could take its share */
+	int ok = host_share(&local_rank, &local_size) == 0, all_ok = 0;
+	MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	if (!all_ok) {
+		rc = EXIT_BAD_INPUT;
+	} else if (st.c.rank == 0) {
+		/* sched_init blocks the same signals again: it keeps our mask as its old one */
+		if (is_run(argc, argv))
+			app_cluster = &st.c;
+		mpi_root_init(&st);
+		rc = tribench_main(argc, argv);
+		mpi_root_release(&st);
+	} else {
+		struct intlist usable;
+		own_cpus(&usable);
+		rc = mpi_rank_serve(&st, argc, argv, &usable);
+		intlist_free(&usable);
+	}
+	void *buf;
+	int size;
+	MPI_Buffer_detach(&buf, &size);
+	free(st.bsend);
+	MPI_Finalize();
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	return rc;
+}

@@ -1,0 +1,303 @@
+/* tribench-mpi's messages as bytes: task records and workloads (wire.h). */
+#include "config.h"
+#include "mpi/wire.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+void wire_task_pack(const struct task_record *t, int rank, struct wire_task *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->id = t->id;
+	w->pid = t->pid;
+	w->slot = t->slot;
+	w->pu = t->pu;
+	w->rank = rank;
+	w->exit_status = (int32_t)t->exit.status;
+	w->exit_code = t->exit.code;
+	w->exit_signal = t->exit.signal;
+	w->timed_out = t->exit.timed_out;
+	w->stopped = t->exit.stopped;
+	w->schedstat_errno = t->schedstat_errno;
+	w->leftovers_killed = t->leftovers_killed;
+	w->have_schedstat = t->have_schedstat;
+	w->have_tree = t->have_tree;
+	w->states_from_tree = t->states_from_tree;
+	w->states_from_loop = t->states_from_loop;
+	w->outside_slot = t->outside_slot;
+	w->voluntary_switches = t->voluntary_switches;
+	w->involuntary_switches = t->involuntary_switches;
+	w->max_rss_kb = t->max_rss_kb;
+	w->start_s = t->start_s;
+	w->end_s = t->end_s;
+	w->wall_s = t->wall_s;
+	w->user_s = t->user_s;
+	w->sys_s = t->sys_s;
+	w->running_s = t->running_s;
+	w->ready_s = t->ready_s;
+	w->blocked_s = t->blocked_s;
+	w->zombie_s = t->zombie_s;
+	const struct report_task_cgroup *g = &t->tree;
+	double tree[11] = {g->cpu_s, g->user_s, g->sys_s, g->cpu_some_s, g->cpu_full_s, g->io_some_s,
+			   g->io_full_s, g->memory_some_s, g->memory_full_s, g->procs_max, g->memory_peak_kb};
+	memcpy(w->tree, tree, sizeof(tree));
+	copy_text(w->cpus_allowed, sizeof(w->cpus_allowed), t->cpus_allowed);
+	if (t->pus && t->pus->n)
+		cpulist_format(t->pus->v, t->pus->n, w->pus, sizeof(w->pus));
+	if (t->cpus_seen.n)
+		cpulist_format(t->cpus_seen.v, t->cpus_seen.n, w->cpus_seen, sizeof(w->cpus_seen));
+	copy_text(w->error, sizeof(w->error), t->exit.error);
+}
+
+int wire_task_unpack(const struct wire_task *w, struct task_record *t, struct intlist *pus)
+{
+	memset(t, 0, sizeof(*t));
+	memset(pus, 0, sizeof(*pus));
+	t->remote = true;
+	t->rank = w->rank;
+	t->id = w->id;
+	t->pid = w->pid;
+	t->slot = w->slot;
+	t->pu = w->pu;
+	t->exit.status = (enum exit_status)w->exit_status;
+	t->exit.code = w->exit_code;
+	t->exit.signal = w->exit_signal;
+	t->exit.timed_out = w->timed_out;
+	t->exit.stopped = w->stopped;
+	t->schedstat_errno = w->schedstat_errno;
+	t->leftovers_killed = w->leftovers_killed;
+	t->have_schedstat = w->have_schedstat;
+	t->have_tree = w->have_tree;
+	t->states_from_tree = w->states_from_tree;
+	t->states_from_loop = w->states_from_loop;
+	t->outside_slot = w->outside_slot;
+	t->voluntary_switches = (long)w->voluntary_switches;
+	t->involuntary_switches = (long)w->involuntary_switches;
+	t->max_rss_kb = (long)w->max_rss_kb;
+	t->start_s = w->start_s;
+	t->end_s = w->end_s;
+	t->wall_s = w->wall_s;
+	t->user_s = w->user_s;
+	t->sys_s = w->sys_s;
+	t->running_s = w->running_s;
+	t->ready_s = w->ready_s;
+	t->blocked_s = w->blocked_s;
+	t->zombie_s = w->zombie_s;
+	struct report_task_cgroup *g = &t->tree;
+	double *tree[11] = {&g->cpu_s, &g->user_s, &g->sys_s, &g->cpu_some_s, &g->cpu_full_s, &g->io_some_s,
+			    &g->io_full_s, &g->memory_some_s, &g->memory_full_s, &g->procs_max, &g->memory_peak_kb};
+	for (int i = 0; i < 11; i++)
+		*tree[i] = w->tree[i];
+	memcpy(t->cpus_allowed, w->cpus_allowed, sizeof(t->cpus_allowed));
+	t->cpus_allowed[sizeof(t->cpus_allowed) - 1] = '\0';
+	char text[sizeof(w->pus)];
+	memcpy(text, w->pus, sizeof(text));
+	text[sizeof(text) - 1] = '\0';
+	if (text[0] && cpulist_parse(text, pus) < 0)
+		return -1;
+	t->pus = pus;
+	memcpy(text, w->cpus_seen, sizeof(text));
+	text[sizeof(text) - 1] = '\0';
+	if (text[0] && cpulist_parse(text, &t->cpus_seen) < 0) {
+		intlist_free(pus);
+		return -1;
+	}
+	char err[sizeof(w->error)];
+	memcpy(err, w->error, sizeof(err));
+	err[sizeof(err) - 1] = '\0';
+	t->exit.error = err[0] ? xstrdup(err) : NULL;
+	return 0;
+}
+
+void wire_task_free(struct task_record *t, struct intlist *pus)
+{
+	intlist_free(pus);
+	intlist_free(&t->cpus_seen);
+	free(t->exit.error);
+	t->exit.error = NULL;
+}
+
+/* ---- workloads: a byte stream of tagged fields ----------------------------- */
+
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static void put(struct buf *b, const void *v, size_t n)
+{
+	if (b->n + n > b->cap) {
+		b->cap = (b->n + n) * 2 + 256;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->n, v, n);
+	b->n += n;
+}
+
+static void put_u64(struct buf *b, uint64_t v)
+{
+	put(b, &v, sizeof(v));
+}
+
+/* A string: its length + 1 (0: NULL), then its bytes without the NUL. */
+static void put_str(struct buf *b, const char *s)
+{
+	put_u64(b, s ? strlen(s) + 1 : 0);
+	if (s)
+		put(b, s, strlen(s));
+}
+
+static void put_strv(struct buf *b, char *const *v)
+{
+	uint64_t n = 0;
+	while (v && v[n])
+		n++;
+	put_u64(b, v ? n + 1 : 0);
+	for (uint64_t i = 0; i < n; i++)
+		put_str(b, v[i]);
+}
+
+char *wire_workload_pack(const struct workload *w, size_t *len)
+{
+	struct buf b = {0};
+	put_str(&b, w->name);
+	put_u64(&b, (uint64_t)w->ntasks);
+	put_u64(&b, (uint64_t)w->ngroups);
+	for (int g = 0; g < w->ngroups; g++) {
+		const struct task_spec *s = &w->groups[g].spec;
+		put_u64(&b, (uint64_t)w->groups[g].end);
+		put_str(&b, s->kind->name);
+		unsigned has = s->has;
+		for (int i = 0; i < s->kind->nparams; i++)
+			if (s->kind->params[i].derived)
+				has &= ~(1u << i);
+		put_u64(&b, has);
+		for (int i = 0; i < TASK_MAX_PARAMS; i++) {
+			put_u64(&b, s->num[i]);
+			put_str(&b, (has & (1u << i)) ? s->str[i] : NULL);
+		}
+		put_u64(&b, s->slot_placeholder);
+		put_strv(&b, s->argv);
+		put_strv(&b, s->env);
+	}
+	*len = b.n;
+	return b.p;
+}
+
+struct reader {
+	const char *p;
+	size_t n, at;
+	bool bad;
+};
+
+static uint64_t get_u64(struct reader *r)
+{
+	uint64_t v = 0;
+	if (r->bad || r->n - r->at < sizeof(v)) {
+		r->bad = true;
+		return 0;
+	}
+	memcpy(&v, r->p + r->at, sizeof(v));
+	r->at += sizeof(v);
+	return v;
+}
+
+static char *get_str(struct reader *r)
+{
+	uint64_t n = get_u64(r);
+	if (r->bad || n == 0)
+		return NULL;
+	if (n - 1 > r->n - r->at) {
+		r->bad = true;
+		return NULL;
+	}
+	char *s = xmalloc(n);
+	memcpy(s, r->p + r->at, n - 1);
+	s[n - 1] = '\0';
+	r->at += n - 1;
+	return s;
+}
+
+static char **get_strv(struct reader *r)
+{
+	uint64_t n = get_u64(r);
+	if (r->bad || n == 0)
+		return NULL;
+	if (n - 1 > (r->n - r->at) / sizeof(uint64_t)) {	/* each string has its length at least */
+		r->bad = true;
+		return NULL;
+	}
+	char **v = xcalloc(n, sizeof(char *));
+	for (uint64_t i = 0; i + 1 < n; i++) {
+		v[i] = get_str(r);
+		if (!v[i])
+			v[i] = xstrdup("");
+	}
+	return v;
+}
+
+long wire_workload_unpack(const char *buf, size_t len, struct workload *out)
+{
+	struct reader r = {buf, len, 0, false};
+	memset(out, 0, sizeof(*out));
+	out->name = get_str(&r);
+	uint64_t ntasks = get_u64(&r), ngroups = get_u64(&r);
+	if (!r.bad && (ntasks > SUITE_MAX_TASKS || ngroups > ntasks || ngroups > len))
+		r.bad = true;
+	out->ntasks = r.bad ? 0 : (int)ntasks;
+	out->source = -1;
+	out->combination = -1;
+	for (uint64_t g = 0; !r.bad && g < ngroups; g++) {
+		if (out->ngroups == out->capgroups) {
+			out->capgroups = out->capgroups ? 2 * out->capgroups : 4;
+			out->groups = xrealloc(out->groups, (size_t)out->capgroups * sizeof(*out->groups));
+		}
+		struct spec_group *sg = &out->groups[out->ngroups];
+		memset(sg, 0, sizeof(*sg));
+		uint64_t end = get_u64(&r);
+		char *kind = get_str(&r);
+		sg->spec.kind = kind ? task_kind_find(kind) : NULL;
+		free(kind);
+		if (r.bad || !sg->spec.kind || end > ntasks || (out->ngroups && (int)end <= out->groups[out->ngroups - 1].end)) {
+			r.bad = true;
+			break;
+		}
+		out->ngroups++;
+		sg->end = (int)end;
+		struct task_spec *s = &sg->spec;
+		s->has = (unsigned)get_u64(&r);
+		for (int i = 0; i < TASK_MAX_PARAMS; i++) {
+			s->num[i] = get_u64(&r);
+			s->str[i] = get_str(&r);
+		}
+		s->slot_placeholder = get_u64(&r) != 0;
+		s->argv = get_strv(&r);
+		s->env = get_strv(&r);
+	}
+	if (!r.bad && out->ngroups && out->groups[out->ngroups - 1].end != out->ntasks)
+		r.bad = true;
+	if (r.bad) {
+		wire_workload_free(out);
+		errno = EINVAL;
+		return -1;
+	}
+	return (long)r.at;
+}
+
+void wire_workload_free(struct workload *w)
+{
+	for (int g = 0; g < w->ngroups; g++)
+		task_spec_free(&w->groups[g].spec);
+	free(w->groups);
+	free(w->name);
+	memset(w, 0, sizeof(*w));
+}
