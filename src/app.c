@@ -275,6 +275,12 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		return error("cannot run on a simulated topology (HWLOC_SYNTHETIC or HWLOC_XMLFILE is "
 			     "set): use 'tribench plan'"),
 		       EXIT_BAD_INPUT;
+	/* what other ranks would not carry back to rank 0 */
+	if (app_cluster && (o->sched.results_dir || o->sample_tasks))
+		return error("tribench-mpi: %s is not supported (the other ranks' %s would not reach the "
+			     "report)", o->sched.results_dir ? "--results" : "--sample-tasks",
+			     o->sched.results_dir ? "task output" : "state traces"),
+		       EXIT_BAD_INPUT;
 	if (preflight_run(o) < 0)
 		return EXIT_RUNTIME;
 	struct suite suite = {0};

@@ -46,6 +46,7 @@ struct mpi_state {
 	double stop_at;           /* when the run began to stop (now_s), 0: not */
 	double lost_after_s;      /* how long after a stop rank 0 waits for the others */
 	bool finished;            /* WIRE_FINISH sent */
+	bool lost_any;            /* a rank stopped answering: MPI_Finalize would wait for it */
 	char *self_info;          /* rank 0's own ranks[] object */
 };
 

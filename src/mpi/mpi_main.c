@@ -251,6 +251,17 @@ int main(int argc, char **argv)
 		rc = mpi_rank_serve(&st, argc, argv, &usable);
 		intlist_free(&usable);
 	}
+	/*
+	 * A job being torn down: MPI_Finalize waits for every rank, and would
+	 * wait for a lost one (rank 0 saw a rank stop answering) or for rank 0
+	 * (a rank stopped by mpirun's signal that rank 0 never told to finish)
+	 * until mpirun's SIGKILL. Every task is dead by now (sched_fini), rank
+	 * 0's report is written: leave, and mpirun exits non-zero.
+	 */
+	if (st.lost_any || (st.c.rank != 0 && rc >= EXIT_SIGNAL_BASE)) {
+		fflush(NULL);
+		_exit(rc);
+	}
 	void *buf;
 	int size;
 	MPI_Buffer_detach(&buf, &size);

@@ -30,6 +30,9 @@
 #include "sched.h"
 #include "topo.h"
 
+/* After our own stop signal: how long we wait for rank 0 to finish. */
+#define FINISH_WAIT_S 10.0
+
 /* This rank's side of one parallel run: the ids rank 0 sent, not yet taken. */
 struct rank_run {
 	int *ids;
@@ -393,7 +396,33 @@ int mpi_rank_serve(struct mpi_state *st, int argc, char **argv, const struct int
 		free(payload);	/* stale ids, STOPs and ENDs of a run that ended here */
 	}
 	if (rk.sched_on)
-		sched_fini(&rk.s);
+		sched_fini(&rk.s);	/* every task of ours is dead from here */
+	/*
+	 * Stopped by our own signal (mpirun's SIGTERM): rank 0 has it too and
+	 * is writing its report. Our number goes to it, and we wait for its
+	 * FINISH (or mpirun's SIGKILL): a rank that exits non-zero first makes
+	 * mpirun tear the job down again, and its second SIGTERM would cut
+	 * rank 0's report short.
+	 */
+	if (rc >= EXIT_SIGNAL_BASE) {
+		struct wire_head f = {.kind = WIRE_FINAL, .x = self_cpu_s()};
+		mpi_send(0, TAG_RANK, &f, NULL, 0);
+		for (double end = now_s() + FINISH_WAIT_S; now_s() < end;) {
+			struct wire_head h;
+			char *payload;
+			size_t len;
+			if (mpi_wait(0, TAG_ROOT, &h, &payload, &len, NULL, end - now_s()) <= 0)
+				break;
+			free(payload);
+			if (h.kind == WIRE_FINISH) {
+				/* an orderly end: a non-zero exit would make mpirun
+				 * kill rank 0 before its report is out; rank 0's exit
+				 * code says how the benchmark ended */
+				rc = EXIT_OK;
+				break;
+			}
+		}
+	}
 	for (int i = 0; i < rk.nworkloads; i++)
 		wire_workload_free(&rk.workloads[i]);
 	free(rk.workloads);

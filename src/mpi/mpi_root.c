@@ -228,6 +228,8 @@ static void take(struct run_state *rs, struct mpi_state *st, int r, const struct
 			      (t.exit.status == EXIT_STATUS_EXITED && t.exit.code != 0) || t.exit.timed_out;
 		wire_task_free(&t, &pus);
 		policy_task_ended(rs, failed);	/* --halt counts every rank's failures */
+	} else if (h->kind == WIRE_FINAL) {	/* it stopped on its own signal */
+		p->cpu_s = h->x;
 	} else if (h->kind == WIRE_DONE && p->in_run) {
 		p->in_run = false;
 		p->wall_s = h->x;
@@ -306,6 +308,7 @@ static int run_pump(struct cluster *c, struct run_state *rs)
 		if (p->in_run && st->stop_at > 0 && now_s() - st->stop_at > st->lost_after_s) {
 			p->in_run = false;
 			p->lost = true;
+			st->lost_any = true;
 			put_lost(rs, r, p, "sent to a rank that did not report it back (the rank died or was "
 					   "killed): its outcome is unknown");
 		}
@@ -323,7 +326,8 @@ static int run_end(struct cluster *c, struct run_state *rs)
 	return 0;
 }
 
-/* Tell every rank not told yet to finish. */
+/* Tell every rank not lost to finish (once); one that stopped on its own
+ * signal (its WIRE_FINAL came) waits for this to leave. */
 static void send_finish(struct mpi_state *st)
 {
 	if (st->finished)
@@ -348,21 +352,20 @@ static cJSON *rank_object(int r, const char *info, double cpu_s, bool answered)
 
 static char *finish(struct cluster *c, struct sched *s, char **warning)
 {
-	(void)s;
 	struct mpi_state *st = state(c);
 	*warning = NULL;
 	send_finish(st);
 	int want = 0;
-	for (int r = 1; r < c->size; r++) {
-		st->peers[r].cpu_s = NAN;
-		want += !st->peers[r].lost;
-	}
+	for (int r = 1; r < c->size; r++)
+		want += !st->peers[r].lost && isnan(st->peers[r].cpu_s);
+	/* under a stop signal mpirun's SIGKILL is near: the report comes first */
+	double wait = s->signal ? 0.2 : st->lost_after_s;
 	for (int got = 0; got < want;) {
 		struct wire_head h;
 		char *payload;
 		size_t len;
 		int src;
-		if (mpi_wait(MPI_ANY_SOURCE, TAG_RANK, &h, &payload, &len, &src, st->lost_after_s) <= 0)
+		if (mpi_wait(MPI_ANY_SOURCE, TAG_RANK, &h, &payload, &len, &src, wait) <= 0)
 			break;
 		if (h.kind == WIRE_FINAL && isnan(st->peers[src].cpu_s)) {
 			st->peers[src].cpu_s = h.x;
@@ -397,6 +400,8 @@ static char *finish(struct cluster *c, struct sched *s, char **warning)
 void mpi_root_init(struct mpi_state *st)
 {
 	st->peers = xcalloc((size_t)st->c.size, sizeof(*st->peers));
+	for (int r = 0; r < st->c.size; r++)
+		st->peers[r].cpu_s = NAN;
 	st->sent_workload = -1;
 	st->c.setup = setup;
 	st->c.remote_slots = remote_slots;
