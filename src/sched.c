@@ -30,6 +30,21 @@
 
 extern char **environ;
 
+/* Our children now (/proc/self/task/PID/children of the main thread) into out. */
+static void children_now(struct intlist *out)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	if (probe_read_file(path, buf, sizeof(buf)) <= 0)
+		return;
+	for (char *p = buf, *end;; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		intlist_push(out, (int)pid);
+	}
+}
+
 int sched_init(struct sched *s, const struct intlist *usable, const struct sched_opts *o, bool bind)
 {
 	memset(s, 0, sizeof(*s));
@@ -40,6 +55,7 @@ int sched_init(struct sched *s, const struct intlist *usable, const struct sched
 	s->wd.fd = -1;
 	s->spawn.sock = -1;
 	s->rank = -1;
+	children_now(&s->before);
 	/* orphaned grandchildren of a task come to us, not to init, and are reaped */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (containment_init(&s->contain, o->containment, &s->contain_warning, &s->contain_stale) < 0)
@@ -73,9 +89,11 @@ int sched_init(struct sched *s, const struct intlist *usable, const struct sched
 }
 
 /*
- * Kill and reap every child that is not the watchdog: between runs these can
- * only be orphans of tasks that left their process group (setsid) and came to
- * us as their subreaper. The group kills cannot reach them; this does.
+ * Kill and reap every child that is not the watchdog, the launcher or one
+ * that was there before sched_init (an embedding program's: MPI's own
+ * daemon in a tribench-mpi started without mpirun): between runs these can
+ * only be orphans of tasks that left their process group (setsid) and came
+ * to us as their subreaper. The group kills cannot reach them; this does.
  */
 static void kill_adopted(struct sched *s)
 {
@@ -89,7 +107,8 @@ static void kill_adopted(struct sched *s)
 			if (end == p)
 				break;
 			p = end;
-			if (pid > 0 && pid != s->wd.pid && !spawner_is(&s->spawn, (pid_t)pid)) {
+			if (pid > 0 && pid != s->wd.pid && !spawner_is(&s->spawn, (pid_t)pid) &&
+			    !intlist_has(&s->before, (int)pid)) {
 				kill(-(pid_t)pid, SIGKILL);
 				kill((pid_t)pid, SIGKILL);
 				waitpid((pid_t)pid, NULL, 0);
@@ -118,6 +137,7 @@ void sched_fini(struct sched *s)
 	watchdog_stop(&s->wd);
 	free(s->contain_warning);
 	free(s->contain_stale);
+	intlist_free(&s->before);
 	/* orphans of tasks that came to us (subreaper) and exited since the last reap */
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;

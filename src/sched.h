@@ -55,6 +55,7 @@ struct sched {
 	bool watchdog_died;           /* its pidfd said so: the run stopped, exit 3 */
 	struct cluster *cluster;      /* tribench-mpi: parallel runs span its ranks; NULL: none (borrowed) */
 	int rank;                     /* this process's MPI rank, for task records; -1: not MPI */
+	struct intlist before;        /* our children before sched_init: not ours to kill */
 };
 
 /* Where a run's task output goes under --results, and what the progress shows. */
