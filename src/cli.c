@@ -220,6 +220,13 @@ void cli_usage(FILE *f)
 	      "Exit status: 0 success, 1 a task or a hook failed, 2 bad input, 3 runtime error,\n"
 	      "128+N interrupted by signal N.\n"
 	      "\n"
+	      "On a cluster: mpirun -n K tribench-mpi run [OPTIONS] (built where configure\n"
+	      "finds MPI). Rank 0 reads the suite and writes the report; serial and\n"
+	      "concurrent run on its host; parallel spans every rank, each placing its own\n"
+	      "slots (-j, --cpus-per-task, --policy per rank; ranks on one host split its\n"
+	      "cores); tasks gain \"rank\", the report \"ranks\". --results and\n"
+	      "--sample-tasks are refused there.\n"
+	      "\n"
 	      "See tribench(1) for the JSON report and examples.\n",
 	      f);
 }

@@ -58,7 +58,7 @@ bad() {
 
 @test "export csv: a header and one row per task per run per mode per workload" {
 	export_ok csv
-	[ "$(head -1 out)" = "workload,mode,jobs,executor,phase,run,run_wall_s,run_worker_cpu_s,run_failed,run_partial,run_suspended_s,run_in_summary,kind,task_id,pid,slot,cpuset,cpus_allowed,cpus_seen,start_s,end_s,wall_s,user_s,sys_s,running_s,ready_s,blocked_s,states_source,voluntary_switches,involuntary_switches,max_rss_kb,leftovers_killed,zombie_s,outside_slot,cgroup_cpu_s,cgroup_user_s,cgroup_sys_s,cpu_some_s,cpu_full_s,io_some_s,io_full_s,memory_some_s,memory_full_s,procs_max,memory_peak_kb,exit_status,exit_code,signal,signal_name,exitcode,timed_out,stopped,error" ]
+	[ "$(head -1 out)" = "workload,mode,jobs,executor,phase,run,run_wall_s,run_worker_cpu_s,run_failed,run_partial,run_suspended_s,run_in_summary,kind,task_id,pid,slot,cpuset,cpus_allowed,cpus_seen,start_s,end_s,wall_s,user_s,sys_s,running_s,ready_s,blocked_s,states_source,voluntary_switches,involuntary_switches,max_rss_kb,leftovers_killed,zombie_s,outside_slot,rank,cgroup_cpu_s,cgroup_user_s,cgroup_sys_s,cpu_some_s,cpu_full_s,io_some_s,io_full_s,memory_some_s,memory_full_s,procs_max,memory_peak_kb,exit_status,exit_code,signal,signal_name,exitcode,timed_out,stopped,error" ]
 	want=$(jqr "$REPORT" '[.workloads[].modes[].runs[].tasks[]] | length')
 	# parse it as CSV: quoted fields hold commas, so lines cannot be counted by split
 	"$PYTHON_JSONSCHEMA" - out "$REPORT" "$want" <<'EOF'
