@@ -96,8 +96,10 @@ static int build(struct runner *rn, const struct topo *t)
 			rm->executor = xstrdup(executor_name(rn->entries[m].executor));
 			rm->plan = json_plan_text(p);
 			rm->nslots = p->nslots;
-			/* tribench-mpi: parallel mode spans every rank's slots */
-			if (rn->entries[m].mode == MODE_PARALLEL && rn->s->cluster) {
+			/* tribench-mpi: parallel processes span every rank's slots
+			 * (threads and coroutines stay on rank 0) */
+			if (rn->entries[m].mode == MODE_PARALLEL && rn->entries[m].executor == EXEC_PROCESS &&
+			    rn->s->cluster) {
 				int more = rn->s->cluster->remote_slots(rn->s->cluster, rn->entries[m].jobs);
 				rm->jobs += more;
 				rm->nslots += more;

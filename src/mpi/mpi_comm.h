@@ -38,10 +38,7 @@ struct mpi_state {
 	int bsend_size;
 	/* rank 0 */
 	struct mpi_peer *peers;   /* [size], peers[0] unused */
-	char *packed;             /* every workload packed, in suite order */
-	size_t *packed_at, *packed_len;
-	int npacked;
-	int sent_workload;        /* the workload index the ranks have, -1 none */
+	int run_slots;            /* the other ranks' slots in this run, together */
 	bool stop_sent;
 	double stop_at;           /* when the run began to stop (now_s), 0: not */
 	double lost_after_s;      /* how long after a stop rank 0 waits for the others */
@@ -63,6 +60,10 @@ int mpi_wait(int from, int tag, struct wire_head *h, char **payload, size_t *len
 	     double timeout_s);
 /* MPI_Ibarrier + MPI_Test with 50 µs sleeps: every rank is here. 0 or -1. */
 int mpi_barrier(void);
+/* Rank 0's buf[0..len) to every rank's buf (MPI_Ibcast in pieces of at
+ * most 1 GiB, MPI_Test with 50 µs sleeps), every rank calling it with the
+ * same len: the suite, whatever its size, without a send buffer. 0 or -1. */
+int mpi_bcast(void *buf, size_t len);
 
 /* Rank 0's hooks (mpi_root.c) into st->c. */
 void mpi_root_init(struct mpi_state *st);

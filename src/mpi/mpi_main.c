@@ -98,18 +98,37 @@ int mpi_wait(int from, int tag, struct wire_head *h, char **payload, size_t *len
 	}
 }
 
+/* Wait for req without spinning. 0 or -1. */
+static int test_wait(MPI_Request *req, const char *what)
+{
+	for (int done = 0;;) {
+		if (MPI_Test(req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+			return error("MPI: %s failed", what);
+		if (done)
+			return 0;
+		sleep_us(50);
+	}
+}
+
+int mpi_bcast(void *buf, size_t len)
+{
+	for (size_t at = 0; at < len;) {
+		int n = len - at > (1u << 30) ? 1 << 30 : (int)(len - at);
+		MPI_Request req;
+		if (MPI_Ibcast((char *)buf + at, n, MPI_BYTE, 0, MPI_COMM_WORLD, &req) != MPI_SUCCESS ||
+		    test_wait(&req, "MPI_Ibcast") < 0)
+			return error("MPI: cannot broadcast the suite");
+		at += (size_t)n;
+	}
+	return 0;
+}
+
 int mpi_barrier(void)
 {
 	MPI_Request req;
 	if (MPI_Ibarrier(MPI_COMM_WORLD, &req) != MPI_SUCCESS)
 		return error("MPI: MPI_Ibarrier failed");
-	for (int done = 0;;) {
-		if (MPI_Test(&req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
-			return error("MPI: MPI_Test failed");
-		if (done)
-			return 0;
-		sleep_us(50);
-	}
+	return test_wait(&req, "MPI_Ibarrier");
 }
 
 /* This process's CPU affinity as a sorted list. */

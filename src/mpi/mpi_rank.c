@@ -152,10 +152,11 @@ static int run_end(struct cluster *c, struct run_state *rs)
 static void forward(void *arg, const struct task_record *t)
 {
 	struct rank *rk = arg;
-	struct wire_task w;
-	wire_task_pack(t, rk->st->c.rank, &w);
+	size_t len;
+	char *w = wire_task_pack(t, rk->st->c.rank, &len);
 	struct wire_head h = {.kind = WIRE_RECORD};
-	mpi_send(0, TAG_RANK, &h, &w, sizeof(w));
+	mpi_send(0, TAG_RANK, &h, w, len);
+	free(w);
 }
 
 /* ---- rank 0's requests ----------------------------------------------------- */
@@ -376,6 +377,15 @@ int mpi_rank_serve(struct mpi_state *st, int argc, char **argv, const struct int
 			break;
 		}
 		if (h.kind == WIRE_SETUP) {
+			/* the suite follows, to every rank at once */
+			free(payload);
+			len = (size_t)h.x;
+			payload = xmalloc(len + 1);
+			if (mpi_bcast(payload, len) < 0) {
+				free(payload);
+				rc = EXIT_RUNTIME;
+				break;
+			}
 			if (rk.sched_on) {
 				setup(&rk, &h, payload, len);
 			} else {

@@ -22,8 +22,9 @@
 #include "run_state.h"
 #include "sched.h"
 
-/* Ids a rank holds beyond its slots: the next starts as soon as one ends,
- * without waiting for rank 0's next turn. */
+/* Ids a rank holds beyond its slots, AHEAD + a quarter of its slots: the
+ * next starts as soon as one ends, without waiting for rank 0's next turn
+ * (which its own launches can hold up for milliseconds). */
 #define AHEAD 2
 /* How long the ranks get to answer the setup (they calibrate: ~0.5 s each). */
 #define SETUP_WAIT_S 120.0
@@ -85,7 +86,6 @@ static int setup(struct cluster *c, struct sched *s, const struct topo *t, const
 {
 	struct mpi_state *st = state(c);
 	st->lost_after_s = lost_after_s(s);
-	st->sent_workload = -1;
 	st->self_info = self_info(s, t, o, cal, c->rank);
 	/* every workload as given, one after another */
 	size_t total = 0;
@@ -98,13 +98,16 @@ static int setup(struct cluster *c, struct sched *s, const struct topo *t, const
 		total += len;
 		free(one);
 	}
-	struct wire_head h = {.kind = WIRE_SETUP, .a = cal != NULL, .b = suite->nworkloads};
+	struct wire_head h = {.kind = WIRE_SETUP, .a = cal != NULL, .b = suite->nworkloads, .x = (double)total};
 	for (int r = 1; r < c->size; r++)
-		if (mpi_send(r, TAG_ROOT, &h, all, total) < 0) {
+		if (mpi_send(r, TAG_ROOT, &h, NULL, 0) < 0) {
 			free(all);
 			return -2;
 		}
+	int sent = mpi_bcast(all, total);
 	free(all);
+	if (sent < 0)
+		return -2;
 	int rc = 0;
 	for (int got = 0, want = 2 * (c->size - 1); got < want;) {
 		struct wire_head a;
@@ -164,6 +167,7 @@ static int run_begin(struct cluster *c, struct run_state *rs)
 	struct mpi_state *st = state(c);
 	st->stop_sent = false;
 	st->stop_at = 0;
+	st->run_slots = remote_slots(c, rs->label->jobs);
 	struct wire_head h = {.kind = WIRE_RUN, .a = rs->label->workload_index, .b = rs->label->jobs,
 			      .c = rs->w->ntasks};
 	for (int r = 1; r < c->size; r++) {
@@ -212,13 +216,16 @@ static void take(struct run_state *rs, struct mpi_state *st, int r, const struct
 		 const char *payload, size_t len)
 {
 	struct mpi_peer *p = &st->peers[r];
-	if (h->kind == WIRE_RECORD && len == sizeof(struct wire_task) && p->in_run) {
-		struct wire_task w;
-		memcpy(&w, payload, sizeof(w));
+	if (h->kind == WIRE_RECORD && p->in_run) {
 		struct task_record t;
 		struct intlist pus;
-		if (wire_task_unpack(&w, &t, &pus) < 0 || !take_out(p, t.id)) {
-			error("rank %d sent a record of task %d that was not its", r, (int)w.id);
+		if (wire_task_unpack(payload, len, &t, &pus) < 0) {
+			error("rank %d sent a record that does not unpack (not the same tribench-mpi build?)", r);
+			return;
+		}
+		if (!take_out(p, t.id)) {
+			error("rank %d sent a record of task %d that was not its", r, t.id);
+			wire_task_free(&t, &pus);
 			return;
 		}
 		collector_put(rs->out->collect, &t);
@@ -279,9 +286,10 @@ static int run_pump(struct cluster *c, struct run_state *rs)
 			continue;
 		/* ids ahead of its slots only while many are left: near the end
 		 * an id queued at one rank would wait while another rank idles */
+		int slots = peer_slots(p, rs->label->jobs);
 		int left = rs->w->ntasks - rs->next;
-		int ahead = left > 4 * (rs->plan->nslots + remote_slots(c, rs->label->jobs)) ? AHEAD : 0;
-		int room = peer_slots(p, rs->label->jobs) + ahead - p->nout;
+		int ahead = left > 4 * (rs->plan->nslots + st->run_slots) ? AHEAD + slots / 4 : 0;
+		int room = slots + ahead - p->nout;
 		int32_t ids[64];
 		int n = 0;
 		while (n < room && n < (int)ARRAY_SIZE(ids) && rs->next < rs->w->ntasks)
@@ -402,7 +410,6 @@ void mpi_root_init(struct mpi_state *st)
 	st->peers = xcalloc((size_t)st->c.size, sizeof(*st->peers));
 	for (int r = 0; r < st->c.size; r++)
 		st->peers[r].cpu_s = NAN;
-	st->sent_workload = -1;
 	st->c.setup = setup;
 	st->c.remote_slots = remote_slots;
 	st->c.run_begin = run_begin;

@@ -9,112 +9,140 @@
 
 #include "util.h"
 
-static void copy_text(char *dst, size_t size, const char *src)
+char *wire_task_pack(const struct task_record *t, int rank, size_t *len)
 {
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
-void wire_task_pack(const struct task_record *t, int rank, struct wire_task *w)
-{
-	memset(w, 0, sizeof(*w));
-	w->id = t->id;
-	w->pid = t->pid;
-	w->slot = t->slot;
-	w->pu = t->pu;
-	w->rank = rank;
-	w->exit_status = (int32_t)t->exit.status;
-	w->exit_code = t->exit.code;
-	w->exit_signal = t->exit.signal;
-	w->timed_out = t->exit.timed_out;
-	w->stopped = t->exit.stopped;
-	w->schedstat_errno = t->schedstat_errno;
-	w->leftovers_killed = t->leftovers_killed;
-	w->have_schedstat = t->have_schedstat;
-	w->have_tree = t->have_tree;
-	w->states_from_tree = t->states_from_tree;
-	w->states_from_loop = t->states_from_loop;
-	w->outside_slot = t->outside_slot;
-	w->voluntary_switches = t->voluntary_switches;
-	w->involuntary_switches = t->involuntary_switches;
-	w->max_rss_kb = t->max_rss_kb;
-	w->start_s = t->start_s;
-	w->end_s = t->end_s;
-	w->wall_s = t->wall_s;
-	w->user_s = t->user_s;
-	w->sys_s = t->sys_s;
-	w->running_s = t->running_s;
-	w->ready_s = t->ready_s;
-	w->blocked_s = t->blocked_s;
-	w->zombie_s = t->zombie_s;
+	struct wire_task w;
+	memset(&w, 0, sizeof(w));
+	w.id = t->id;
+	w.pid = t->pid;
+	w.slot = t->slot;
+	w.pu = t->pu;
+	w.rank = rank;
+	w.exit_status = (int32_t)t->exit.status;
+	w.exit_code = t->exit.code;
+	w.exit_signal = t->exit.signal;
+	w.timed_out = t->exit.timed_out;
+	w.stopped = t->exit.stopped;
+	w.schedstat_errno = t->schedstat_errno;
+	w.leftovers_killed = t->leftovers_killed;
+	w.have_schedstat = t->have_schedstat;
+	w.have_tree = t->have_tree;
+	w.states_from_tree = t->states_from_tree;
+	w.states_from_loop = t->states_from_loop;
+	w.outside_slot = t->outside_slot;
+	w.voluntary_switches = t->voluntary_switches;
+	w.involuntary_switches = t->involuntary_switches;
+	w.max_rss_kb = t->max_rss_kb;
+	w.start_s = t->start_s;
+	w.end_s = t->end_s;
+	w.wall_s = t->wall_s;
+	w.user_s = t->user_s;
+	w.sys_s = t->sys_s;
+	w.running_s = t->running_s;
+	w.ready_s = t->ready_s;
+	w.blocked_s = t->blocked_s;
+	w.zombie_s = t->zombie_s;
 	const struct report_task_cgroup *g = &t->tree;
 	double tree[11] = {g->cpu_s, g->user_s, g->sys_s, g->cpu_some_s, g->cpu_full_s, g->io_some_s,
 			   g->io_full_s, g->memory_some_s, g->memory_full_s, g->procs_max, g->memory_peak_kb};
-	memcpy(w->tree, tree, sizeof(tree));
-	copy_text(w->cpus_allowed, sizeof(w->cpus_allowed), t->cpus_allowed);
-	if (t->pus && t->pus->n)
-		cpulist_format(t->pus->v, t->pus->n, w->pus, sizeof(w->pus));
-	if (t->cpus_seen.n)
-		cpulist_format(t->cpus_seen.v, t->cpus_seen.n, w->cpus_seen, sizeof(w->cpus_seen));
-	copy_text(w->error, sizeof(w->error), t->exit.error);
+	memcpy(w.tree, tree, sizeof(tree));
+	w.npus = t->pus ? t->pus->n : 0;
+	w.nseen = t->cpus_seen.n;
+	w.allowed_len = (int32_t)strnlen(t->cpus_allowed, sizeof(t->cpus_allowed));
+	w.error_len = t->exit.error ? (int32_t)strlen(t->exit.error) : 0;
+	*len = sizeof(w) + (size_t)(w.npus + w.nseen) * sizeof(int32_t) + (size_t)w.allowed_len +
+	       (size_t)w.error_len;
+	char *buf = xmalloc(*len), *p = buf;
+	memcpy(p, &w, sizeof(w));
+	p += sizeof(w);
+	for (int k = 0; k < w.npus; k++, p += sizeof(int32_t)) {
+		int32_t v = t->pus->v[k];
+		memcpy(p, &v, sizeof(v));
+	}
+	for (int k = 0; k < w.nseen; k++, p += sizeof(int32_t)) {
+		int32_t v = t->cpus_seen.v[k];
+		memcpy(p, &v, sizeof(v));
+	}
+	memcpy(p, t->cpus_allowed, (size_t)w.allowed_len);
+	p += w.allowed_len;
+	if (w.error_len)
+		memcpy(p, t->exit.error, (size_t)w.error_len);
+	return buf;
 }
 
-int wire_task_unpack(const struct wire_task *w, struct task_record *t, struct intlist *pus)
+int wire_task_unpack(const char *buf, size_t len, struct task_record *t, struct intlist *pus)
 {
 	memset(t, 0, sizeof(*t));
 	memset(pus, 0, sizeof(*pus));
+	struct wire_task w;
+	if (len < sizeof(w)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(&w, buf, sizeof(w));
+	if (w.npus < 0 || w.nseen < 0 || w.allowed_len < 0 || w.error_len < 0 ||
+	    w.allowed_len >= (int32_t)sizeof(t->cpus_allowed) ||
+	    (uint64_t)w.npus + (uint64_t)w.nseen > len / sizeof(int32_t) ||
+	    sizeof(w) + ((uint64_t)w.npus + (uint64_t)w.nseen) * sizeof(int32_t) + (uint64_t)w.allowed_len +
+			    (uint64_t)w.error_len != len) {
+		errno = EINVAL;
+		return -1;
+	}
 	t->remote = true;
-	t->rank = w->rank;
-	t->id = w->id;
-	t->pid = w->pid;
-	t->slot = w->slot;
-	t->pu = w->pu;
-	t->exit.status = (enum exit_status)w->exit_status;
-	t->exit.code = w->exit_code;
-	t->exit.signal = w->exit_signal;
-	t->exit.timed_out = w->timed_out;
-	t->exit.stopped = w->stopped;
-	t->schedstat_errno = w->schedstat_errno;
-	t->leftovers_killed = w->leftovers_killed;
-	t->have_schedstat = w->have_schedstat;
-	t->have_tree = w->have_tree;
-	t->states_from_tree = w->states_from_tree;
-	t->states_from_loop = w->states_from_loop;
-	t->outside_slot = w->outside_slot;
-	t->voluntary_switches = (long)w->voluntary_switches;
-	t->involuntary_switches = (long)w->involuntary_switches;
-	t->max_rss_kb = (long)w->max_rss_kb;
-	t->start_s = w->start_s;
-	t->end_s = w->end_s;
-	t->wall_s = w->wall_s;
-	t->user_s = w->user_s;
-	t->sys_s = w->sys_s;
-	t->running_s = w->running_s;
-	t->ready_s = w->ready_s;
-	t->blocked_s = w->blocked_s;
-	t->zombie_s = w->zombie_s;
+	t->rank = w.rank;
+	t->id = w.id;
+	t->pid = w.pid;
+	t->slot = w.slot;
+	t->pu = w.pu;
+	t->exit.status = (enum exit_status)w.exit_status;
+	t->exit.code = w.exit_code;
+	t->exit.signal = w.exit_signal;
+	t->exit.timed_out = w.timed_out;
+	t->exit.stopped = w.stopped;
+	t->schedstat_errno = w.schedstat_errno;
+	t->leftovers_killed = w.leftovers_killed;
+	t->have_schedstat = w.have_schedstat;
+	t->have_tree = w.have_tree;
+	t->states_from_tree = w.states_from_tree;
+	t->states_from_loop = w.states_from_loop;
+	t->outside_slot = w.outside_slot;
+	t->voluntary_switches = (long)w.voluntary_switches;
+	t->involuntary_switches = (long)w.involuntary_switches;
+	t->max_rss_kb = (long)w.max_rss_kb;
+	t->start_s = w.start_s;
+	t->end_s = w.end_s;
+	t->wall_s = w.wall_s;
+	t->user_s = w.user_s;
+	t->sys_s = w.sys_s;
+	t->running_s = w.running_s;
+	t->ready_s = w.ready_s;
+	t->blocked_s = w.blocked_s;
+	t->zombie_s = w.zombie_s;
 	struct report_task_cgroup *g = &t->tree;
 	double *tree[11] = {&g->cpu_s, &g->user_s, &g->sys_s, &g->cpu_some_s, &g->cpu_full_s, &g->io_some_s,
 			    &g->io_full_s, &g->memory_some_s, &g->memory_full_s, &g->procs_max, &g->memory_peak_kb};
 	for (int i = 0; i < 11; i++)
-		*tree[i] = w->tree[i];
-	memcpy(t->cpus_allowed, w->cpus_allowed, sizeof(t->cpus_allowed));
-	t->cpus_allowed[sizeof(t->cpus_allowed) - 1] = '\0';
-	char text[sizeof(w->pus)];
-	memcpy(text, w->pus, sizeof(text));
-	text[sizeof(text) - 1] = '\0';
-	if (text[0] && cpulist_parse(text, pus) < 0)
-		return -1;
-	t->pus = pus;
-	memcpy(text, w->cpus_seen, sizeof(text));
-	text[sizeof(text) - 1] = '\0';
-	if (text[0] && cpulist_parse(text, &t->cpus_seen) < 0) {
-		intlist_free(pus);
-		return -1;
+		*tree[i] = w.tree[i];
+	const char *p = buf + sizeof(w);
+	for (int k = 0; k < w.npus; k++, p += sizeof(int32_t)) {
+		int32_t v;
+		memcpy(&v, p, sizeof(v));
+		intlist_push(pus, v);
 	}
-	char err[sizeof(w->error)];
-	memcpy(err, w->error, sizeof(err));
-	err[sizeof(err) - 1] = '\0';
-	t->exit.error = err[0] ? xstrdup(err) : NULL;
+	t->pus = pus;
+	for (int k = 0; k < w.nseen; k++, p += sizeof(int32_t)) {
+		int32_t v;
+		memcpy(&v, p, sizeof(v));
+		intlist_push(&t->cpus_seen, v);
+	}
+	memcpy(t->cpus_allowed, p, (size_t)w.allowed_len);
+	t->cpus_allowed[w.allowed_len] = '\0';
+	p += w.allowed_len;
+	if (w.error_len) {
+		t->exit.error = xmalloc((size_t)w.error_len + 1);
+		memcpy(t->exit.error, p, (size_t)w.error_len);
+		t->exit.error[w.error_len] = '\0';
+	}
 	return 0;
 }
 

@@ -17,7 +17,8 @@
 
 enum wire_kind {
 	/* rank 0 -> a rank */
-	WIRE_SETUP = 1,           /* a: calibrate (0/1); payload: each workload, packed */
+	WIRE_SETUP = 1,           /* a: calibrate (0/1), b: workloads, x: their packed bytes,
+	                             which follow by mpi_bcast (every workload, in order) */
 	WIRE_RUN,                 /* a: workload index, b: the entry's --jobs, c: the task count */
 	WIRE_IDS,                 /* payload: int32 task ids to start */
 	WIRE_STOP,                /* a: 1 TERM the tasks in flight (grace, then KILL), 2 KILL them now,
@@ -38,7 +39,12 @@ struct wire_head {
 	double x;
 };
 
-/* One task's record, flattened (the state trace of --sample-tasks stays behind). */
+/*
+ * One task's record, flattened (the state trace of --sample-tasks stays
+ * behind): this fixed part, then npus and nseen int32 OS CPU numbers, then
+ * allowed_len bytes of cpus_allowed and error_len bytes of exit.error
+ * (no NULs; error_len 0: none). About 250 bytes for a one-PU task.
+ */
 struct wire_task {
 	int32_t id, pid, slot, pu, rank;
 	int32_t exit_status, exit_code, exit_signal;
@@ -48,19 +54,19 @@ struct wire_task {
 	int64_t voluntary_switches, involuntary_switches, max_rss_kb;
 	double start_s, end_s, wall_s, user_s, sys_s, running_s, ready_s, blocked_s, zombie_s;
 	double tree[11];          /* report_task_cgroup's numbers, in its order */
-	char cpus_allowed[64];
-	char pus[1024], cpus_seen[1024];   /* cpulists ("0-3,8") */
-	char error[512];          /* exit.error, "" none (cut to fit) */
+	int32_t npus, nseen;      /* the slot's PUs, the CPUs seen */
+	int32_t allowed_len, error_len;
 };
 
-/* t as sent by rank (a zeroed w first). */
-void wire_task_pack(const struct task_record *t, int rank, struct wire_task *w);
+/* t as sent by rank: a new buffer of *len bytes (caller frees). */
+char *wire_task_pack(const struct task_record *t, int rank, size_t *len);
 /*
- * w back as a record marked remote with w's rank: *t is zeroed first; its
- * pus point at *pus, its cpus_seen and exit.error are its own. Free them
- * with wire_task_free(t, pus). 0, or -1 when a cpulist does not parse.
+ * buf[0..len) back as a record marked remote with its rank: *t is zeroed
+ * first; its pus point at *pus, its cpus_seen and exit.error are its own.
+ * Free them with wire_task_free(t, pus). 0, or -1 with EINVAL when the
+ * lengths do not add up to len (nothing to free then).
  */
-int wire_task_unpack(const struct wire_task *w, struct task_record *t, struct intlist *pus);
+int wire_task_unpack(const char *buf, size_t len, struct task_record *t, struct intlist *pus);
 void wire_task_free(struct task_record *t, struct intlist *pus);
 
 /* Workload w's specs as given (before prepare; a cmd's PATH lookup and

@@ -168,3 +168,14 @@ wait_tasks() {
 		| length >= 1' r.json
 	no_survivors "$TRIBENCH_MPI"
 }
+
+@test "threads and coroutines stay on rank 0: their parallel entry's jobs are rank 0's slots alone" {
+	need_mpi
+	mpi -n 2 "$TRIBENCH_MPI" run -t cpu:ms=20,count=4 -m parallel --executor process,thread --runs 1 --warmup 0 \
+		-q -o r.json
+	jq -c '[.workloads[0].modes[] | {executor, jobs, ranks: ([.runs[0].tasks[].rank] | unique)}]' r.json
+	jq -e '[.workloads[0].modes[] | select(.executor == "process")] | .[0].jobs == 2
+		and ([.[0].runs[0].tasks[].rank] | unique == [0, 1])' r.json
+	jq -e '[.workloads[0].modes[] | select(.executor == "thread")] | .[0].jobs == 1
+		and ([.[0].runs[0].tasks[].rank] | unique == [0])' r.json
+}

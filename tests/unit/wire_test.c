@@ -58,11 +58,11 @@ static void record_round_trip(void **state)
 	t.tree.memory_peak_kb = NAN;
 	t.tree.procs_max = 3;
 
-	struct wire_task w;
-	wire_task_pack(&t, 3, &w);
+	size_t len;
+	char *w = wire_task_pack(&t, 3, &len);
 	struct task_record back;
 	struct intlist bpus;
-	assert_int_equal(wire_task_unpack(&w, &back, &bpus), 0);
+	assert_int_equal(wire_task_unpack(w, len, &back, &bpus), 0);
 	assert_true(back.remote);
 	assert_int_equal(back.rank, 3);
 	assert_int_equal(back.id, 41);
@@ -90,16 +90,25 @@ static void record_round_trip(void **state)
 	assert_string_equal(back.exit.error, "why it ended");
 	assert_int_equal(back.leftovers_killed, 2);
 	wire_task_free(&back, &bpus);
+	/* every shorter or longer length is refused */
+	for (size_t cut = 0; cut < len; cut++)
+		assert_int_equal(wire_task_unpack(w, cut, &back, &bpus), -1);
+	char *longer = xmalloc(len + 1);
+	memcpy(longer, w, len);
+	assert_int_equal(wire_task_unpack(longer, len + 1, &back, &bpus), -1);
+	free(longer);
+	free(w);
 	intlist_free(&t.cpus_seen);
 	intlist_free(&pus);
 
-	/* a record with no error, no PUs (never started) */
+	/* a record with no error, no PUs (never started): the fixed part alone */
 	struct task_record n;
 	memset(&n, 0, sizeof(n));
 	n.id = 0;
 	n.exit.status = EXIT_STATUS_NOT_STARTED;
-	wire_task_pack(&n, 1, &w);
-	assert_int_equal(wire_task_unpack(&w, &back, &bpus), 0);
+	w = wire_task_pack(&n, 1, &len);
+	assert_int_equal(wire_task_unpack(w, len, &back, &bpus), 0);
+	free(w);
 	assert_null(back.exit.error);
 	assert_int_equal(back.pus->n, 0);
 	assert_int_equal(back.exit.status, EXIT_STATUS_NOT_STARTED);
