@@ -66,7 +66,7 @@ import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 report = json.load(open(sys.argv[2]))
 assert len(rows) == int(sys.argv[3]), (len(rows), sys.argv[3])
-assert all(len(r) == 53 and None not in r for r in rows), "ragged rows"
+assert all(len(r) == 54 and None not in r for r in rows), "ragged rows"
 assert all(r["phase"] == "measured" for r in rows), "no warmup in this report"
 # runs count from 1, as the report's own "run" says
 expected = [(w["name"], m["mode"], str(m["jobs"]), m["executor"], str(run["run"]), str(t["id"]),
