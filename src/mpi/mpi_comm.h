@@ -65,6 +65,9 @@ int mpi_barrier(void);
  * same len: the suite, whatever its size, without a send buffer. 0 or -1. */
 int mpi_bcast(void *buf, size_t len);
 
+/* Seconds of CPU this process used, from getrusage(RUSAGE_SELF). */
+double mpi_self_cpu_s(void);
+
 /* Rank 0's hooks (mpi_root.c) into st->c. */
 void mpi_root_init(struct mpi_state *st);
 /* Rank 0, tribench_main over: the ranks that were never told to finish are

@@ -58,15 +58,6 @@ static struct rank *me(const struct cluster *c)
 	return c->impl;
 }
 
-/* Seconds of CPU this process used, from getrusage(RUSAGE_SELF). */
-static double self_cpu_s(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-	       ru.ru_stime.tv_usec / 1e6;
-}
-
 static void queue_push(struct rank_run *q, int id)
 {
 	if (q->n == q->cap) {
@@ -372,7 +363,7 @@ int mpi_rank_serve(struct mpi_state *st, int argc, char **argv, const struct int
 		}
 		if (h.kind == WIRE_FINISH) {
 			free(payload);
-			struct wire_head f = {.kind = WIRE_FINAL, .x = self_cpu_s()};
+			struct wire_head f = {.kind = WIRE_FINAL, .x = mpi_self_cpu_s()};
 			mpi_send(0, TAG_RANK, &f, NULL, 0);
 			break;
 		}
@@ -415,7 +406,7 @@ int mpi_rank_serve(struct mpi_state *st, int argc, char **argv, const struct int
 	 * rank 0's report short.
 	 */
 	if (rc >= EXIT_SIGNAL_BASE) {
-		struct wire_head f = {.kind = WIRE_FINAL, .x = self_cpu_s()};
+		struct wire_head f = {.kind = WIRE_FINAL, .x = mpi_self_cpu_s()};
 		mpi_send(0, TAG_RANK, &f, NULL, 0);
 		for (double end = now_s() + FINISH_WAIT_S; now_s() < end;) {
 			struct wire_head h;

@@ -34,15 +34,6 @@ static struct mpi_state *state(const struct cluster *c)
 	return c->impl;
 }
 
-/* Seconds of CPU this process used, from getrusage(RUSAGE_SELF). */
-static double self_cpu_s(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-	       ru.ru_stime.tv_usec / 1e6;
-}
-
 /*
  * How long rank 0 waits, after a run began to stop, for the other ranks'
  * last records: their grace plus a margin, but inside mpirun's window
@@ -382,7 +373,7 @@ static char *finish(struct cluster *c, struct sched *s, char **warning)
 		free(payload);
 	}
 	cJSON *a = jnew_array();
-	cJSON_AddItemToArray(a, rank_object(0, st->self_info, self_cpu_s(), true));
+	cJSON_AddItemToArray(a, rank_object(0, st->self_info, mpi_self_cpu_s(), true));
 	char *silent = NULL;
 	for (int r = 1; r < c->size; r++) {
 		struct mpi_peer *p = &st->peers[r];

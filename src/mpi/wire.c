@@ -9,39 +9,27 @@
 
 #include "util.h"
 
+/* The scalars a record and its wire form share: (wire_task's, task_record's). */
+#define WIRE_FIELDS(X) \
+	X(id, id) X(pid, pid) X(slot, slot) X(pu, pu) X(exit_code, exit.code) \
+	X(exit_signal, exit.signal) X(timed_out, exit.timed_out) X(stopped, exit.stopped) \
+	X(schedstat_errno, schedstat_errno) X(leftovers_killed, leftovers_killed) \
+	X(have_schedstat, have_schedstat) X(have_tree, have_tree) X(states_from_tree, states_from_tree) \
+	X(states_from_loop, states_from_loop) X(outside_slot, outside_slot) \
+	X(voluntary_switches, voluntary_switches) X(involuntary_switches, involuntary_switches) \
+	X(max_rss_kb, max_rss_kb) X(start_s, start_s) X(end_s, end_s) X(wall_s, wall_s) \
+	X(user_s, user_s) X(sys_s, sys_s) X(running_s, running_s) X(ready_s, ready_s) \
+	X(blocked_s, blocked_s) X(zombie_s, zombie_s)
+
 char *wire_task_pack(const struct task_record *t, int rank, size_t *len)
 {
 	struct wire_task w;
 	memset(&w, 0, sizeof(w));
-	w.id = t->id;
-	w.pid = t->pid;
-	w.slot = t->slot;
-	w.pu = t->pu;
+#define TO_WIRE(wf, tf) w.wf = t->tf;
+	WIRE_FIELDS(TO_WIRE)
+#undef TO_WIRE
 	w.rank = rank;
 	w.exit_status = (int32_t)t->exit.status;
-	w.exit_code = t->exit.code;
-	w.exit_signal = t->exit.signal;
-	w.timed_out = t->exit.timed_out;
-	w.stopped = t->exit.stopped;
-	w.schedstat_errno = t->schedstat_errno;
-	w.leftovers_killed = t->leftovers_killed;
-	w.have_schedstat = t->have_schedstat;
-	w.have_tree = t->have_tree;
-	w.states_from_tree = t->states_from_tree;
-	w.states_from_loop = t->states_from_loop;
-	w.outside_slot = t->outside_slot;
-	w.voluntary_switches = t->voluntary_switches;
-	w.involuntary_switches = t->involuntary_switches;
-	w.max_rss_kb = t->max_rss_kb;
-	w.start_s = t->start_s;
-	w.end_s = t->end_s;
-	w.wall_s = t->wall_s;
-	w.user_s = t->user_s;
-	w.sys_s = t->sys_s;
-	w.running_s = t->running_s;
-	w.ready_s = t->ready_s;
-	w.blocked_s = t->blocked_s;
-	w.zombie_s = t->zombie_s;
 	const struct report_task_cgroup *g = &t->tree;
 	double tree[11] = {g->cpu_s, g->user_s, g->sys_s, g->cpu_some_s, g->cpu_full_s, g->io_some_s,
 			   g->io_full_s, g->memory_some_s, g->memory_full_s, g->procs_max, g->memory_peak_kb};
@@ -90,34 +78,10 @@ int wire_task_unpack(const char *buf, size_t len, struct task_record *t, struct 
 	}
 	t->remote = true;
 	t->rank = w.rank;
-	t->id = w.id;
-	t->pid = w.pid;
-	t->slot = w.slot;
-	t->pu = w.pu;
+#define FROM_WIRE(wf, tf) t->tf = w.wf;
+	WIRE_FIELDS(FROM_WIRE)
+#undef FROM_WIRE
 	t->exit.status = (enum exit_status)w.exit_status;
-	t->exit.code = w.exit_code;
-	t->exit.signal = w.exit_signal;
-	t->exit.timed_out = w.timed_out;
-	t->exit.stopped = w.stopped;
-	t->schedstat_errno = w.schedstat_errno;
-	t->leftovers_killed = w.leftovers_killed;
-	t->have_schedstat = w.have_schedstat;
-	t->have_tree = w.have_tree;
-	t->states_from_tree = w.states_from_tree;
-	t->states_from_loop = w.states_from_loop;
-	t->outside_slot = w.outside_slot;
-	t->voluntary_switches = (long)w.voluntary_switches;
-	t->involuntary_switches = (long)w.involuntary_switches;
-	t->max_rss_kb = (long)w.max_rss_kb;
-	t->start_s = w.start_s;
-	t->end_s = w.end_s;
-	t->wall_s = w.wall_s;
-	t->user_s = w.user_s;
-	t->sys_s = w.sys_s;
-	t->running_s = w.running_s;
-	t->ready_s = w.ready_s;
-	t->blocked_s = w.blocked_s;
-	t->zombie_s = w.zombie_s;
 	struct report_task_cgroup *g = &t->tree;
 	double *tree[11] = {&g->cpu_s, &g->user_s, &g->sys_s, &g->cpu_some_s, &g->cpu_full_s, &g->io_some_s,
 			    &g->io_full_s, &g->memory_some_s, &g->memory_full_s, &g->procs_max, &g->memory_peak_kb};
