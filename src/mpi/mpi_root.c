@@ -161,10 +161,11 @@ static int run_begin(struct cluster *c, struct run_state *rs)
 	st->run_slots = remote_slots(c, rs->label->jobs);
 	struct wire_head h = {.kind = WIRE_RUN, .a = rs->label->workload_index, .b = rs->label->jobs,
 			      .c = rs->w->ntasks};
+	for (int r = 1; r < c->size; r++)	/* all or none: the run begins behind a barrier */
+		if (st->peers[r].lost)
+			return error("rank %d stopped answering in an earlier run", r);
 	for (int r = 1; r < c->size; r++) {
 		struct mpi_peer *p = &st->peers[r];
-		if (p->lost)
-			return error("rank %d stopped answering in an earlier run", r);
 		p->nout = 0;
 		p->in_run = true;
 		p->ended = false;
