@@ -275,11 +275,22 @@ static int cmd_run(const struct topo *t, const struct options *o)
 		return error("cannot run on a simulated topology (HWLOC_SYNTHETIC or HWLOC_XMLFILE is "
 			     "set): use 'tribench plan'"),
 		       EXIT_BAD_INPUT;
-	/* what other ranks would not carry back to rank 0 */
+	/* what other ranks would not carry back to rank 0, or cannot place */
 	if (app_cluster && (o->sched.results_dir || o->sample_tasks))
-		return error("tribench-mpi: %s is not supported (the other ranks' %s would not reach the "
-			     "report)", o->sched.results_dir ? "--results" : "--sample-tasks",
+		return error("%s is not supported by tribench-mpi (the other ranks' %s would not reach "
+			     "the report)", o->sched.results_dir ? "--results" : "--sample-tasks",
 			     o->sched.results_dir ? "task output" : "state traces"),
+		       EXIT_BAD_INPUT;
+	if (app_cluster && o->plan.policy.kind == POLICY_LIST)
+		return error("--policy list: is not supported by tribench-mpi (each rank places its own "
+			     "slots on its share of its host: use --jobs, --cpus-per-task and spread, "
+			     "compact or pus)"),
+		       EXIT_BAD_INPUT;
+	/* under mpirun a rank's stdout is a pty whatever mpirun's own is: the
+	 * "report to stdout unless it is a terminal" rule would drop it */
+	if (app_cluster && !o->output)
+		return error("tribench-mpi needs -o FILE (or -o - for stdout): under mpirun every "
+			     "rank's stdout looks like a terminal"),
 		       EXIT_BAD_INPUT;
 	if (preflight_run(o) < 0)
 		return EXIT_RUNTIME;

@@ -28,6 +28,7 @@ struct mpi_peer {
 	bool in_run;              /* it has not said DONE in this run */
 	bool ended;               /* END sent in this run */
 	bool lost;                /* it stopped answering: nothing more goes to it */
+	bool left;                /* it stopped on its own signal (its WIRE_FINAL came) */
 	double wall_s;            /* its last run's wall */
 	double cpu_s;             /* its own CPU time (WIRE_FINAL); NAN: none */
 };
@@ -55,10 +56,15 @@ int mpi_send(int to, int tag, const struct wire_head *h, const void *payload, si
  * *len, *src; 0 when none waits; -1 on an MPI error (printed).
  */
 int mpi_poll(int from, int tag, struct wire_head *h, char **payload, size_t *len, int *src);
-/* The same, waiting (1 ms sleeps) at most timeout_s; 0 when it ran out. */
+/* The same, waiting (1 ms sleeps) at most timeout_s and not past a pending
+ * stop signal (mpi_stop_pending); 0 when it ran out or stopped. */
 int mpi_wait(int from, int tag, struct wire_head *h, char **payload, size_t *len, int *src,
 	     double timeout_s);
-/* MPI_Ibarrier + MPI_Test with 50 µs sleeps: every rank is here. 0 or -1. */
+/* Is a SIGINT, SIGTERM or SIGHUP pending (blocked, not yet read)? A wait
+ * outside the scheduler's loop stops for it; the loop then reads it. */
+bool mpi_stop_pending(void);
+/* MPI_Ibarrier + MPI_Test with 50 µs sleeps: every rank is here. 0, or -1
+ * (printed) past a stop signal or 60 s. */
 int mpi_barrier(void);
 /* Rank 0's buf[0..len) to every rank's buf (MPI_Ibcast in pieces of at
  * most 1 GiB, MPI_Test with 50 µs sleeps), every rank calling it with the

@@ -23,8 +23,11 @@
 #include "mpi/mpi_comm.h"
 #include "topo.h"
 
-/* Room for buffered sends: a run's ids and records in flight, and the suite. */
+/* Room for buffered sends: a run's ids and records in flight. */
 #define BSEND_MIN (16 << 20)
+/* The longest wait for a collective (a run's barrier, the suite's broadcast):
+ * every rank is idle in its loop when rank 0 starts one, so this is a dead rank. */
+#define COLLECTIVE_WAIT_S 60.0
 
 int mpi_send(int to, int tag, const struct wire_head *h, const void *payload, size_t len)
 {
@@ -85,6 +88,15 @@ static void sleep_us(long us)
 	nanosleep(&ts, NULL);
 }
 
+bool mpi_stop_pending(void)
+{
+	sigset_t set;
+	if (sigpending(&set) < 0)
+		return false;
+	return sigismember(&set, SIGINT) == 1 || sigismember(&set, SIGTERM) == 1 ||
+	       sigismember(&set, SIGHUP) == 1;
+}
+
 int mpi_wait(int from, int tag, struct wire_head *h, char **payload, size_t *len, int *src,
 	     double timeout_s)
 {
@@ -93,7 +105,7 @@ int mpi_wait(int from, int tag, struct wire_head *h, char **payload, size_t *len
 		int r = mpi_poll(from, tag, h, payload, len, src);
 		if (r != 0)
 			return r;
-		if (now_s() >= end)
+		if (now_s() >= end || mpi_stop_pending())
 			return 0;
 		sleep_us(1000);
 	}
@@ -107,14 +119,21 @@ double mpi_self_cpu_s(void)
 	       ru.ru_stime.tv_usec / 1e6;
 }
 
-/* Wait for req without spinning. 0 or -1. */
+/* Wait for req without spinning, at most COLLECTIVE_WAIT_S and not past a
+ * stop signal (a rank that is gone never arrives). 0 or -1 (printed). */
 static int test_wait(MPI_Request *req, const char *what)
 {
+	double end = now_s() + COLLECTIVE_WAIT_S;
 	for (int done = 0;;) {
 		if (MPI_Test(req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
 			return error("MPI: %s failed", what);
 		if (done)
 			return 0;
+		if (mpi_stop_pending())
+			return error("MPI: %s: stopped by a signal while waiting for the other ranks", what);
+		if (now_s() > end)
+			return error("MPI: %s: the other ranks did not arrive within %.0f s (one is gone?)",
+				     what, COLLECTIVE_WAIT_S);
 		sleep_us(50);
 	}
 }
@@ -202,6 +221,9 @@ static int host_share(int *local_rank, int *local_size)
 		return 0;
 	char host[256] = "";
 	gethostname(host, sizeof(host) - 1);
+	/* the host's first rank says why, once */
+	if (!same && *local_rank != 0)
+		return -1;
 	if (!same)
 		return error("the %d ranks on host '%s' have overlapping but different CPU sets: launch "
 			     "them with 'mpirun --bind-to none' (they split the host) or bound apart",
@@ -213,9 +235,11 @@ static int host_share(int *local_rank, int *local_size)
 	int rc = topo_share(t, *local_rank, *local_size, &share);
 	int cores = topo_get_info(t)->usable_cores;
 	topo_free(t);
+	if (rc < 0 && *local_rank != 0)
+		return -1;
 	if (rc < 0)
-		return error("%d ranks on host '%s' but %d usable cores: each rank needs a core "
-			     "(use fewer ranks per host)", *local_size, host, cores);
+		return error("%d ranks on host '%s' but %d usable core%s: each rank needs a core "
+			     "(use fewer ranks per host)", *local_size, host, cores, cores == 1 ? "" : "s");
 	cpu_set_t set;
 	CPU_ZERO(&set);
 	for (int i = 0; i < share.n; i++)
@@ -224,12 +248,6 @@ static int host_share(int *local_rank, int *local_size)
 	if (bind_process(&set) < 0)
 		return error("cannot bind rank to its share of host '%s': %s", host, strerror(errno));
 	return 0;
-}
-
-/* Is this tribench-mpi's `run` (the one command that spans ranks)? */
-static bool is_run(int argc, char **argv)
-{
-	return argc > 1 && !strcmp(argv[1], "run");
 }
 
 int main(int argc, char **argv)
@@ -268,8 +286,7 @@ int main(int argc, char **argv)
 		rc = EXIT_BAD_INPUT;
 	} else if (st.c.rank == 0) {
 		/* sched_init blocks the same signals again: it keeps our mask as its old one */
-		if (is_run(argc, argv))
-			app_cluster = &st.c;
+		app_cluster = &st.c;	/* `run` spans the ranks; other commands ignore it */
 		mpi_root_init(&st);
 		rc = tribench_main(argc, argv);
 		mpi_root_release(&st);

@@ -173,7 +173,11 @@ static void setup(struct rank *rk, const struct wire_head *h, const char *payloa
 	struct plan serial;
 	bool calibrated = false;
 	if (rc == 0 && h->a) {
-		if (plan_build(rk->t, MODE_SERIAL, &rk->o.plan, 1, &serial) < 0) {
+		/* --cpu names rank 0's PU (serial and concurrent run there): here the
+		 * calibration takes this rank's first */
+		struct plan_opts po = rk->o.plan;
+		po.cpu = -1;
+		if (plan_build(rk->t, MODE_SERIAL, &po, 1, &serial) < 0) {
 			rc = -1;
 		} else {
 			if (calibrate_cpu(&rk->s, &serial.slots[0], &rk->cal) < 0)
@@ -186,11 +190,17 @@ static void setup(struct rank *rk, const struct wire_head *h, const char *payloa
 	}
 	for (int i = 0; rc == 0 && i < rk->nworkloads; i++)
 		for (int g = 0; g < rk->workloads[i].ngroups; g++)
-			if (rk->workloads[i].groups[g].spec.kind->prepare(&rk->workloads[i].groups[g].spec, &rk->cal) < 0) {
+		{
+			struct task_spec *spec = &rk->workloads[i].groups[g].spec;
+			const char *missing = NULL;
+			if (spec->kind->prepare(spec, &rk->cal) < 0 || (missing = cmd_missing_program(spec))) {
 				rc = -1;
-				line = xstrdup(error_last());
+				line = missing ? xasprintf("command not found on this rank's host: %s (not in "
+							   "PATH)", missing)
+					       : xstrdup(error_last());
 				break;
 			}
+		}
 	/* the plans of every parallel entry, as (jobs, slots) pairs and JSON */
 	int nentries;
 	struct entry_opt *entries = cli_entries(&rk->o, &nentries);
@@ -304,19 +314,31 @@ static bool stop_signal(struct rank *rk)
 	return false;
 }
 
-/* cli_parse, quietly: rank 0 says what is wrong with the command line. */
-static int parse_quietly(int argc, char **argv, struct options *o)
+/* stderr to /dev/null until quiet_end(returned): rank 0 says what is wrong. */
+static int quiet_begin(void)
 {
 	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (null >= 0)
+	if (null >= 0) {
 		dup2(null, STDERR_FILENO);
-	int rc = cli_parse(argc, argv, o);
+		close(null);
+	}
+	return saved;
+}
+
+static void quiet_end(int saved)
+{
 	if (saved >= 0) {
 		dup2(saved, STDERR_FILENO);
 		close(saved);
 	}
-	if (null >= 0)
-		close(null);
+}
+
+/* cli_parse, quietly: rank 0 says what is wrong with the command line. */
+static int parse_quietly(int argc, char **argv, struct options *o)
+{
+	int saved = quiet_begin();
+	int rc = cli_parse(argc, argv, o);
+	quiet_end(saved);
 	return rc;
 }
 
@@ -331,8 +353,7 @@ int mpi_rank_serve(struct mpi_state *st, int argc, char **argv, const struct int
 	st->c.run_pump = run_pump;
 	st->c.next_id = next_id;
 	st->c.run_end = run_end;
-	bool runnable = argc > 1 && !strcmp(argv[1], "run") && parse_quietly(argc, argv, &rk.o) == 0 &&
-			rk.o.cmd == CMD_RUN && topo_load(&rk.t) == 0;
+	bool runnable = parse_quietly(argc, argv, &rk.o) == 0 && rk.o.cmd == CMD_RUN && topo_load(&rk.t) == 0;
 	if (runnable) {
 		struct sched_opts so = rk.o.sched;
 		so.sample_ms = rk.o.sample_ms;
@@ -378,7 +399,9 @@ int mpi_rank_serve(struct mpi_state *st, int argc, char **argv, const struct int
 				break;
 			}
 			if (rk.sched_on) {
+				int saved = quiet_begin();	/* errors go to rank 0, which says them */
 				setup(&rk, &h, payload, len);
+				quiet_end(saved);
 			} else {
 				struct wire_head a = {.kind = WIRE_INFO, .a = -2};
 				const char *say = runnable ? error_last() : "cannot load the topology";

@@ -107,8 +107,11 @@ static int setup(struct cluster *c, struct sched *s, const struct topo *t, const
 		int src;
 		int w = mpi_wait(MPI_ANY_SOURCE, TAG_RANK, &a, &payload, &len, &src, SETUP_WAIT_S);
 		if (w <= 0) {
-			free(payload);
-			return w < 0 ? -2 : (error("the ranks did not answer within %.0f s", SETUP_WAIT_S), -2);
+			if (w == 0 && mpi_stop_pending())
+				error("stopped by a signal while the MPI ranks set up");
+			else if (w == 0)
+				error("the MPI ranks did not answer within %.0f s", SETUP_WAIT_S);
+			return -2;
 		}
 		struct mpi_peer *p = &st->peers[src];
 		if (a.kind == WIRE_INFO) {
@@ -162,8 +165,9 @@ static int run_begin(struct cluster *c, struct run_state *rs)
 	struct wire_head h = {.kind = WIRE_RUN, .a = rs->label->workload_index, .b = rs->label->jobs,
 			      .c = rs->w->ntasks};
 	for (int r = 1; r < c->size; r++)	/* all or none: the run begins behind a barrier */
-		if (st->peers[r].lost)
-			return error("rank %d stopped answering in an earlier run", r);
+		if (st->peers[r].lost || st->peers[r].left)
+			return error("MPI rank %d %s in an earlier run: no parallel run can span it", r,
+				     st->peers[r].lost ? "stopped answering" : "was stopped by a signal");
 	for (int r = 1; r < c->size; r++) {
 		struct mpi_peer *p = &st->peers[r];
 		p->nout = 0;
@@ -229,6 +233,7 @@ static void take(struct run_state *rs, struct mpi_state *st, int r, const struct
 		policy_task_ended(rs, failed);	/* --halt counts every rank's failures */
 	} else if (h->kind == WIRE_FINAL) {	/* it stopped on its own signal */
 		p->cpu_s = h->x;
+		p->left = true;
 	} else if (h->kind == WIRE_DONE && p->in_run) {
 		p->in_run = false;
 		p->wall_s = h->x;
@@ -281,7 +286,7 @@ static int run_pump(struct cluster *c, struct run_state *rs)
 		int slots = peer_slots(p, rs->label->jobs);
 		int left = rs->w->ntasks - rs->next;
 		int ahead = left > 4 * (rs->plan->nslots + st->run_slots) ? AHEAD + slots / 4 : 0;
-		int room = slots + ahead - p->nout;
+		int room = slots ? slots + ahead - p->nout : 0;
 		int32_t ids[64];
 		int n = 0;
 		while (n < room && n < (int)ARRAY_SIZE(ids) && rs->next < rs->w->ntasks)
@@ -375,23 +380,34 @@ static char *finish(struct cluster *c, struct sched *s, char **warning)
 	}
 	cJSON *a = jnew_array();
 	cJSON_AddItemToArray(a, rank_object(0, st->self_info, mpi_self_cpu_s(), true));
-	char *silent = NULL;
+	char *silent = NULL, *left = NULL;
 	for (int r = 1; r < c->size; r++) {
 		struct mpi_peer *p = &st->peers[r];
 		bool answered = !isnan(p->cpu_s);
 		cJSON_AddItemToArray(a, rank_object(r, p->info, p->cpu_s, answered));
-		if (!answered) {
-			char *more = xasprintf("%s%s%d", silent ? silent : "", silent ? ", " : "", r);
-			free(silent);
-			silent = more;
+		char **list = !answered ? &silent : p->left ? &left : NULL;
+		if (list) {
+			char *more = xasprintf("%s%s%d", *list ? *list : "", *list ? ", " : "", r);
+			free(*list);
+			*list = more;
 		}
 	}
-	if (silent) {
-		*warning = xasprintf("MPI rank(s) %s did not answer at the end (died, killed, or stopped by "
-				     "mpirun): their cpu_s is null and tasks they did not report are "
-				     "recorded as not started", silent);
-		free(silent);
+	char *said[2] = {
+		silent ? xasprintf("MPI rank(s) %s did not answer at the end (died, killed, or stopped by "
+				   "mpirun): their cpu_s is null and tasks they did not report are recorded "
+				   "as not started", silent) : NULL,
+		left ? xasprintf("MPI rank(s) %s stopped on a signal of their own: the tasks they held "
+				 "were stopped, that run is partial and no parallel run followed", left) : NULL,
+	};
+	if (said[0] && said[1]) {
+		*warning = xasprintf("%s; %s", said[0], said[1]);
+		free(said[0]);
+		free(said[1]);
+	} else {
+		*warning = said[0] ? said[0] : said[1];
 	}
+	free(silent);
+	free(left);
 	char *text = json_text(a, false);
 	cJSON_Delete(a);
 	return text;

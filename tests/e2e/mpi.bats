@@ -34,13 +34,14 @@ rank_pid() {
 	done < <(ps -eo pid=,ppid=,comm=)
 }
 
-# wait_tasks N: until rank N runs a task (3 children: watchdog, launcher,
-# a task), 10 s at most; prints its pid.
+# wait_tasks N: until rank N runs a task, 10 s at most; prints the rank's
+# pid. The launcher (tribench-spawn) starts tasks as the rank's children
+# (CLONE_PARENT), named as itself until they exec: two of them, a task runs.
 wait_tasks() {
 	local pid
 	for _ in $(seq 100); do
 		pid=$(rank_pid "$1")
-		if [ -n "$pid" ] && [ "$(pgrep -P "$pid" | wc -l)" -ge 3 ]; then
+		if [ -n "$pid" ] && [ "$(pgrep -P "$pid" -x tribench-spawn | wc -l)" -ge 2 ]; then
 			echo "$pid"
 			return 0
 		fi
@@ -91,12 +92,29 @@ wait_tasks() {
 	need_mpi
 	run mpi -n 2 "$TRIBENCH_MPI" run -t cpu:ms=10 --results out -q -o r.json
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"tribench-mpi: --results is not supported"* ]]
+	[[ "$output" == *"tribench: --results is not supported by tribench-mpi"* ]]
 	[ ! -e out ] && [ ! -e r.json ]
 	run mpi -n 2 "$TRIBENCH_MPI" run -t cpu:ms=10 --sample-tasks -q -o r.json
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"--sample-tasks is not supported"* ]]
+	[[ "$output" == *"--sample-tasks is not supported by tribench-mpi"* ]]
 	[ ! -e r.json ]
+	run mpi -n 2 "$TRIBENCH_MPI" run -t cpu:ms=10 --policy list:0-1 -q -o r.json
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"--policy list: is not supported by tribench-mpi"* ]]
+	[ ! -e r.json ]
+	# under mpirun a rank's stdout is a terminal: without -o the report would be lost
+	run mpi -n 2 "$TRIBENCH_MPI" run -t cpu:ms=10 -q
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"tribench-mpi needs -o FILE"* ]]
+	[ "$(printf '%s\n' "$output" | grep -c '^tribench:')" -eq 1 ]
+}
+
+@test "run is the default command under tribench-mpi too; --cpu names rank 0's PU (the others ignore it)" {
+	need_mpi
+	mpi -n 2 "$TRIBENCH_MPI" -t cpu:ms=20,count=4 -m serial,parallel --cpu 0 --runs 1 --warmup 0 -q -o r.json
+	jq -e '.ranks | length == 2' r.json
+	jq -e '[.workloads[0].modes[] | select(.mode == "serial") | .runs[0].tasks[] | .cpuset] | unique == ["0"]' r.json
+	jq -e '[.workloads[0].modes[] | select(.mode == "parallel") | .runs[0].tasks[] | .rank] | unique == [0, 1]' r.json
 }
 
 @test "more ranks on a host than cores: one line naming the host, and nothing runs" {
@@ -146,6 +164,29 @@ wait_tasks() {
 	no_survivors "$TRIBENCH_MPI"
 	no_survivors "$(dirname "$TRIBENCH_MPI")/tribench-spawn"
 	! ls /sys/fs/cgroup/unified /sys/fs/cgroup 2>/dev/null | grep -q "^tribench-$pid-"
+}
+
+@test "a rank SIGKILLed between runs: rank 0 does not wait for it at the next run's start; the runs before stay" {
+	need_mpi
+	local pid rc=0
+	OMPI_MCA_odls_base_sigkill_timeout=2 mpi -n 2 "$TRIBENCH_MPI" run -t cpu:ms=300,count=4 -m parallel \
+		--runs 3 --warmup 0 --prepare 'touch "prepare.$TRIBENCH_RUN"; sleep 2' -q -o r.json 2>err &
+	local job=$!
+	for _ in $(seq 150); do
+		[ -e prepare.2 ] && break	# run 1 is over: rank 0 is in run 2's --prepare
+		sleep 0.1
+	done
+	[ -e prepare.2 ]
+	pid=$(rank_pid 1)
+	kill -9 "$pid"
+	wait "$job" || rc=$?
+	echo "mpirun exit $rc"
+	[ "$rc" -ne 0 ]
+	validate r.json
+	jq -e '.interrupted and (.warnings | any(test("MPI rank\\(s\\) 1 did not answer")))' r.json
+	jq -e '.workloads[0].modes[0].runs[0] | (.partial | not) and (.tasks | length == 4)
+		and ([.tasks[].exit.status] | unique == ["exited"])' r.json
+	no_survivors "$TRIBENCH_MPI"
 }
 
 @test "Ctrl-C to mpirun: every rank stops its tasks, rank 0 writes an interrupted report, nothing left" {
