@@ -224,8 +224,8 @@ void cli_usage(FILE *f)
 	      "finds MPI). Rank 0 reads the suite and writes the report; serial and\n"
 	      "concurrent run on its host; parallel spans every rank, each placing its own\n"
 	      "slots (-j, --cpus-per-task, --policy per rank; ranks on one host split its\n"
-	      "cores); tasks gain \"rank\", the report \"ranks\". --results and\n"
-	      "--sample-tasks are refused there.\n"
+	      "cores); tasks gain \"rank\", the report \"ranks\". It needs -o FILE (or -o -);\n"
+	      "--results, --sample-tasks and --policy list: are refused there.\n"
 	      "\n"
 	      "See tribench(1) for the JSON report and examples.\n",
 	      f);
