@@ -280,7 +280,8 @@ unusable() {
 	# a sweep is never paired loosely: its sizes pair by key, the rest is named
 	"$TRIBENCH" run -t sleep:ms=5 -m serial,parallel -j 1,3 --runs 5 --warmup 0 -q -o c.json
 	run "$TRIBENCH" compare a.json c.json
-	[ "$status" -eq 0 ]
+	# 0, or 1 where this VM's noise made the serial entries differ: paired either way
+	[ "$status" -le 1 ]
 	[[ "$output" != *"compared as one"* ]]
 	[[ "$output" == *"not compared, only in 'a.json': custom/parallel/j2"* ]]
 }
