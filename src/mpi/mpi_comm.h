@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "cluster.h"
 #include "mpi/wire.h"
 #include "util.h"
@@ -73,6 +75,14 @@ int mpi_bcast(void *buf, size_t len);
 
 /* Seconds of CPU this process used, from getrusage(RUSAGE_SELF). */
 double mpi_self_cpu_s(void);
+/*
+ * This rank's ranks[] object: rank, host (json_host_text over t's usable
+ * PUs, probed at the first), containment, calibration (cal NULL: none ran),
+ * and plans when not NULL (taken: the object owns it). A new cJSON tree
+ * (caller frees).
+ */
+cJSON *mpi_rank_info(int rank, struct sched *s, const struct topo *t, const struct options *o,
+		     const struct calibration *cal, cJSON *plans);
 
 /* Rank 0's hooks (mpi_root.c) into st->c. */
 void mpi_root_init(struct mpi_state *st);
@@ -81,9 +91,9 @@ void mpi_root_init(struct mpi_state *st);
 void mpi_root_release(struct mpi_state *st);
 /*
  * Another rank's whole life (mpi_rank.c): wait for rank 0's messages,
- * without spinning, and run what they say on usable (this rank's share of
- * its host). Returns the process's exit code.
+ * without spinning, and run what they say on this rank's share of its host
+ * (the topology it loads sees only that). Returns the process's exit code.
  */
-int mpi_rank_serve(struct mpi_state *st, int argc, char **argv, const struct intlist *usable);
+int mpi_rank_serve(struct mpi_state *st, int argc, char **argv);
 
 #endif

@@ -20,6 +20,11 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "json/fields.h"
+#include "json/json.h"
+#include "json/jsonutil.h"
+#include "probe.h"
+#include "sched.h"
 #include "mpi/mpi_comm.h"
 #include "topo.h"
 
@@ -119,6 +124,26 @@ double mpi_self_cpu_s(void)
 	       ru.ru_stime.tv_usec / 1e6;
 }
 
+cJSON *mpi_rank_info(int rank, struct sched *s, const struct topo *t, const struct options *o,
+		     const struct calibration *cal, cJSON *plans)
+{
+	const struct topo_info *ti = topo_get_info(t);
+	struct host_facts h;
+	probe_host(&h, ti->usable.n ? ti->usable.v[0] : 0);
+	cJSON *obj = jnew_object();
+	jadd(obj, "rank", jint(rank));
+	char *text = json_host_text(&h, ti, o, &s->contain);
+	jadd(obj, "host", json_parse_own(text));
+	free(text);
+	jadd(obj, "containment", jstr(containment_name(s->contain.kind)));
+	text = json_calibration_text(cal);
+	jadd(obj, "calibration", json_parse_own(text));
+	free(text);
+	if (plans)
+		jadd(obj, "plans", plans);
+	return obj;
+}
+
 /* Wait for req without spinning, at most COLLECTIVE_WAIT_S and not past a
  * stop signal (a rank that is gone never arrives). 0 or -1 (printed). */
 static int test_wait(MPI_Request *req, const char *what)
@@ -157,18 +182,6 @@ int mpi_barrier(void)
 	if (MPI_Ibarrier(MPI_COMM_WORLD, &req) != MPI_SUCCESS)
 		return error("MPI: MPI_Ibarrier failed");
 	return test_wait(&req, "MPI_Ibarrier");
-}
-
-/* This process's CPU affinity as a sorted list. */
-static void own_cpus(struct intlist *out)
-{
-	memset(out, 0, sizeof(*out));
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return;
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &set))
-			intlist_push(out, c);
 }
 
 /* Bind every thread of this process (MPI_Init started some) to set, so that
@@ -291,10 +304,7 @@ int main(int argc, char **argv)
 		rc = tribench_main(argc, argv);
 		mpi_root_release(&st);
 	} else {
-		struct intlist usable;
-		own_cpus(&usable);
-		rc = mpi_rank_serve(&st, argc, argv, &usable);
-		intlist_free(&usable);
+		rc = mpi_rank_serve(&st, argc, argv);
 	}
 	/*
 	 * A job being torn down: MPI_Finalize waits for every rank, and would

@@ -25,7 +25,6 @@
 #include "json/json.h"
 #include "json/jsonutil.h"
 #include "mpi/mpi_comm.h"
-#include "probe.h"
 #include "run_state.h"
 #include "sched.h"
 #include "topo.h"
@@ -169,7 +168,6 @@ static void setup(struct rank *rk, const struct wire_head *h, const char *payloa
 		rk->nworkloads++;
 		at += (size_t)used;
 	}
-	const struct topo_info *ti = topo_get_info(rk->t);
 	struct plan serial;
 	bool calibrated = false;
 	if (rc == 0 && h->a) {
@@ -231,18 +229,8 @@ static void setup(struct rank *rk, const struct wire_head *h, const char *payloa
 	free(entries);
 	struct wire_head a = {.kind = WIRE_INFO, .a = rc};
 	if (rc == 0) {
-		struct host_facts hf;
-		probe_host(&hf, ti->usable.n ? ti->usable.v[0] : 0);
-		cJSON *obj = jnew_object();
-		jadd(obj, "rank", jint(rk->st->c.rank));
-		char *host = json_host_text(&hf, ti, &rk->o, &rk->s.contain);
-		jadd(obj, "host", json_parse_own(host));
-		free(host);
-		jadd(obj, "containment", jstr(containment_name(rk->s.contain.kind)));
-		char *cal = json_calibration_text(calibrated ? &rk->cal : NULL);
-		jadd(obj, "calibration", json_parse_own(cal));
-		free(cal);
-		jadd(obj, "plans", plans);
+		cJSON *obj = mpi_rank_info(rk->st->c.rank, &rk->s, rk->t, &rk->o, calibrated ? &rk->cal : NULL,
+					   plans);
 		plans = NULL;
 		char *text = json_text(obj, false);
 		cJSON_Delete(obj);
@@ -342,9 +330,8 @@ static int parse_quietly(int argc, char **argv, struct options *o)
 	return rc;
 }
 
-int mpi_rank_serve(struct mpi_state *st, int argc, char **argv, const struct intlist *usable)
+int mpi_rank_serve(struct mpi_state *st, int argc, char **argv)
 {
-	(void)usable;
 	struct rank rk;
 	memset(&rk, 0, sizeof(rk));
 	rk.st = st;

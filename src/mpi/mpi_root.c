@@ -15,10 +15,8 @@
 #include "calibrate.h"
 #include "cli.h"
 #include "json/fields.h"
-#include "json/json.h"
 #include "json/jsonutil.h"
 #include "mpi/mpi_comm.h"
-#include "probe.h"
 #include "run_state.h"
 #include "sched.h"
 
@@ -51,33 +49,14 @@ static double lost_after_s(const struct sched *s)
 	return wait < 0.2 ? 0.2 : wait;
 }
 
-/* The ranks[] object of this process (rank 0). */
-static char *self_info(struct sched *s, const struct topo *t, const struct options *o,
-		       const struct calibration *cal, int rank)
-{
-	const struct topo_info *ti = topo_get_info(t);
-	struct host_facts h;
-	probe_host(&h, ti->usable.n ? ti->usable.v[0] : 0);
-	cJSON *obj = jnew_object();
-	jadd(obj, "rank", jint(rank));
-	char *host = json_host_text(&h, ti, o, &s->contain);
-	jadd(obj, "host", json_parse_own(host));
-	free(host);
-	jadd(obj, "containment", jstr(containment_name(s->contain.kind)));
-	char *c = json_calibration_text(cal);
-	jadd(obj, "calibration", json_parse_own(c));
-	free(c);
-	char *text = json_text(obj, false);
-	cJSON_Delete(obj);
-	return text;
-}
-
 static int setup(struct cluster *c, struct sched *s, const struct topo *t, const struct options *o,
 		 const struct suite *suite, const struct calibration *cal)
 {
 	struct mpi_state *st = state(c);
 	st->lost_after_s = lost_after_s(s);
-	st->self_info = self_info(s, t, o, cal, c->rank);
+	cJSON *self = mpi_rank_info(c->rank, s, t, o, cal, NULL);
+	st->self_info = json_text(self, false);
+	cJSON_Delete(self);
 	/* every workload as given, one after another */
 	size_t total = 0;
 	char *all = NULL;
